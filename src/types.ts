@@ -1,0 +1,145 @@
+// Shared shapes of the pipeline. Types only: no code lives here.
+
+export type Language = "zh" | "en";
+
+/** One document, as every reader yields it. `text` is the original text (decoded, not normalized). */
+export interface Document {
+  id: string;
+  /** Where it came from: a path, `archive.zip!/inner/path.txt`, `dump.jsonl:12`, `-` for stdin. */
+  source: string;
+  text: string;
+  meta: Record<string, unknown>;
+}
+
+/** A document (or a part of an input) that could not be read or scanned. Never thrown across a batch: recorded. */
+export interface Failure {
+  source: string;
+  id?: string;
+  /** 1-based line, for line-oriented inputs (JSONL). */
+  line?: number;
+  /** Stable machine code, e.g. "E_BINARY", "E_JSON_LINE", "E_XML", "E_ENCODING", "E_TOO_LARGE". */
+  code: string;
+  /** One line, naming the source (and line). */
+  message: string;
+}
+
+export type ReadItem = { ok: true; doc: Document } | { ok: false; failure: Failure };
+
+export type RuleKind =
+  | "crime"
+  | "info-type"
+  | "industry"
+  | "group"
+  | "insider"
+  | "region"
+  | "negation"
+  | "zone"
+  | "conduct";
+
+export type FindingKind = Exclude<RuleKind, "negation" | "zone"> | "identifier" | "volume" | "money";
+
+/** One piece of evidence. Offsets always point into the ORIGINAL document text. */
+export interface Finding {
+  ruleId: string;
+  kind: FindingKind;
+  /** The dimension the rule feeds: a crime id, industry id, group id, info-type id, region id... */
+  target: string;
+  start: number;
+  end: number;
+  /** The matched text; identifiers are masked unless the caller asked for raw output. */
+  match: string;
+  /** What this finding added to its dimension (0 when negated or suppressed). */
+  weight: number;
+  negated?: boolean;
+  /** Why it was negated or down-weighted: the cue or zone that did it. */
+  note?: string;
+}
+
+export interface IdentifierFinding extends Finding {
+  kind: "identifier";
+  /** "cn-resident-id" | "cn-mobile" | "bank-card" | "email" */
+  target: string;
+  masked: boolean;
+  /** 0..1: checksum, prefix, keyword context. */
+  confidence: number;
+  /** The unmasked value, only present in memory; formatters drop it unless --no-mask. */
+  raw?: string;
+}
+
+export interface DimensionScore {
+  id: string;
+  score: number;
+  /** Ids (ruleId@start) of the findings behind this score, strongest first. */
+  evidence: EvidenceRef[];
+}
+
+export interface EvidenceRef {
+  ruleId: string;
+  start: number;
+  end: number;
+  match: string;
+}
+
+export type Severity = "none" | "serious" | "especially-serious";
+
+export interface Volume {
+  /** The info-type id this count is bound to, or "personal-information" when unbound. */
+  infoType: string;
+  tier: "A" | "B" | "C";
+  count: number;
+  /** true when written with 余/多/约/以上: a lower bound. */
+  approximate: boolean;
+  start: number;
+  end: number;
+  match: string;
+  /** "prose" | "identifiers" (counted from unmasked identifiers in the document) */
+  from: "prose" | "identifiers";
+}
+
+export interface Money {
+  /** "gain" (违法所得/获利) | "fraud" (骗取) | "settlement" (支付结算) | "other" */
+  role: "gain" | "fraud" | "settlement" | "other";
+  yuan: number;
+  approximate: boolean;
+  start: number;
+  end: number;
+  match: string;
+}
+
+export interface SeverityBasis {
+  /** Human-readable: which count and threshold decided it. */
+  reason: string;
+  /** Sum of counts as a fraction of the "serious" threshold (1.0 = exactly serious). */
+  ratio: number;
+  insiderHalved: boolean;
+}
+
+export interface Flag {
+  id: string;
+  /** One sentence: why the flag was raised. */
+  reason: string;
+  evidence: EvidenceRef[];
+}
+
+export interface CaseResult {
+  schemaVersion: 1;
+  id: string;
+  source: string;
+  language: Language;
+  score: number;
+  severity: Severity;
+  severityBasis: SeverityBasis | null;
+  crimes: DimensionScore[];
+  infoTypes: (DimensionScore & { tier: "A" | "B" | "C"; sensitive: boolean })[];
+  industries: DimensionScore[];
+  groups: DimensionScore[];
+  insider: { flag: boolean; score: number; evidence: EvidenceRef[] };
+  regions: DimensionScore[];
+  volumes: Volume[];
+  money: Money[];
+  flags: Flag[];
+  findings: Finding[];
+}
+
+/** What batch and queue write a line for: a result or a recorded failure. */
+export type Outcome = { ok: true; result: CaseResult } | { ok: false; failure: Failure };
