@@ -1,0 +1,251 @@
+// Match compiled rules against one normalized text: one Aho–Corasick pass per script, regexes
+// only where their keywords occur, then boundary, exclusion, context, negation and zone checks.
+// Offsets here are into the NORMALIZED text; the pipeline maps them back to the original.
+import type { CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
+
+export interface TextView {
+  /** Normalized text. */
+  text: string;
+  /** Token boundary flags over text positions 0..length (zh segmentation), or null when not segmented. */
+  tokenStarts: Uint8Array | null;
+  tokenEnds: Uint8Array | null;
+  /** English tokens with stems (offsets into text), or null when the text has no Latin words. */
+  english: { start: number; end: number; stem: string }[] | null;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface RawFinding {
+  rule: CompiledRule;
+  start: number;
+  end: number;
+  /** Rule weight after context (boost); 0 once negated or when another occurrence of the rule carries it. */
+  weight: number;
+  boosted: boolean;
+  negated: boolean;
+  note?: string;
+}
+
+/** Where each term occurred: term id -> spans, per script. */
+export interface HitIndex {
+  zh: Map<number, Span[]>;
+  en: Map<number, Span[]>;
+}
+
+export interface MatchResult {
+  findings: RawFinding[];
+  hits: HitIndex;
+  /** Negation scopes and zones, for reports and tests. */
+  scopes: (Span & { ruleId: string })[];
+}
+
+const DETECTION_EXCLUDED = new Set(["negation", "zone", "identifier"]);
+const SENTENCE_END = /[。！？；!?;\n]/g;
+const LATIN = /[a-z0-9]/;
+const BOOST_FACTOR = 1.5;
+
+export function matchRules(view: TextView, compiled: CompiledRules): MatchResult {
+  const { text } = view;
+  const hits: HitIndex = { zh: new Map(), en: new Map() };
+  for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, { start: h.start, end: h.end });
+  if (view.english && view.english.length > 0 && compiled.enTerms.length > 0) {
+    for (const [term, span] of matchEnglish(view.english, compiled)) push(hits.en, term, span);
+  }
+
+  const candidates: RawFinding[] = [];
+  const consider = (rule: CompiledRule, start: number, end: number, latinCheck: boolean): void => {
+    if (DETECTION_EXCLUDED.has(rule.rule.kind)) return;
+    const f = evaluate(rule, start, end, latinCheck, view, hits);
+    if (f) candidates.push(f);
+  };
+  for (const [term, spans] of hits.zh) {
+    for (const ri of compiled.zhTermRules[term]!) {
+      for (const s of spans) consider(compiled.rules[ri]!, s.start, s.end, true);
+    }
+  }
+  for (const [term, spans] of hits.en) {
+    for (const ri of compiled.enTermRules[term]!) {
+      for (const s of spans) consider(compiled.rules[ri]!, s.start, s.end, false);
+    }
+  }
+  for (const rule of compiled.rules) {
+    for (const p of rule.patterns) {
+      if (!anyHit(hits, p.gate)) continue;
+      p.re.lastIndex = 0;
+      for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
+        if (m[0].length === 0) {
+          p.re.lastIndex = m.index + 1;
+          continue;
+        }
+        consider(rule, m.index, m.index + m[0].length, false);
+      }
+    }
+  }
+
+  const scopes = negationScopes(view, compiled, hits);
+  for (const f of candidates) {
+    const scope = scopes.find((s) => f.start >= s.start && f.start < s.end);
+    if (scope) {
+      f.negated = true;
+      f.note = `in scope of ${scope.ruleId}`;
+    }
+  }
+
+  const findings = keepLongestPerRule(candidates);
+  assignRuleWeights(findings);
+  findings.sort((a, b) => a.start - b.start || (a.rule.rule.id < b.rule.rule.id ? -1 : a.rule.rule.id > b.rule.rule.id ? 1 : 0));
+  return { findings, hits, scopes };
+}
+
+function evaluate(
+  rule: CompiledRule,
+  start: number,
+  end: number,
+  latinCheck: boolean,
+  view: TextView,
+  hits: HitIndex,
+): RawFinding | null {
+  const { text } = view;
+  // A zh-list term with Latin edges ("app", "qq") must not match inside a longer Latin word.
+  if (latinCheck) {
+    if (LATIN.test(text[start] ?? "") && LATIN.test(text[start - 1] ?? "")) return null;
+    if (LATIN.test(text[end - 1] ?? "") && LATIN.test(text[end] ?? "")) return null;
+  }
+  if (rule.rule.boundary === "token" && view.tokenStarts && view.tokenEnds) {
+    if (view.tokenStarts[start] !== 1 || view.tokenEnds[end] !== 1) return null;
+  }
+  if (rule.exclude && covers(hits, rule.exclude, start, end)) return null;
+  const w = rule.rule.context.window;
+  const from = start - w;
+  const to = end + w;
+  if (rule.require && !within(hits, rule.require, from, to, start, end)) return null;
+  if (rule.suppress && within(hits, rule.suppress, from, to, start, end)) return null;
+  const boosted = rule.boost !== null && within(hits, rule.boost, from, to, start, end);
+  const weight = Math.min(100, rule.rule.weight * (boosted ? BOOST_FACTOR : 1));
+  return { rule, start, end, weight, boosted, negated: false };
+}
+
+/** English terms are matched on a stream of stems: " stem1 stem2 … " with spaces as word edges. */
+function matchEnglish(tokens: { start: number; end: number; stem: string }[], compiled: CompiledRules): [number, Span][] {
+  let stream = "";
+  const spaceToken: number[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    spaceToken[stream.length] = k;
+    stream += " " + tokens[k]!.stem;
+  }
+  spaceToken[stream.length] = tokens.length;
+  stream += " ";
+  const out: [number, Span][] = [];
+  for (const h of compiled.enAutomaton.findAll(stream)) {
+    const first = spaceToken[h.start];
+    const after = spaceToken[h.end - 1];
+    if (first === undefined || after === undefined || after <= first) continue;
+    out.push([h.pattern, { start: tokens[first]!.start, end: tokens[after - 1]!.end }]);
+  }
+  return out;
+}
+
+function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex): (Span & { ruleId: string })[] {
+  const scopes: (Span & { ruleId: string })[] = [];
+  for (const rule of compiled.rules) {
+    const kind = rule.rule.kind;
+    if (kind !== "negation" && kind !== "zone") continue;
+    for (const [script, ids] of [
+      ["zh", rule.terms.zh],
+      ["en", rule.terms.en],
+    ] as const) {
+      for (const id of ids) {
+        for (const cue of hits[script].get(id) ?? []) {
+          if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) continue;
+          if (kind === "negation") {
+            const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(view.text, cue.end, "sentence"));
+            scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
+          } else {
+            scopes.push({ start: cue.start, end: boundaryAfter(view.text, cue.end, rule.rule.until), ruleId: rule.rule.id });
+          }
+        }
+      }
+    }
+  }
+  return scopes;
+}
+
+export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph"): number {
+  if (until === "line") {
+    const i = text.indexOf("\n", from);
+    return i < 0 ? text.length : i;
+  }
+  if (until === "paragraph") {
+    const m = /\n\s*\n/g;
+    m.lastIndex = from;
+    const r = m.exec(text);
+    return r ? r.index : text.length;
+  }
+  SENTENCE_END.lastIndex = from;
+  const r = SENTENCE_END.exec(text);
+  return r ? r.index + 1 : text.length;
+}
+
+function push(map: Map<number, Span[]>, key: number, span: Span): void {
+  const list = map.get(key);
+  if (list) list.push(span);
+  else map.set(key, [span]);
+}
+
+function anyHit(hits: HitIndex, set: TermSet): boolean {
+  return set.zh.some((id) => hits.zh.has(id)) || set.en.some((id) => hits.en.has(id));
+}
+
+/** Some term of the set occurs within [from, to], other than the candidate span itself. */
+function within(hits: HitIndex, set: TermSet, from: number, to: number, start: number, end: number): boolean {
+  const test = (spans: Span[] | undefined): boolean =>
+    spans !== undefined && spans.some((s) => s.start >= from && s.end <= to && !(s.start === start && s.end === end));
+  return set.zh.some((id) => test(hits.zh.get(id))) || set.en.some((id) => test(hits.en.get(id)));
+}
+
+/** Some term of the set covers [start, end] entirely. */
+function covers(hits: HitIndex, set: TermSet, start: number, end: number): boolean {
+  const test = (spans: Span[] | undefined): boolean =>
+    spans !== undefined && spans.some((s) => s.start <= start && s.end >= end);
+  return set.zh.some((id) => test(hits.zh.get(id))) || set.en.some((id) => test(hits.en.get(id)));
+}
+
+/** Overlapping matches of the same rule (公民个人信息 and 个人信息) are one piece of evidence: keep the longest. */
+function keepLongestPerRule(candidates: RawFinding[]): RawFinding[] {
+  const byRule = new Map<number, RawFinding[]>();
+  for (const c of candidates) {
+    const list = byRule.get(c.rule.index);
+    if (list) list.push(c);
+    else byRule.set(c.rule.index, [c]);
+  }
+  const kept: RawFinding[] = [];
+  for (const list of byRule.values()) {
+    list.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken: RawFinding[] = [];
+    for (const c of list) {
+      if (!taken.some((t) => c.start < t.end && t.start < c.end)) taken.push(c);
+    }
+    kept.push(...taken);
+  }
+  return kept;
+}
+
+/**
+ * A rule counts once per document: its strongest non-negated occurrence carries the weight and
+ * the other occurrences stay as evidence with weight 0. Repetition of one word must not turn a
+ * weak hint into a finding; distinct rules agreeing must.
+ */
+function assignRuleWeights(findings: RawFinding[]): void {
+  const best = new Map<number, RawFinding>();
+  for (const f of findings) {
+    if (f.negated) continue;
+    const b = best.get(f.rule.index);
+    if (!b || f.weight > b.weight || (f.weight === b.weight && f.start < b.start)) best.set(f.rule.index, f);
+  }
+  for (const f of findings) {
+    if (f.negated || best.get(f.rule.index) !== f) f.weight = 0;
+  }
+}

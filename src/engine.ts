@@ -1,0 +1,47 @@
+// An engine is everything a scan needs that is worth building once: validated rules compiled to
+// automata, and a segmenter that knows the rule terms. Build one per process (or worker thread)
+// and hand it to scanDocument for every document.
+import { compileRules, type CompiledRules } from "./rules/compile.js";
+import { loadRules } from "./rules/load.js";
+import type { RuleSet } from "./rules/types.js";
+import { createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
+import type { IdentifierType } from "./detect/identifiers.js";
+
+export type SegmenterName = "node-rs" | "nodejieba";
+
+export interface Engine {
+  ruleSet: RuleSet;
+  compiled: CompiledRules;
+  segmenter: Segmenter;
+  /** Context keywords per identifier detector, from the identifier rules. */
+  identifierContext: Partial<Record<IdentifierType, string[]>>;
+  /** Identifier rules by detector, for weights and rule ids. */
+  identifierRules: Map<string, { id: string; weight: number }>;
+}
+
+export interface EngineOptions {
+  /** Rule directories or files; default: the bundled rules/. */
+  rules?: string[];
+  segmenter?: Segmenter | SegmenterName;
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const ruleSet = await loadRules(options.rules);
+  return createEngineFromRules(ruleSet, options.segmenter);
+}
+
+export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterName): Engine {
+  const compiled = compileRules(ruleSet, { normalize: (s) => normalize(s).text, stemPhrase });
+  const seg = typeof segmenter === "object" ? segmenter : createSegmenter(segmenter);
+  seg.addWords(compiled.userWords);
+  const identifierContext: Partial<Record<IdentifierType, string[]>> = {};
+  const identifierRules = new Map<string, { id: string; weight: number }>();
+  for (const rule of ruleSet.rules) {
+    if (rule.kind !== "identifier" || rule.detector === null) continue;
+    const type = rule.detector as IdentifierType;
+    const terms = [...(rule.context.boost?.zh ?? []), ...(rule.context.boost?.en ?? [])].map((t) => normalize(t).text);
+    identifierContext[type] = [...(identifierContext[type] ?? []), ...terms];
+    identifierRules.set(type, { id: rule.id, weight: rule.weight });
+  }
+  return { ruleSet, compiled, segmenter: seg, identifierContext, identifierRules };
+}

@@ -1,0 +1,127 @@
+// THE path from a document to its result. `scan`, `batch`, the queue worker and `eval` all call
+// scanDocument; nothing is re-implemented per entry point. Pure: no I/O, no printing.
+import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
+import { matchRules, type RawFinding, type TextView } from "./detect/match.js";
+import { extractMoney } from "./detect/money.js";
+import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
+import type { Engine } from "./engine.js";
+import { maskIdentifier } from "./score/mask.js";
+import { assembleResult } from "./score/result.js";
+import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
+import type { CaseResult, Document, Finding, IdentifierFinding, Money, Volume } from "./types.js";
+
+export interface ScanOptions {
+  /** Mask identifiers in findings (default true). */
+  mask?: boolean;
+}
+
+/** Identifier confidence below this is kept out of findings: a long number, not an identifier. */
+const MIN_IDENTIFIER_CONFIDENCE = 0.3;
+const HAS_LATIN_WORD = /[a-z]{2}/;
+
+export function scanDocument(doc: Document, engine: Engine, options: ScanOptions = {}): CaseResult {
+  const mask = options.mask ?? true;
+  const norm = normalize(doc.text);
+  const text = norm.text;
+  const language = detectLanguage(text);
+  const view: TextView = { text, tokenStarts: null, tokenEnds: null, english: null };
+  if (language === "zh") {
+    const starts = new Uint8Array(text.length + 1);
+    const ends = new Uint8Array(text.length + 1);
+    for (const t of engine.segmenter.segment(text)) {
+      starts[t.start] = 1;
+      ends[t.end] = 1;
+    }
+    view.tokenStarts = starts;
+    view.tokenEnds = ends;
+  }
+  if (HAS_LATIN_WORD.test(text)) view.english = tokenizeEnglish(text);
+
+  const matched = matchRules(view, engine.compiled);
+  const findings: Finding[] = matched.findings.map((f) => toFinding(f, norm));
+
+  const ids = detectIdentifiers(text, { contextTerms: engine.identifierContext }).filter(
+    (m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE,
+  );
+  for (const m of ids) {
+    const negatedBy = matched.scopes.find((s) => s.ruleId.startsWith("zone.") && m.start >= s.start && m.start < s.end);
+    findings.push(toIdentifierFinding(m, norm, engine, mask, negatedBy?.ruleId));
+  }
+
+  const infoDims = engine.ruleSet.dimensions.get("info-type");
+  const infoSpans = matched.findings
+    .filter((f) => f.rule.rule.kind === "info-type" && !f.negated)
+    .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
+  const volumes: Volume[] = [
+    ...extractVolumes(text, infoSpans),
+    ...volumesFromIdentifiers(ids.filter((m) => m.valid)),
+  ].map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
+  const money: Money[] = extractMoney(text).map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
+
+  findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  return assembleResult({
+    id: doc.id,
+    source: doc.source,
+    language,
+    findings,
+    volumes,
+    money,
+    rules: engine.ruleSet,
+  });
+}
+
+function remap(span: { start: number; end: number }, norm: NormalizedText, original: string) {
+  const start = norm.toOriginal(span.start);
+  const end = norm.toOriginal(span.end);
+  return { start, end, match: original.slice(start, end) };
+}
+
+function toFinding(f: RawFinding, norm: NormalizedText): Finding {
+  const start = norm.toOriginal(f.start);
+  const end = norm.toOriginal(f.end);
+  const finding: Finding = {
+    ruleId: f.rule.rule.id,
+    kind: f.rule.rule.kind as Finding["kind"],
+    target: f.rule.rule.target,
+    start,
+    end,
+    match: norm.original.slice(start, end),
+    weight: round2(f.weight),
+  };
+  if (f.negated) finding.negated = true;
+  if (f.note !== undefined) finding.note = f.note;
+  return finding;
+}
+
+function toIdentifierFinding(
+  m: IdentifierMatch,
+  norm: NormalizedText,
+  engine: Engine,
+  mask: boolean,
+  negatedBy: string | undefined,
+): IdentifierFinding {
+  const start = norm.toOriginal(m.start);
+  const end = norm.toOriginal(m.end);
+  const rule = engine.identifierRules.get(m.type);
+  const raw = norm.original.slice(start, end);
+  const f: IdentifierFinding = {
+    ruleId: rule?.id ?? `id.${m.type}`,
+    kind: "identifier",
+    target: m.type,
+    start,
+    end,
+    match: mask && !m.masked ? maskIdentifier(m.type, raw) : raw,
+    weight: negatedBy ? 0 : round2((rule?.weight ?? 20) * m.confidence * (m.masked ? 0.5 : 1)),
+    masked: m.masked,
+    confidence: round2(m.confidence),
+  };
+  if (negatedBy) {
+    f.negated = true;
+    f.note = `in scope of ${negatedBy}`;
+  }
+  return f;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,133 @@
+// Compile a RuleSet into what the detector runs: every term of every rule (terms, context lists,
+// exclusions, regex gates, negation and zone cues) interned once and fed to one Aho–Corasick
+// automaton per script, so one pass over a document finds them all.
+import RE2 from "re2";
+import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
+import type { Rule, RuleSet, TermLists } from "./types.js";
+
+/** Term ids, split by matching space: zh ids index normalized-text terms, en ids stem phrases. */
+export interface TermSet {
+  zh: number[];
+  en: number[];
+}
+
+export interface CompiledPattern {
+  re: RE2;
+  gate: TermSet;
+}
+
+export interface CompiledRule {
+  rule: Rule;
+  index: number;
+  terms: TermSet;
+  patterns: CompiledPattern[];
+  require: TermSet | null;
+  boost: TermSet | null;
+  suppress: TermSet | null;
+  exclude: TermSet | null;
+}
+
+export interface TextTools {
+  /** The same normalization documents get (width folding, simplified, lowercase). */
+  normalize(s: string): string;
+  /** Tokenize + stem an English phrase the way documents are. */
+  stemPhrase(s: string): string[];
+}
+
+export interface CompiledRules {
+  ruleSet: RuleSet;
+  rules: CompiledRule[];
+  zhTerms: string[];
+  enTerms: string[];
+  zhAutomaton: AhoCorasick;
+  enAutomaton: AhoCorasick;
+  /** For each zh/en term id: the rules whose own terms include it (detection). */
+  zhTermRules: number[][];
+  enTermRules: number[][];
+  /** Words to add to the segmenter's dictionary so rule terms stay whole tokens. */
+  userWords: string[];
+}
+
+const LATIN_EDGE = /^[a-z0-9]|[a-z0-9]$/;
+
+export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules {
+  const zhTerms: string[] = [];
+  const enTerms: string[] = [];
+  const zhIds = new Map<string, number>();
+  const enIds = new Map<string, number>();
+
+  const internZh = (term: string): number | null => {
+    const t = tools.normalize(term);
+    if (t.length === 0) return null;
+    let id = zhIds.get(t);
+    if (id === undefined) {
+      id = zhTerms.length;
+      zhTerms.push(t);
+      zhIds.set(t, id);
+    }
+    return id;
+  };
+  const internEn = (term: string): number | null => {
+    const stems = tools.stemPhrase(term);
+    if (stems.length === 0) return null;
+    // Space-delimited so a term matches whole words only in the stem stream (see match.ts).
+    const t = " " + stems.join(" ") + " ";
+    let id = enIds.get(t);
+    if (id === undefined) {
+      id = enTerms.length;
+      enTerms.push(t);
+      enIds.set(t, id);
+    }
+    return id;
+  };
+  const internLists = (lists: TermLists | null | undefined): TermSet | null => {
+    if (!lists) return null;
+    const set: TermSet = { zh: [], en: [] };
+    for (const t of lists.zh ?? []) {
+      const id = internZh(t);
+      if (id !== null && !set.zh.includes(id)) set.zh.push(id);
+    }
+    for (const t of lists.en ?? []) {
+      const id = internEn(t);
+      if (id !== null && !set.en.includes(id)) set.en.push(id);
+    }
+    return set;
+  };
+
+  const rules: CompiledRule[] = ruleSet.rules.map((rule, index) => ({
+    rule,
+    index,
+    terms: internLists(rule.terms) ?? { zh: [], en: [] },
+    patterns: rule.patterns.map((p) => ({
+      re: new RE2(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u"),
+      // Keywords are written in either script; they gate on the normalized text.
+      gate: internLists({ zh: p.keywords }) ?? { zh: [], en: [] },
+    })),
+    require: internLists(rule.context.require),
+    boost: internLists(rule.context.boost),
+    suppress: internLists(rule.context.suppress),
+    exclude: internLists(rule.exclude),
+  }));
+
+  const zhTermRules: number[][] = zhTerms.map(() => []);
+  const enTermRules: number[][] = enTerms.map(() => []);
+  for (const c of rules) {
+    for (const id of c.terms.zh) zhTermRules[id]!.push(c.index);
+    for (const id of c.terms.en) enTermRules[id]!.push(c.index);
+  }
+
+  // Multi-character Chinese terms become user words; Latin ones are not segmenter business.
+  const userWords = zhTerms.filter((t) => t.length >= 2 && !LATIN_EDGE.test(t));
+
+  return {
+    ruleSet,
+    rules,
+    zhTerms,
+    enTerms,
+    zhAutomaton: createAhoCorasick(zhTerms),
+    enAutomaton: createAhoCorasick(enTerms),
+    zhTermRules,
+    enTermRules,
+    userWords,
+  };
+}

@@ -1,0 +1,194 @@
+// Rule packs: read (loadRules does the I/O), parse, validate, apply defaults.
+// Every problem in every file is collected and reported at once, each with its file and rule id.
+import { readdir, readFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ErrorObject } from "ajv";
+import RE2 from "re2";
+import { parseDocument } from "yaml";
+import { RuleError, type RuleProblem } from "../errors.js";
+import { packSchema } from "./schema.js";
+import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec } from "./types.js";
+
+/** The packs shipped with caseflag: <package>/rules. */
+export const BUNDLED_RULES_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../rules");
+
+const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
+  "crime",
+  "info-type",
+  "industry",
+  "group",
+  "region",
+  "conduct",
+]);
+const DEFAULT_WEIGHT = 20;
+const DEFAULT_WINDOW = 30;
+const DEFAULT_NEGATION_SCOPE = 12;
+
+export interface PackFile {
+  file: string;
+  text: string;
+}
+
+/** Read every *.yaml under the given directories (or files) and parse them into one RuleSet. */
+export async function loadRules(paths: string[] = [BUNDLED_RULES_DIR]): Promise<RuleSet> {
+  const files: PackFile[] = [];
+  const problems: RuleProblem[] = [];
+  for (const p of paths) {
+    let names: string[];
+    try {
+      names = (await readdir(p)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(p, n));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOTDIR") names = [p];
+      else {
+        problems.push({ file: p, message: `cannot read rules: ${(error as Error).message}` });
+        continue;
+      }
+    }
+    for (const name of names) {
+      try {
+        files.push({ file: name, text: await readFile(name, "utf8") });
+      } catch (error) {
+        problems.push({ file: name, message: `cannot read: ${(error as Error).message}` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new RuleError(problems);
+  return parseRulePacks(files);
+}
+
+let validatePack: ReturnType<Ajv["compile"]> | undefined;
+
+/** Pure: pack texts in, a validated RuleSet out (or a RuleError listing every problem). */
+export function parseRulePacks(files: PackFile[]): RuleSet {
+  validatePack ??= new Ajv({ allErrors: true, strict: false }).compile(packSchema);
+  const problems: RuleProblem[] = [];
+  const packs: { file: string; pack: PackSpec }[] = [];
+
+  for (const { file, text } of files) {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        problems.push({ file, message: `YAML: ${e.message.split("\n")[0]}` });
+      }
+      continue;
+    }
+    const value: unknown = doc.toJS();
+    if (!validatePack(value)) {
+      for (const e of validatePack.errors ?? []) problems.push(schemaProblem(file, value, e));
+      continue;
+    }
+    packs.push({ file, pack: value as PackSpec });
+  }
+
+  const dimensions = new Map<LoadedKind, Map<string, Dimension>>();
+  for (const { file, pack } of packs) {
+    for (const d of pack.dimensions ?? []) {
+      const byId = dimensions.get(pack.kind) ?? new Map<string, Dimension>();
+      dimensions.set(pack.kind, byId);
+      const prior = byId.get(d.id);
+      if (prior) {
+        problems.push({ file, message: `dimension ${pack.kind}/${d.id} already declared in ${basename(prior.file)}` });
+        continue;
+      }
+      byId.set(d.id, { ...d, kind: pack.kind, file });
+    }
+  }
+
+  const rules: Rule[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, pack } of packs) {
+    for (const spec of pack.rules) {
+      const rule = toRule(spec, pack, file);
+      const prior = seen.get(rule.id);
+      if (prior) problems.push({ file, ruleId: rule.id, message: `duplicate rule id (also in ${basename(prior)})` });
+      seen.set(rule.id, file);
+      problems.push(...checkRule(rule, dimensions));
+      rules.push(rule);
+    }
+  }
+  for (const [kind, byId] of dimensions) {
+    for (const d of byId.values()) {
+      if (d.parent !== undefined && !byId.has(d.parent)) {
+        problems.push({ file: d.file, message: `dimension ${kind}/${d.id}: parent "${d.parent}" is not declared` });
+      }
+      if (kind === "info-type" && d.tier === undefined) {
+        problems.push({ file: d.file, message: `dimension info-type/${d.id} needs a tier (A, B or C)` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new RuleError(problems);
+  return { rules, dimensions, files: files.map((f) => f.file) };
+}
+
+function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
+  const kind = spec.kind ?? pack.kind;
+  return {
+    id: spec.id,
+    kind,
+    target: spec.target ?? (kind === "insider" ? "insider" : spec.detector ?? ""),
+    weight: spec.weight ?? DEFAULT_WEIGHT,
+    terms: { zh: spec.terms?.zh ?? [], en: spec.terms?.en ?? [] },
+    boundary: spec.boundary ?? "substring",
+    patterns: spec.patterns ?? [],
+    context: {
+      window: spec.context?.window ?? DEFAULT_WINDOW,
+      require: spec.context?.require ?? null,
+      boost: spec.context?.boost ?? null,
+      suppress: spec.context?.suppress ?? null,
+    },
+    exclude: spec.exclude ?? null,
+    detector: spec.detector ?? null,
+    scope: spec.scope ?? DEFAULT_NEGATION_SCOPE,
+    until: spec.until ?? "sentence",
+    examples: { match: spec.examples?.match ?? [], noMatch: spec.examples?.noMatch ?? [] },
+    file,
+  };
+}
+
+function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension>>): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const at = (message: string): void => {
+    problems.push({ file: rule.file, ruleId: rule.id, message });
+  };
+  const hasTerms = rule.terms.zh.length + rule.terms.en.length > 0;
+  if (rule.kind === "identifier") {
+    if (rule.detector === null) at("identifier rules need a detector");
+  } else if (!hasTerms && rule.patterns.length === 0) {
+    at("a rule needs terms or patterns");
+  }
+  if (KINDS_WITH_DIMENSIONS.has(rule.kind)) {
+    if (rule.target === "") at("target is required for this kind");
+    else if (!dimensions.get(rule.kind)?.has(rule.target)) {
+      at(`target "${rule.target}" is not a declared ${rule.kind} dimension`);
+    }
+  }
+  rule.patterns.forEach((p, i) => {
+    try {
+      new RE2(p.regex, "g" + (p.flags ?? "").replace(/g/g, "") + "u");
+    } catch (error) {
+      at(`patterns[${i}]: regex does not compile on the linear-time engine (RE2): ${(error as Error).message}`);
+    }
+  });
+  if (rule.examples.match.length === 0) at("examples.match needs at least one example");
+  return problems;
+}
+
+function schemaProblem(file: string, value: unknown, e: ErrorObject): RuleProblem {
+  const m = /^\/rules\/(\d+)(.*)$/.exec(e.instancePath);
+  let ruleId: string | undefined;
+  if (m) {
+    const rules = (value as { rules?: { id?: unknown }[] }).rules;
+    const id = rules?.[Number(m[1])]?.id;
+    if (typeof id === "string") ruleId = id;
+  }
+  const detail =
+    e.keyword === "additionalProperties"
+      ? `unknown field "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
+      : e.keyword === "enum"
+        ? `${e.message ?? "invalid"}: ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)}`
+        : (e.message ?? "invalid");
+  const problem: RuleProblem = { file, path: e.instancePath || "/", message: detail };
+  if (ruleId !== undefined) problem.ruleId = ruleId;
+  return problem;
+}

@@ -1,0 +1,109 @@
+// JSON Schema of a rule pack file. Structural checks live here; cross-file checks (unique ids,
+// targets that exist, regexes that compile) live in validate.ts.
+
+const termLists = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    zh: { type: "array", items: { type: "string", minLength: 1 } },
+    en: { type: "array", items: { type: "string", minLength: 1 } },
+  },
+} as const;
+
+const kinds = [
+  "crime",
+  "info-type",
+  "industry",
+  "group",
+  "insider",
+  "region",
+  "negation",
+  "zone",
+  "conduct",
+  "identifier",
+] as const;
+
+export const packSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["kind", "rules"],
+  properties: {
+    kind: { enum: kinds },
+    description: { type: "string" },
+    dimensions: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id"],
+        properties: {
+          id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$" },
+          label: {
+            type: "object",
+            additionalProperties: false,
+            properties: { zh: { type: "string" }, en: { type: "string" } },
+          },
+          key: { type: "boolean" },
+          tier: { enum: ["A", "B", "C"] },
+          sensitive: { type: "boolean" },
+          article: { type: "string" },
+          charges: { type: "array", items: { type: "string" } },
+          parent: { type: "string" },
+          province: { type: "string" },
+        },
+      },
+    },
+    rules: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id"],
+        properties: {
+          id: { type: "string", pattern: "^[a-z0-9][a-z0-9.-]*$" },
+          kind: { enum: kinds },
+          target: { type: "string" },
+          description: { type: "string" },
+          weight: { type: "number", minimum: 0, maximum: 100 },
+          terms: termLists,
+          boundary: { enum: ["token", "substring"] },
+          patterns: {
+            type: "array",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["regex", "keywords"],
+              properties: {
+                regex: { type: "string", minLength: 1 },
+                keywords: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+                flags: { type: "string", pattern: "^[imsu]*$" },
+              },
+            },
+          },
+          context: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              window: { type: "integer", minimum: 1, maximum: 500 },
+              require: termLists,
+              boost: termLists,
+              suppress: termLists,
+            },
+          },
+          exclude: termLists,
+          detector: { enum: ["cn-resident-id", "cn-mobile", "bank-card", "email"] },
+          scope: { type: "integer", minimum: 1, maximum: 200 },
+          until: { enum: ["sentence", "line", "paragraph"] },
+          examples: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              match: { type: "array", items: { type: "string" } },
+              noMatch: { type: "array", items: { type: "string" } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
