@@ -55,7 +55,11 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const volumes: Volume[] = [
     ...extractVolumes(text, infoSpans),
     ...volumesFromIdentifiers(ids.filter((m) => m.valid)),
-  ].map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
+  ].map((v) => {
+    const span = remap(v, norm, doc.text);
+    // Identifier counts span the listed values: their match is a count, never the values.
+    return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
+  });
   const money: Money[] = extractMoney(text).map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
 
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));

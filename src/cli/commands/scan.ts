@@ -1,0 +1,46 @@
+// caseflag scan FILE... : one document (or a few) in, explained results out, instantly.
+import type { Command } from "commander";
+import { createEngine } from "../../engine.js";
+import { readPath, readSource, stdinSource } from "../../ingest/index.js";
+import { resolve } from "node:path";
+import { scanDocument } from "../../pipeline.js";
+import { getFormatter } from "../../report/formatters.js";
+import { maskText } from "../../score/mask.js";
+import type { CaseResult } from "../../types.js";
+import type { CliIo } from "../io.js";
+import { addScanOptions, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addScanOptions(
+    program
+      .command("scan")
+      .description("scan documents and print one explained result each ('-' reads stdin)")
+      .argument("<files...>", "documents: .txt .xml .json .jsonl .html .docx, or - for stdin")
+      .option("-f, --format <name>", "json | jsonl | table | csv (default: table on a terminal, else json)"),
+  ).action(async (files: string[], flags: ScanFlags & { format?: string }) => {
+    const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
+    const failOn = failOnPredicate(flags.failOn);
+    const engine = await createEngine({
+      ...(flags.rules ? { rules: flags.rules } : {}),
+      ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
+    });
+    const results: CaseResult[] = [];
+    let failures = 0;
+    for (const file of files) {
+      const items =
+        file === "-"
+          ? readSource(stdinSource(io.stdin), readOptionsOf(flags))
+          : readPath(io.cwd === process.cwd() ? file : resolve(io.cwd, file), readOptionsOf(flags));
+      for await (const item of items) {
+        if (!item.ok) {
+          failures++;
+          io.stderr(`caseflag: ${flags.mask ? maskText(item.failure.message) : item.failure.message}\n`);
+          continue;
+        }
+        results.push(scanDocument(item.doc, engine, { mask: flags.mask }));
+      }
+    }
+    if (results.length > 0) io.stdout(formatter.format(results));
+    setExit(failures > 0 ? 2 : results.some(failOn) ? 1 : 0);
+  });
+}

@@ -1,0 +1,72 @@
+// Options shared by the commands that scan: rules, segmenter, masking, input reading, --fail-on.
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { SegmenterName } from "../engine.js";
+import type { CaseResult } from "../types.js";
+
+export interface ScanFlags {
+  rules?: string[];
+  segmenter?: string;
+  mask: boolean;
+  textField?: string[];
+  idField?: string;
+  xmlElement?: string[];
+  encoding?: string;
+  failOn: string;
+}
+
+export function addScanOptions(cmd: Command): Command {
+  return cmd
+    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
+    .option("--segmenter <name>", "node-rs (default) or nodejieba")
+    .option("--no-mask", "print identifiers unmasked (they are masked by default)")
+    .option("--text-field <name...>", "JSON/JSONL field(s) holding the text (default: fact, text, content, body)")
+    .option("--id-field <name>", "JSON/JSONL field holding the document id (default: id)")
+    .option("--xml-element <name...>", "XML elements whose text is read (default: all text)")
+    .option("--encoding <name>", "force the input encoding (default: detected)")
+    .option(
+      "--fail-on <condition>",
+      "exit 1 when a result meets it: never | any-flag | <flag id> | serious | especially-serious | <score 0-100>",
+      "never",
+    );
+}
+
+export function segmenterOf(flags: ScanFlags): SegmenterName | undefined {
+  if (flags.segmenter === undefined) return undefined;
+  if (flags.segmenter !== "node-rs" && flags.segmenter !== "nodejieba") {
+    throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: node-rs, nodejieba)`);
+  }
+  return flags.segmenter;
+}
+
+export function readOptionsOf(flags: ScanFlags): {
+  textFields?: string[];
+  idField?: string;
+  xmlElements?: string[];
+  encoding?: string;
+} {
+  const o: { textFields?: string[]; idField?: string; xmlElements?: string[]; encoding?: string } = {};
+  if (flags.textField) o.textFields = flags.textField;
+  if (flags.idField) o.idField = flags.idField;
+  if (flags.xmlElement) o.xmlElements = flags.xmlElement;
+  if (flags.encoding) o.encoding = flags.encoding;
+  return o;
+}
+
+const FLAG_ID = /^[a-z][a-z-]*$/;
+
+/** Compile --fail-on into a predicate; an unknown condition is a usage error. */
+export function failOnPredicate(condition: string): (r: CaseResult) => boolean {
+  if (condition === "never") return () => false;
+  if (condition === "any-flag") return (r) => r.flags.length > 0;
+  if (condition === "serious") return (r) => r.severity !== "none";
+  if (condition === "especially-serious") return (r) => r.severity === "especially-serious";
+  if (/^\d+$/.test(condition) && Number(condition) <= 100) {
+    const n = Number(condition);
+    return (r) => r.score >= n;
+  }
+  if (FLAG_ID.test(condition)) return (r) => r.flags.some((f) => f.id === condition);
+  throw new UsageError(
+    `invalid --fail-on "${condition}" (valid: never, any-flag, serious, especially-serious, a flag id, or a score 0-100)`,
+  );
+}
