@@ -1,0 +1,59 @@
+// English tokens with offsets and Porter stems.
+//
+// natural's top-level module pulls in WordNet, database clients and dotenv (it reads ./.env and can print),
+// so only the two files used here are loaded, by path; natural has no "exports" map, so deep requires are
+// allowed. Its tokenizers return strings only: offsets come from walking the text.
+
+import { createRequire } from "node:module";
+import type { Token } from "./segmenter.js";
+
+export interface EnglishToken extends Token {
+  stem: string;
+}
+
+interface Tokenizer {
+  tokenize(text: string): string[];
+}
+
+const require = createRequire(import.meta.url);
+const { WordPunctTokenizer } = require("natural/lib/natural/tokenizers/regexp_tokenizer.js") as {
+  WordPunctTokenizer: new () => Tokenizer;
+};
+const PorterStemmer = require("natural/lib/natural/stemmers/porter_stemmer.js") as { stem(token: string): string };
+
+// WordPunctTokenizer keeps words (hyphenated ones whole: "bank-card"), numbers ("3.5") and each punctuation
+// mark as tokens, so a phrase cannot match across a full stop or comma; whitespace is dropped.
+const tokenizer = new WordPunctTokenizer();
+
+const STEM_CACHE_MAX = 50_000;
+const stemCache = new Map<string, string>();
+
+function stemOf(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = /[a-z]/i.test(word) ? PorterStemmer.stem(word) : word.toLowerCase();
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear(); // a bound, not an LRU: vocabularies are small
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Tokens of `text` (offsets into it) with lowercase Porter stems; whitespace is not a token. */
+export function tokenizeEnglish(text: string): EnglishToken[] {
+  const out: EnglishToken[] = [];
+  let pos = 0;
+  for (const w of tokenizer.tokenize(text)) {
+    if (w.length === 0) continue;
+    const at = text.startsWith(w, pos) ? pos : text.indexOf(w, pos);
+    if (at < 0) break; // cannot happen: the tokenizer only drops "" and " " between tokens
+    pos = at + w.length;
+    if (/^\s+$/.test(w)) continue;
+    out.push({ start: at, end: pos, text: w, stem: stemOf(w) });
+  }
+  return out;
+}
+
+/** The stems a rule term must match, in order: tokenized and stemmed exactly like documents. */
+export function stemPhrase(phrase: string): string[] {
+  return tokenizeEnglish(phrase).map((t) => t.stem);
+}

@@ -1,0 +1,50 @@
+// nodejieba (C++ cppjieba). Its dictionary is PROCESS-GLOBAL: every NodejiebaSegmenter shares one
+// cppjieba instance, so words added through one are seen by all, and they can never be removed. Prefer
+// node-rs when several engines with different rule packs live in one process.
+
+import { createRequire } from "node:module";
+import type { Segmenter, Token } from "./segmenter.js";
+import { prepareWords, tokensFromWords } from "./segmenter.js";
+import { UserWords } from "./user-words.js";
+
+interface NodejiebaModule {
+  load(options?: Record<string, string>): void;
+  /** Second argument is "use HMM": without it ASCII runs come back one character at a time. */
+  cut(sentence: string, hmm?: boolean): string[];
+  /** Inserted at cppjieba's median word weight; the binding offers no frequency. */
+  insertWord(word: string, tag?: string): boolean;
+}
+
+const require = createRequire(import.meta.url);
+let nodejieba: NodejiebaModule | undefined;
+/** Shared like the dictionary itself, so every instance merges every word added through any of them. */
+const sharedUserWords = new UserWords();
+
+function loadNodejieba(): NodejiebaModule {
+  if (nodejieba === undefined) {
+    const mod = require("nodejieba") as NodejiebaModule;
+    mod.load();
+    nodejieba = mod;
+  }
+  return nodejieba;
+}
+
+export class NodejiebaSegmenter implements Segmenter {
+  readonly name = "nodejieba";
+  private readonly jieba: NodejiebaModule;
+
+  constructor() {
+    this.jieba = loadNodejieba();
+  }
+
+  addWords(words: string[]): void {
+    const prepared = prepareWords(words).filter((w) => w.length >= 2);
+    for (const w of prepared) this.jieba.insertWord(w);
+    sharedUserWords.add(prepared);
+  }
+
+  segment(text: string): Token[] {
+    if (text.length === 0) return [];
+    return sharedUserWords.merge(tokensFromWords(text, this.jieba.cut(text, true)));
+  }
+}

@@ -1,0 +1,58 @@
+// Chinese word segmentation behind one small interface, so the engine can be handed either jieba binding
+// (or a tiny test segmenter) and tokens always carry offsets into the text they were cut from.
+
+import { normalize } from "./normalize.js";
+
+export interface Token {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Segmenter {
+  readonly name: string;
+  /**
+   * Add user-dictionary words (rule terms) so multi-character keywords come out as one token.
+   * Words are normalized first (they must look like the normalized text); words with whitespace are skipped.
+   */
+  addWords(words: string[]): void;
+  /** Tokens in order, covering the whole text: their texts concatenate to `text` (whitespace tokens included). */
+  segment(text: string): Token[];
+}
+
+export type SegmenterKind = "node-rs" | "nodejieba";
+
+/**
+ * Turn the word list a jieba binding returns into offset tokens. Both bindings return words that
+ * concatenate to the input; if one ever skipped characters, the skipped stretch becomes its own token so
+ * coverage and offsets stay exact, and a word that cannot be found ends the walk with the rest as one token.
+ */
+export function tokensFromWords(text: string, words: readonly string[]): Token[] {
+  const tokens: Token[] = [];
+  let pos = 0;
+  for (const w of words) {
+    if (w.length === 0) continue;
+    if (text.startsWith(w, pos)) {
+      tokens.push({ start: pos, end: pos + w.length, text: w });
+      pos += w.length;
+      continue;
+    }
+    const at = text.indexOf(w, pos);
+    if (at < 0) break;
+    tokens.push({ start: pos, end: at, text: text.slice(pos, at) });
+    tokens.push({ start: at, end: at + w.length, text: w });
+    pos = at + w.length;
+  }
+  if (pos < text.length) tokens.push({ start: pos, end: text.length, text: text.slice(pos) });
+  return tokens;
+}
+
+/** Normalized, de-duplicated dictionary words; empty and whitespace-containing words dropped. */
+export function prepareWords(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const w of words) {
+    const t = normalize(w.trim()).text;
+    if (t.length > 0 && !/\s/.test(t)) out.add(t);
+  }
+  return [...out];
+}
