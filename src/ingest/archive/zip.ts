@@ -1,0 +1,151 @@
+// Zip archives with yauzl: entries read lazily from the central directory; member streams are
+// opened only when a reader asks. Sizes are checked against the central directory before any
+// inflating, and yauzl (validateEntrySizes) errors if a member inflates past its declared size.
+import { PassThrough } from "node:stream";
+import yauzl from "yauzl";
+import { InputError } from "../../errors.js";
+import { archiveKindOf } from "../archive-kind.js";
+import { failure, failureFrom, oneLine } from "../failures.js";
+import { readAllBounded } from "../streams.js";
+import type { WalkItem } from "../types.js";
+import {
+  bombFailure, type Budget, decodeMemberName, depthFailure, isBomb, isHiddenPath, memberLimit, tooBigFailure,
+  type WalkContext,
+} from "./limits.js";
+import { walkTar } from "./tar.js";
+
+export type ZipInput = { path: string } | { buffer: Buffer };
+
+const ZIP_OPTIONS: yauzl.Options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
+
+function openZip(input: ZipInput): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, zip?: yauzl.ZipFile): void => (err || !zip ? reject(err ?? new Error("no zip")) : resolve(zip));
+    if ("path" in input) yauzl.open(input.path, ZIP_OPTIONS, done);
+    else yauzl.fromBuffer(input.buffer, ZIP_OPTIONS, done);
+  });
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      zip.off("entry", onEntry);
+      zip.off("end", onEnd);
+      zip.off("error", onError);
+    };
+    const onEntry = (e: yauzl.Entry): void => (cleanup(), resolve(e));
+    const onEnd = (): void => (cleanup(), resolve(undefined));
+    const onError = (err: Error): void => (cleanup(), reject(err));
+    zip.on("entry", onEntry);
+    zip.on("end", onEnd);
+    zip.on("error", onError);
+    zip.readEntry();
+  });
+}
+
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, rs) => (err || !rs ? reject(err ?? new Error("no stream")) : resolve(rs)));
+  });
+}
+
+/** A member stream that is opened on first read, so listing a zip inflates nothing. */
+function lazyEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): NodeJS.ReadableStream {
+  const out = new PassThrough();
+  zip.openReadStream(entry, (err, rs) => {
+    if (err || !rs) {
+      out.destroy(new InputError("E_ARCHIVE", name, `${name}: cannot read member (${oneLine(err?.message ?? "no stream")})`));
+      return;
+    }
+    out.on("close", () => rs.destroy());
+    rs.on("error", (e: Error) => out.destroy(new InputError("E_ARCHIVE", name, `${name}: corrupt member (${oneLine(e.message)})`)));
+    rs.pipe(out);
+  });
+  return out;
+}
+
+/** The member name: UTF-8 flag, else Info-ZIP Unicode Path extra field, else UTF-8/GB18030 detection. */
+function entryName(entry: yauzl.Entry): string {
+  const raw = entry.fileName as unknown as Buffer; // decodeStrings:false makes it a Buffer
+  const utf8Flag = (entry.generalPurposeBitFlag & 0x800) !== 0;
+  if (!utf8Flag) {
+    const unicodePath = entry.extraFields.find((f) => f.id === 0x7075);
+    if (unicodePath && unicodePath.data.length > 5 && unicodePath.data[0] === 1) {
+      return decodeMemberName(unicodePath.data.subarray(5), true);
+    }
+  }
+  return decodeMemberName(raw, utf8Flag);
+}
+
+export async function* walkZip(input: ZipInput, display: string, depth: number, ctx: WalkContext, budget: Budget): AsyncGenerator<WalkItem> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(input);
+  } catch (err) {
+    yield failure(display, "E_ARCHIVE", `${display}: not a readable zip (${oneLine(err instanceof Error ? err.message : String(err))})`);
+    return;
+  }
+  try {
+    for (;;) {
+      let entry: yauzl.Entry | undefined;
+      try {
+        entry = await nextEntry(zip);
+      } catch (err) {
+        yield failure(display, "E_ARCHIVE", `${display}: corrupt zip directory (${oneLine(err instanceof Error ? err.message : String(err))}); rest not read`);
+        return;
+      }
+      if (!entry) return;
+      const inner = entryName(entry);
+      const name = `${display}!/${inner}`;
+      if (inner.endsWith("/")) continue; // a directory record
+      if (!ctx.includeHidden && isHiddenPath(inner)) {
+        ctx.onSkip?.(name, "hidden or __MACOSX member");
+        continue;
+      }
+      if (entry.isEncrypted()) {
+        yield failure(name, "E_ARCHIVE", `${name}: encrypted member, not read`);
+        continue;
+      }
+      const size = entry.uncompressedSize;
+      const limit = memberLimit(inner, ctx);
+      if (size > limit) {
+        yield tooBigFailure(name, size, limit);
+        continue;
+      }
+      if (isBomb(size, entry.compressedSize, ctx)) {
+        yield bombFailure(name, size, entry.compressedSize, ctx);
+        continue;
+      }
+      try {
+        budget.take(size, name, display);
+      } catch (err) {
+        yield failureFrom(err, name);
+        return;
+      }
+      const kind = archiveKindOf(inner);
+      if (kind !== undefined) {
+        if (depth + 1 > ctx.maxDepth) {
+          yield depthFailure(name, ctx);
+          continue;
+        }
+        try {
+          const stream = await openEntry(zip, entry);
+          if (kind === "zip") {
+            // yauzl needs random access: a nested zip is held in memory, bounded by the member limit.
+            const buf = await readAllBounded(stream, limit, name);
+            yield* walkZip({ buffer: buf }, name, depth + 1, ctx, budget);
+          } else {
+            yield* walkTar(stream, name, kind === "tgz", depth + 1, ctx, budget);
+          }
+        } catch (err) {
+          yield failureFrom(err, name);
+        }
+        continue;
+      }
+      const e = entry;
+      yield { name, size, open: () => lazyEntryStream(zip, e, name) };
+    }
+  } finally {
+    zip.close();
+  }
+}

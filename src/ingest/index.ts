@@ -1,0 +1,10 @@
+// Ingest: bytes in, ReadItem (Document | Failure) out. No scanning here.
+export type { InputSource, ReadOptions, Reader, ReaderRegistry, WalkItem, WalkOptions } from "./types.js";
+export { createReaderRegistry, defaultReaders, extensionOf, supportedExtensions } from "./registry.js";
+export { readSource } from "./read-source.js";
+export { fileSource, isFailure, readInputs, readPath, stdinSource, walkInputs } from "./walk.js";
+export { decodeText, detectEncoding, encodingLabel } from "./encoding.js";
+export { archiveKindOf } from "./archive-kind.js";
+export { DEFAULT_MAX_BYTES } from "./streams.js";
+export { DEFAULT_TEXT_FIELDS } from "./readers/records.js";
+export { htmlToText } from "./readers/html.js";
