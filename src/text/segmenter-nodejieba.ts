@@ -1,6 +1,7 @@
-// nodejieba (C++ cppjieba). Its dictionary is PROCESS-GLOBAL: every NodejiebaSegmenter shares one
-// cppjieba instance, so words added through one are seen by all, and they can never be removed. Prefer
-// node-rs when several engines with different rule packs live in one process.
+// nodejieba (C++ cppjieba). Its dictionary is PROCESS-GLOBAL (strictly: one per thread, since the addon
+// keeps one cppjieba instance per Node environment): every NodejiebaSegmenter in a thread shares it, so
+// words added through one are seen by all and can never be removed, and each worker thread pays the
+// ~3 s dictionary load again. Prefer node-rs when engines with different rule packs share a process.
 
 import { createRequire } from "node:module";
 import type { Segmenter, Token } from "./segmenter.js";
