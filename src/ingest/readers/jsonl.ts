@@ -5,7 +5,7 @@
 // line bounded by maxBytes.
 import { InputError } from "../../errors.js";
 import type { ReadItem } from "../../types.js";
-import { detectEncoding, looseHeadText } from "../encoding.js";
+import { type Detected, detectEncoding, looseHeadText } from "../encoding.js";
 import { failed, failure } from "../failures.js";
 import { destroyQuietly, HEAD_BYTES, peekStream, splitByteLines, splitDecodedLines, tooLarge } from "../streams.js";
 import type { InputSource, ReadOptions, Reader } from "../types.js";
@@ -30,15 +30,42 @@ function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
+/**
+ * The encoding of a dump from its head. When the head as a whole is neither UTF-8 nor GB18030
+ * (one bad line in it), the encoding most head lines decode in wins, so the bad line fails alone.
+ */
+function detectLineEncoding(head: Buffer, source: string, forced: string | undefined): Detected {
+  try {
+    return detectEncoding(head, source, { complete: false, ...(forced !== undefined ? { forced } : {}) });
+  } catch (err) {
+    if (!(err instanceof InputError) || err.code !== "E_ENCODING" || forced !== undefined) throw err;
+    const votes = { "utf-8": 0, gb18030: 0 };
+    let start = 0;
+    while (start < head.length) {
+      let end = head.indexOf(0x0a, start);
+      if (end === -1) end = head.length;
+      const line = head.subarray(start, end);
+      for (const label of ["utf-8", "gb18030"] as const) {
+        try {
+          new TextDecoder(label, { fatal: true }).decode(line, { stream: end === head.length });
+          votes[label]++;
+        } catch {
+          // not this one
+        }
+      }
+      start = end + 1;
+    }
+    if (votes["utf-8"] === 0 && votes.gb18030 === 0) throw err;
+    return { encoding: votes["utf-8"] >= votes.gb18030 ? "utf-8" : "gb18030", bomLength: 0 };
+  }
+}
+
 async function* readLines(src: InputSource, opts: ReadOptions): AsyncGenerator<ReadItem> {
   const max = maxBytesOf(opts);
   const stream = src.open();
   const { head, rest } = await peekStream(stream, HEAD_BYTES);
   try {
-    const { encoding, bomLength } = detectEncoding(head, src.name, {
-      complete: false,
-      ...(opts.encoding !== undefined ? { forced: opts.encoding } : {}),
-    });
+    const { encoding, bomLength } = detectLineEncoding(head, src.name, opts.encoding);
     if (encoding.startsWith("utf-16")) {
       const decoder = new TextDecoder(encoding, { fatal: true });
       let lastLine = 0;
