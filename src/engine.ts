@@ -4,7 +4,7 @@
 import { compileRules, type CompiledRules } from "./rules/compile.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
-import { createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
+import { DEFAULT_SEGMENTER, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
 import type { IdentifierType } from "./detect/identifiers.js";
 
 export type SegmenterName = "node-rs" | "nodejieba";
@@ -32,7 +32,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
 export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterName): Engine {
   const compiled = compileRules(ruleSet, { normalize: (s) => normalize(s).text, stemPhrase });
-  const seg = typeof segmenter === "object" ? segmenter : createSegmenter(segmenter);
+  const seg = typeof segmenter === "object" ? segmenter : lazySegmenter(segmenter);
   seg.addWords(compiled.userWords);
   const identifierContext: Partial<Record<IdentifierType, string[]>> = {};
   const identifierRules = new Map<string, { id: string; weight: number }>();
@@ -44,4 +44,30 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
     identifierRules.set(type, { id: rule.id, weight: rule.weight });
   }
   return { ruleSet, compiled, segmenter: seg, identifierContext, identifierRules };
+}
+
+/**
+ * A segmenter whose dictionary loads on first use. Loading jieba's dictionary is most of a
+ * one-file scan's start-up, and documents that no token-boundary rule touches never need it.
+ */
+export function lazySegmenter(kind?: SegmenterName): Segmenter {
+  let real: Segmenter | undefined;
+  const pending: string[][] = [];
+  const get = (): Segmenter => {
+    if (!real) {
+      real = createSegmenter(kind);
+      for (const words of pending.splice(0)) real.addWords(words);
+    }
+    return real;
+  };
+  return {
+    get name() {
+      return kind ?? DEFAULT_SEGMENTER;
+    },
+    addWords(words: string[]): void {
+      if (real) real.addWords(words);
+      else pending.push(words);
+    },
+    segment: (text: string) => get().segment(text),
+  };
 }

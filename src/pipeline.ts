@@ -24,17 +24,22 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const norm = normalize(doc.text);
   const text = norm.text;
   const language = detectLanguage(text);
-  const view: TextView = { text, tokenStarts: null, tokenEnds: null, english: null };
-  if (language === "zh") {
-    const starts = new Uint8Array(text.length + 1);
-    const ends = new Uint8Array(text.length + 1);
-    for (const t of engine.segmenter.segment(text)) {
-      starts[t.start] = 1;
-      ends[t.end] = 1;
-    }
-    view.tokenStarts = starts;
-    view.tokenEnds = ends;
-  }
+  let boundaries: { starts: Uint8Array; ends: Uint8Array } | null | undefined;
+  const view: TextView = {
+    text,
+    english: null,
+    boundaries: () => {
+      if (boundaries !== undefined) return boundaries;
+      if (language !== "zh") return (boundaries = null);
+      const starts = new Uint8Array(text.length + 1);
+      const ends = new Uint8Array(text.length + 1);
+      for (const t of engine.segmenter.segment(text)) {
+        starts[t.start] = 1;
+        ends[t.end] = 1;
+      }
+      return (boundaries = { starts, ends });
+    },
+  };
   if (HAS_LATIN_WORD.test(text)) view.english = tokenizeEnglish(text);
 
   const matched = matchRules(view, engine.compiled);

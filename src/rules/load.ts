@@ -1,17 +1,27 @@
 // Rule packs: read (loadRules does the I/O), parse, validate, apply defaults.
 // Every problem in every file is collected and reported at once, each with its file and rule id.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import RE2 from "re2";
-import { parseDocument } from "yaml";
 import { RuleError, type RuleProblem } from "../errors.js";
 import { packSchema } from "./schema.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec } from "./types.js";
 
 /** The packs shipped with caseflag: <package>/rules. */
 export const BUNDLED_RULES_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../rules");
+/**
+ * The bundled packs, validated at build time (npm run build writes it). Validation (ajv, yaml) is
+ * most of a one-file scan's start-up, so a load whose files hash the same reuses it.
+ */
+export const RULES_CACHE_FILE = resolve(fileURLToPath(new URL(".", import.meta.url)), "../rules-cache.json");
+
+// ajv and yaml load only when packs really need parsing (not on a cache hit).
+const require = createRequire(import.meta.url);
 
 const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
   "crime",
@@ -54,14 +64,62 @@ export async function loadRules(paths: string[] = [BUNDLED_RULES_DIR]): Promise<
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return parseRulePacks(files);
+  return readCache(files) ?? parseRulePacks(files);
 }
 
-let validatePack: ReturnType<Ajv["compile"]> | undefined;
+interface RulesCache {
+  key: string;
+  rules: Rule[];
+  dimensions: [LoadedKind, Dimension[]][];
+}
+
+/** Identity of a set of pack files: names and contents, not where the checkout lives. */
+export function rulesKey(files: PackFile[]): string {
+  const h = createHash("sha256");
+  for (const f of files) h.update(basename(f.file)).update("\0").update(f.text).update("\0");
+  return h.digest("hex");
+}
+
+/** What npm run build stores for the bundled packs. */
+export function serializeRuleSet(files: PackFile[], set: RuleSet): string {
+  const cache: RulesCache = {
+    key: rulesKey(files),
+    rules: set.rules.map((r) => ({ ...r, file: basename(r.file) })),
+    dimensions: [...set.dimensions].map(([kind, byId]) => [kind, [...byId.values()].map((d) => ({ ...d, file: basename(d.file) }))]),
+  };
+  return JSON.stringify(cache);
+}
+
+function readCache(files: PackFile[]): RuleSet | null {
+  if (files.length === 0) return null;
+  const dir = dirname(files[0]!.file);
+  if (files.some((f) => dirname(f.file) !== dir)) return null;
+  let cache: RulesCache;
+  try {
+    cache = JSON.parse(readFileSync(RULES_CACHE_FILE, "utf8")) as RulesCache;
+  } catch {
+    return null;
+  }
+  if (cache.key !== rulesKey(files)) return null;
+  return {
+    rules: cache.rules.map((r) => ({ ...r, file: join(dir, r.file) })),
+    dimensions: new Map(
+      cache.dimensions.map(([kind, dims]) => [kind, new Map(dims.map((d) => [d.id, { ...d, file: join(dir, d.file) }]))]),
+    ),
+    files: files.map((f) => f.file),
+  };
+}
+
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
+let validatePack: Validate | undefined;
 
 /** Pure: pack texts in, a validated RuleSet out (or a RuleError listing every problem). */
 export function parseRulePacks(files: PackFile[]): RuleSet {
-  validatePack ??= new Ajv({ allErrors: true, strict: false }).compile(packSchema);
+  if (!validatePack) {
+    const { Ajv } = require("ajv") as typeof import("ajv");
+    validatePack = new Ajv({ allErrors: true, strict: false }).compile(packSchema) as Validate;
+  }
+  const { parseDocument } = require("yaml") as typeof import("yaml");
   const problems: RuleProblem[] = [];
   const packs: { file: string; pack: PackSpec }[] = [];
 
