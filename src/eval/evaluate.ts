@@ -66,7 +66,9 @@ export class Evaluator {
 
   constructor(rules: RuleSet, private readonly maxListed = 50) {
     this.chargeMap = createChargeMap(rules);
-    this.crimeIds = [...(rules.dimensions.get("crime")?.keys() ?? [])].sort();
+    // Only crimes some charge maps to can be measured; telecom-fraud, for one, has no CAIL label
+    // of its own (its facts are labelled 诈骗 and count for fraud).
+    this.crimeIds = [...new Set([...this.chargeMap.values()].flat())].sort();
     for (const id of this.crimeIds) {
       this.counts.set(id, { id, tp: 0, fp: 0, fn: 0, tn: 0, precision: 0, recall: 0, f1: 0, falsePositives: [], falseNegatives: [] });
     }
