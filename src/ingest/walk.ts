@@ -101,10 +101,23 @@ export async function* readInputs(
   opts: ReadOptions & WalkOptions = {},
   registry?: ReaderRegistry,
 ): AsyncGenerator<ReadItem> {
+  // When an archive breaks while a member is being read, the member's reader and the walker both
+  // report the same error: keep one.
+  let lastFailure: Failure | undefined;
+  const same = (a: Failure | undefined, b: Failure): boolean =>
+    a !== undefined && a.source === b.source && a.code === b.code && a.message === b.message;
   try {
     for await (const item of walkInputs(inputs, opts)) {
-      if (isFailure(item)) yield { ok: false, failure: item };
-      else yield* readSource(item, opts, registry);
+      if (isFailure(item)) {
+        if (!same(lastFailure, item)) yield { ok: false, failure: item };
+        lastFailure = undefined;
+        continue;
+      }
+      lastFailure = undefined;
+      for await (const read of readSource(item, opts, registry)) {
+        lastFailure = read.ok ? undefined : read.failure;
+        yield read;
+      }
     }
   } catch (err) {
     // A walker bug must still not escape a batch: record it against the inputs.

@@ -127,10 +127,17 @@ export async function* walkTar(
       }),
     );
   }
-  let broken: unknown;
+  let broken: InputError | undefined;
+  // One error object for the archive: the member being read fails with it and the walk reports
+  // it, so readInputs can tell they are the same failure and record it once.
+  const archiveError = (err: unknown): InputError => {
+    if (err instanceof InputError) return err;
+    const msg = oneLine(err instanceof Error ? err.message : String(err));
+    return new InputError("E_ARCHIVE", current, `${current}: not a readable ${gzip ? "tar.gz" : "tar"} (${msg}); rest not read`);
+  };
   const fail = (err: unknown): void => {
-    broken ??= err;
-    extract.destroy(err instanceof Error ? err : new Error(String(err)));
+    broken ??= archiveError(err);
+    extract.destroy(broken);
   };
   if (stages.length > 0) {
     const last = (pipeline as (...s: unknown[]) => NodeJS.ReadWriteStream)(input, ...stages, (err: Error | null) => {
@@ -212,13 +219,7 @@ export async function* walkTar(
       await t.drain();
     }
   } catch (err) {
-    const cause = broken ?? err;
-    if (cause instanceof InputError) yield failureFrom(cause, current);
-    else {
-      const msg = oneLine(cause instanceof Error ? cause.message : String(cause));
-      const where = current === display ? display : `${current} (in ${display})`;
-      yield failure(current, "E_ARCHIVE", `${where}: not a readable ${gzip ? "tar.gz" : "tar"} (${msg}); rest not read`);
-    }
+    yield failureFrom(broken ?? archiveError(err), current);
   } finally {
     extract.destroy();
     destroyQuietly(input);
