@@ -65,6 +65,12 @@ describe("extractVolumes: binding", () => {
     expect(vols("非法获取公民个人信息，其中征信信息600条。")).toEqual([["credit-report", "A", 600, false, "600条"]]);
   });
 
+  it("binds across a comma that only says what the records were", () => {
+    expect(vols("非法获取共计4万余条，均系公民个人信息。")).toEqual([["personal-information", "C", 40000, true, "4万余条"]]);
+    expect(vols("查获915份，为征信报告。")).toEqual([["credit-report", "A", 915, false, "915份"]]);
+    expect(vols("查获915份，后出售征信报告。")).toEqual([]);
+  });
+
   it("prefers the following noun over an earlier mention", () => {
     expect(vols("非法获取公民个人信息后，又出售4万余条住宿信息。")).toEqual([["lodging", "B", 40000, true, "4万余条"]]);
   });
@@ -115,6 +121,7 @@ describe("extractVolumes: not record counts", () => {
     ["article numbers in Arabic", "根据刑法第266条，出售公民个人信息。"],
     ["article references without 第", "依照刑法二百五十三条之一，出售公民个人信息。"],
     ["interpretation articles", "依照《解释》5条的规定认定公民个人信息。"],
+    ["article after a book title", "依照《刑法》253条，出售公民个人信息。"],
     ["条款, 条例, 条件", "违反公民个人信息保护条款3条款，三条例，两条件。"],
     ["non-record nouns", "出售公民个人信息后买了3条狗和香烟4条烟。"],
     ["个 for people and months", "出售公民个人信息，三个人，两个月。"],
@@ -124,6 +131,7 @@ describe("extractVolumes: not record counts", () => {
     ["unbound counts far from 信息/数据", "我发信息给俞某，我就叫他准备一条冰毒。"],
     ["unbound 份 and 组", "判决书3份，分为5组。"],
     ["ordinals", "第一条公民个人信息。"],
+    ["sentences", "出售公民个人信息，判处有期徒刑一年六个月，并处罚金。"],
   ])("%s", (_name, text) => {
     expect(vols(text)).toEqual([]);
   });
@@ -132,13 +140,14 @@ describe("extractVolumes: not record counts", () => {
 describe("volumesFromIdentifiers", () => {
   it("counts unmasked valid identifiers per type, tier C by default", () => {
     const text =
-      "身份证号11010519491231002x、513101198201130014，手机13812345678，138****1234，卡号6222021234567894，身份证号码（略）";
+      "身份证号11010519491231002x、513101198201130014，手机13812345678，138****1234，卡号6222021234567894，身份证号码（略），邮箱a@b.cn";
     const vs = volumesFromIdentifiers(detectIdentifiers(text, { today: new Date("2025-01-01") }));
     expect(vs.map((v) => [v.infoType, v.tier, v.count, v.from, v.approximate])).toEqual([
-      ["id-number", "C", 2, "identifiers", false],
-      ["phone-number", "C", 1, "identifiers", false],
-      ["bank-card", "C", 1, "identifiers", false],
+      ["identity", "C", 2, "identifiers", false],
+      ["contact", "C", 2, "identifiers", false],
+      ["property", "C", 1, "identifiers", false],
     ]);
+    expect(vs[1]!.match).toBe("1 × cn-mobile, 1 × email");
     const ids = vs[0]!;
     expect(ids.start).toBe(4);
     expect(ids.end).toBe(text.indexOf("，手机"));

@@ -172,9 +172,14 @@ export function detectIdentifiers(text: string, opts: DetectIdentifiersOptions =
     ...withheldLabels(ctx),
   ];
   found.sort((a, b) => a.priority - b.priority || a.start - b.start || b.end - a.end);
+  // Candidates are short, so marking taken characters keeps this linear in the text.
+  const taken = new Uint8Array(text.length);
   const kept: Candidate[] = [];
   for (const c of found) {
-    if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
+    let free = true;
+    for (let i = c.start; i < c.end && free; i++) free = taken[i] === 0;
+    if (!free) continue;
+    taken.fill(1, c.start, c.end);
     kept.push(c);
   }
   kept.sort((a, b) => a.start - b.start);
@@ -444,10 +449,14 @@ const WITHHELD_LABELS: readonly [IdentifierType, string][] = [
 ];
 const WITHHELD_TAIL = String.raw`\s*[:：]?\s*(?:为|是)?\s*[(\[（【]?\s*(?:已?省?略|已?隐去|已?脱敏|已?隐藏|[*×●•x]{3,})\s*[)\]）】]?`;
 
+const WITHHELD: readonly [IdentifierType, RegExp][] = WITHHELD_LABELS.map(([type, labels]) => [
+  type,
+  new RegExp(`(?:${labels})${WITHHELD_TAIL}`, "gi"),
+]);
+
 function withheldLabels(ctx: Ctx): Candidate[] {
   const out: Candidate[] = [];
-  for (const [type, labels] of WITHHELD_LABELS) {
-    const re = new RegExp(`(?:${labels})${WITHHELD_TAIL}`, "g");
+  for (const [type, re] of WITHHELD) {
     for (const m of ctx.text.matchAll(re)) {
       out.push({
         type, start: m.index, end: m.index + m[0].length, value: m[0], masked: true, valid: false,
@@ -496,12 +505,19 @@ function contextHit(ctx: Ctx, type: IdentifierType, start: number, end: number):
 
 /** A negative label right before the number, in the same clause ("订单号:6201…"). */
 function negativeLabel(ctx: Ctx, start: number): string | null {
-  let before = ctx.text.slice(Math.max(0, start - NEGATIVE_REACH), start);
-  const cut = Math.max(...[",", "，", "。", ";", "；", "、", "\n", "!", "?"].map((p) => before.lastIndexOf(p)));
-  if (cut >= 0) before = before.slice(cut + 1);
+  let from = Math.max(0, start - NEGATIVE_REACH);
+  for (let i = start - 1; i >= from; i--) {
+    if (CLAUSE_PUNCT.has(ctx.text[i]!)) {
+      from = i + 1;
+      break;
+    }
+  }
+  const before = ctx.text.slice(from, start);
   for (const term of ctx.negative) if (term && before.includes(term)) return term;
   return null;
 }
+
+const CLAUSE_PUNCT = new Set([",", "，", "。", ";", "；", "、", "\n", "!", "?"]);
 
 function nearestTerm(
   text: string,

@@ -35,13 +35,13 @@ const EN_COUNT = new RegExp(
 
 /** What follows the unit when the "count" is not a count of records: 条例, 条款, 个人, 个月… */
 const NOT_RECORDS_AFTER: Readonly<Record<string, RegExp>> = {
-  条: /^(?:例|件|款|文|约|目|幅|理|码|形|令|规|之[一二三四五六七八九十]|第|狗|鱼|烟|香烟|路|街|河|线|船|裤|毛巾|被子|命)/,
+  条: /^(?:例|件|款|文|约|目|幅|理|码|形|令|规|的规定|之[一二三四五六七八九十]|第|狗|鱼|烟|香烟|路|街|河|线|船|裤|毛巾|被子|命)/,
   份: /^(?:额|子|量|内|外)/,
   组: /^(?:织|成|建|长|员|合|村|社|居)/,
   个: /^(?:人|月|星|工作日|体|案|小时|部门|别|性)/,
 };
 /** An article number without 第: "刑法二百五十三条之一", "依照解释5条". */
-const LEGAL_BEFORE = /(?:法|条例|解释|规定|办法|意见)\s*$/;
+const LEGAL_BEFORE = /(?:法|条例|解释|规定|办法|意见)》?\s*$/;
 const APPROX_BEFORE = /(?:约|大约|近|将近|逾|超过|多达|约计)$/;
 const APPROX_AFTER = /^(?:以上|余|多|左右|之多)/;
 const EN_APPROX_BEFORE = /(?:more than|over|about|approximately|nearly|at least|some|around|roughly|up to)\s*$/;
@@ -66,7 +66,8 @@ interface RawCount {
 /**
  * Record counts in prose, bound to the info-type they count. Binding, in order:
  * 1. an info span right after the count (measure word + noun binds tightest: "915份征信报告"),
- *    with at most a few characters between and no punctuation or conjunction;
+ *    with at most a few characters between and no punctuation or conjunction, or after a comma
+ *    that only says what the records were ("共计4万余条，均系公民个人信息");
  * 2. else the nearest info span before it in the same sentence within bindWindow
  *    ("出售公民个人信息4万余条");
  * 3. else, for 条/组 (records, pieces, items, entries), 信息/数据/资料/记录 in the same clause
@@ -133,12 +134,16 @@ function englishCounts(text: string): RawCount[] {
   return out;
 }
 
+/** "共计4万余条，均系公民个人信息": a clause that only says what the counted records were. */
+const APPOSITIVE_GAP = /^[,，]\s?(?:均|全部|都|其中)?(?:为|系|是|属于?)$/;
+
 function bindAfter(text: string, spans: InfoSpan[], c: RawCount): InfoSpan | null {
   const maxGap = c.lang === "zh" ? 4 : 16;
   for (const s of spans) {
     if (s.start < c.end) continue;
     if (s.start - c.end > maxGap) break;
     const gap = text.slice(c.end, s.start);
+    if (APPOSITIVE_GAP.test(gap)) return s;
     if (CLAUSE_BREAK.test(gap) || CONJUNCTION.test(gap)) return null;
     return s;
   }
@@ -188,28 +193,29 @@ export interface IdentifierLike {
   value?: string;
 }
 
-/** Info-type ids for identifiers counted in the document itself. */
+/** Info-type ids (rules/info-types.yaml) of identifiers counted in the document itself. */
 export const IDENTIFIER_INFO_TYPES: Readonly<Record<string, string>> = {
-  "cn-resident-id": "id-number",
-  "cn-mobile": "phone-number",
-  "bank-card": "bank-card",
-  email: "email",
+  "cn-resident-id": "identity",
+  "cn-mobile": "contact",
+  email: "contact",
+  "bank-card": "property",
 };
 
 /**
  * Unmasked, valid identifiers listed in the document count as records it leaks itself: one Volume
- * per identifier type, counting distinct values (by `value` when given), tier C by default.
+ * per info-type (mobiles and e-mail addresses are both "contact"), counting distinct values (by
+ * `value` when given), tier C by default.
  *
- * Bank cards are tier C too, not tier A (财产信息): a card number alone does not give access to
- * the money, and the card numbers a judgment spells out are mostly the defendant's own receiving
- * accounts; tier A would make 50 listed numbers "serious" by themselves. Pass `tiers` to decide
- * otherwise (e.g. `{ "bank-card": "A" }`).
+ * Bank cards are info-type "property" but tier C, not tier A (财产信息): a card number alone does
+ * not give access to the money, and the card numbers a judgment spells out are mostly the
+ * defendant's own receiving accounts; tier A would make 50 listed numbers "serious" by themselves.
+ * Pass `tiers` to decide otherwise (e.g. `{ "bank-card": "A" }`, keyed by identifier type).
  */
 export function volumesFromIdentifiers(
   ids: IdentifierLike[],
   opts: { tiers?: Partial<Record<string, "A" | "B" | "C">> } = {},
 ): Volume[] {
-  const byType = new Map<string, IdentifierLike[]>();
+  const groups = new Map<string, { tier: "A" | "B" | "C"; items: IdentifierLike[]; perType: Map<string, number> }>();
   const seen = new Set<string>();
   for (const id of ids) {
     if (id.masked || !id.valid) continue;
@@ -220,23 +226,26 @@ export function volumesFromIdentifiers(
       if (seen.has(key)) continue;
       seen.add(key);
     }
-    const list = byType.get(id.type) ?? [];
-    list.push(id);
-    byType.set(id.type, list);
+    const infoType = IDENTIFIER_INFO_TYPES[id.type] ?? id.type;
+    const tier = opts.tiers?.[id.type] ?? "C";
+    const group = groups.get(infoType) ?? { tier, items: [], perType: new Map<string, number>() };
+    // Two identifier types of one info-type with different tiers: the heavier tier wins.
+    if (tier < group.tier) group.tier = tier;
+    group.items.push(id);
+    group.perType.set(id.type, (group.perType.get(id.type) ?? 0) + 1);
+    groups.set(infoType, group);
   }
   const out: Volume[] = [];
-  for (const [type, list] of byType) {
-    const start = Math.min(...list.map((i) => i.start));
-    const end = Math.max(...list.map((i) => i.end));
+  for (const [infoType, g] of groups) {
     out.push({
-      infoType: IDENTIFIER_INFO_TYPES[type] ?? type,
-      tier: opts.tiers?.[type] ?? "C",
-      count: list.length,
+      infoType,
+      tier: g.tier,
+      count: g.items.length,
       approximate: false,
-      start,
-      end,
+      start: Math.min(...g.items.map((i) => i.start)),
+      end: Math.max(...g.items.map((i) => i.end)),
       // Never the values themselves: this string ends up in reports.
-      match: `${list.length} × ${type}`,
+      match: [...g.perType].map(([type, n]) => `${n} × ${type}`).join(", "),
       from: "identifiers",
     });
   }
