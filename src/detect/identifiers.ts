@@ -67,7 +67,6 @@ export const DEFAULT_NEGATIVE_CONTEXT: readonly string[] = [
 
 const NEGATIVE_REACH = 12;
 const MASK = "*×●•x";
-const MASK_CLASS = `[${MASK}]`;
 const MASK_RUN = /[*×●•x]{3,}/i;
 
 /** Provinces of GB/T 2260 (first two digits), plus 81/82/83 of HK, Macao, Taiwan residence permits. */
