@@ -3,12 +3,13 @@
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
 import { matchRules, type RawFinding, type TextView } from "./detect/match.js";
 import { extractMoney } from "./detect/money.js";
+import { extractVictims } from "./detect/victims.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
 import { maskIdentifier } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
-import type { CaseResult, Document, Finding, IdentifierFinding, Money, Volume } from "./types.js";
+import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCount, Volume } from "./types.js";
 
 export interface ScanOptions {
   /** Mask identifiers in findings (default true). */
@@ -66,6 +67,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
   });
   const money: Money[] = extractMoney(text).map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
+  const victims: VictimCount[] = extractVictims(text).map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
 
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return assembleResult({
@@ -75,6 +77,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     findings,
     volumes,
     money,
+    victims,
     rules: engine.ruleSet,
   });
 }

@@ -106,6 +106,15 @@ export interface Money {
   match: string;
 }
 
+/** People harmed, as the prose counts them (被害人30余名, 120余名老年人). */
+export interface VictimCount {
+  count: number;
+  approximate: boolean;
+  start: number;
+  end: number;
+  match: string;
+}
+
 export interface SeverityBasis {
   /** Human-readable: which count and threshold decided it. */
   reason: string;
@@ -137,6 +146,7 @@ export interface CaseResult {
   regions: DimensionScore[];
   volumes: Volume[];
   money: Money[];
+  victims: VictimCount[];
   flags: Flag[];
   findings: Finding[];
 }

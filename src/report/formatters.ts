@@ -108,6 +108,9 @@ function formatCase(r: CaseResult): string {
   if (r.money.length > 0) {
     lines.push(`  ${"money".padEnd(11)} ${r.money.map((m) => `${m.role} ¥${m.yuan}${m.approximate ? "+" : ""}`).join(", ")}`);
   }
+  if (r.victims.length > 0) {
+    lines.push(`  ${"victims".padEnd(11)} ${r.victims.map((v) => `${v.match} → ${v.count}${v.approximate ? "+" : ""}`).join(", ")}`);
+  }
   for (const f of r.flags) lines.push(`  ! ${f.id}: ${f.reason}`);
   const evidence = r.findings.filter((f) => f.weight > 0 || f.negated);
   if (evidence.length > 0) lines.push("  evidence");

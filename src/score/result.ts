@@ -13,6 +13,7 @@ import type {
   Money,
   Severity,
   SeverityBasis,
+  VictimCount,
   Volume,
 } from "../types.js";
 import { FOUND, evidenceOf, noisyOr, scoreDimensions } from "./dimensions.js";
@@ -25,6 +26,7 @@ export interface ResultInput {
   findings: Finding[];
   volumes: Volume[];
   money: Money[];
+  victims: VictimCount[];
   rules: RuleSet;
 }
 
@@ -32,6 +34,8 @@ export interface ResultInput {
 export const LARGE_SCALE_RECORDS = 10_000;
 /** Records (people's data) at which a case harms "众多个人" (PIPL art. 70) for the PIL clue. */
 export const MANY_PEOPLE_RECORDS = 1_000;
+/** People harmed at which a case harms "众多个人" whatever its record counts. */
+export const MANY_VICTIMS = 10;
 /** Unmasked valid identifiers in a filing that are by themselves a leak in the document. */
 export const LISTED_IDENTIFIERS_LEAK = 5;
 
@@ -108,13 +112,17 @@ export function assembleResult(input: ResultInput): CaseResult {
   }
   const sensitive = infoTypes.filter((d) => d.sensitive && d.score >= FOUND);
   const minors = found(groups, "minors");
-  if (piLeak && records >= MANY_PEOPLE_RECORDS && (sensitive.length > 0 || minors)) {
+  const victims = Math.max(0, ...input.victims.map((v) => v.count));
+  const many = records >= MANY_PEOPLE_RECORDS || victims >= MANY_VICTIMS;
+  if (piLeak && many && (sensitive.length > 0 || minors)) {
     const what = [...sensitive.map((d) => d.id), ...(minors ? ["minors"] : [])].join(", ");
-    flag(
-      "pil-clue",
-      `${records} people's records incl. sensitive information (${what}): public-interest litigation clue (PIPL art. 70)`,
-      [...volumeEvidence(input.volumes), ...sensitive.flatMap((d) => d.evidence), ...(minors?.evidence ?? [])],
-    );
+    const who = records >= MANY_PEOPLE_RECORDS ? `${records} people's records` : `${victims} victims`;
+    flag("pil-clue", `${who} with sensitive information (${what}): public-interest litigation clue (PIPL art. 70)`, [
+      ...volumeEvidence(input.volumes),
+      ...input.victims.map((v) => ({ ruleId: "victims.count", start: v.start, end: v.end, match: v.match })),
+      ...sensitive.flatMap((d) => d.evidence),
+      ...(minors?.evidence ?? []),
+    ]);
   }
   const provinces = provincesOf(regions, rules);
   if (provinces.size >= 2) {
@@ -155,6 +163,7 @@ export function assembleResult(input: ResultInput): CaseResult {
     regions,
     volumes: input.volumes,
     money: input.money,
+    victims: input.victims,
     flags: flags.sort((a, b) => (a.id < b.id ? -1 : 1)),
     findings,
   };

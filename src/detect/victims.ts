@@ -1,0 +1,38 @@
+// How many people a case harmed, as the prose says it: 被害人30余名, 120余名老年人, 骗取二十余名
+//被害人. Many victims plus sensitive information is a public-interest litigation clue (PIPL
+// art. 70 "众多个人"), and record counts alone miss cases counted in people.
+import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber } from "./numbers.js";
+
+export interface VictimCount {
+  count: number;
+  approximate: boolean;
+  start: number;
+  end: number;
+  match: string;
+}
+
+const NUM = `(?:${ARABIC_NUMBER_SOURCE}[万]?|[${CN_NUMERAL_CHARS}]+)`;
+const WHO = "(?:被害人|受害人|受害者|被害单位|受害群众|群众|老年人|老人|学生|儿童|未成年人|客户|用户|消费者|妇女)";
+const PATTERNS: RegExp[] = [
+  // 被害人30余名 / 被害人共计120人
+  new RegExp(`(?:被害人|受害人|受害者)(?:共计|共|达|计)?(${NUM})(余|多)?(?:名|人|位|户)`, "g"),
+  // 30余名被害人 / 120余名老年人 / 二十余位老人
+  new RegExp(`(${NUM})(余|多)?(?:名|位|个|户)${WHO}`, "g"),
+  // 骗取/诈骗 30余人 / 致使 50 余人被骗
+  new RegExp(`(?:骗取|诈骗|致使|导致)(${NUM})(余|多)?(?:人|户)`, "g"),
+];
+
+export function extractVictims(text: string): VictimCount[] {
+  const out: VictimCount[] = [];
+  for (const re of PATTERNS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const n = parseChineseNumber(m[1]!);
+      if (n === null || n < 1 || !Number.isInteger(n)) continue;
+      const start = m.index + m[0].indexOf(m[1]!);
+      if (out.some((v) => v.start === start)) continue;
+      out.push({ count: n, approximate: m[2] !== undefined, start, end: m.index + m[0].length, match: m[0] });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
