@@ -13,7 +13,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
   const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) (x.ok ? out.docs.push(x.doc) : out.failures.push(x.failure));
+  for await (const x of it) {
+    if (x.ok) out.docs.push(x.doc);
+    else out.failures.push(x.failure);
+  }
   return out;
 }
 

@@ -12,7 +12,10 @@ const CAIL_GB18030 = resolve(repoRoot, "../shared/data/cail/train-sample.gb18030
 async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
   const docs: Document[] = [];
   const failures: Failure[] = [];
-  for await (const x of it) (x.ok ? docs.push(x.doc) : failures.push(x.failure));
+  for await (const x of it) {
+    if (x.ok) docs.push(x.doc);
+    else failures.push(x.failure);
+  }
   return { docs, failures };
 }
 

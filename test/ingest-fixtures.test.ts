@@ -10,7 +10,10 @@ const fixtures = resolve(import.meta.dirname, "../fixtures");
 
 async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
   const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) (x.ok ? out.docs.push(x.doc) : out.failures.push(x.failure));
+  for await (const x of it) {
+    if (x.ok) out.docs.push(x.doc);
+    else out.failures.push(x.failure);
+  }
   return out;
 }
 

@@ -67,6 +67,7 @@ class Tracked {
       return late;
     }
     const out = new Readable({
+      highWaterMark: 256 * 1024,
       read() {
         entry.resume();
       },
