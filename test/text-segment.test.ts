@@ -68,6 +68,12 @@ describe.each(SEGMENTER_KINDS)("segmenter %s", (kind) => {
       expect(texts(seg, s2)).toContain("帮信罪");
       expect(texts(seg, s3)).toContain("内鬼");
       checkCoverage(s2, seg.segment(s2));
+      // A term the dictionary already knows must not have its frequency overwritten (人/民医院).
+      const s4 = "他在某市人民医院工作";
+      const before = texts(seg, s4);
+      seg.addWords(["医院", "员工"]);
+      expect(texts(seg, s4)).toEqual(before);
+      expect(before).toContain("医院");
     },
     TIMEOUT,
   );

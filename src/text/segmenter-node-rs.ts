@@ -40,8 +40,12 @@ export class NodeRsSegmenter implements Segmenter {
 
   addWords(words: string[]): void {
     const prepared = prepareWords(words).filter((w) => w.length >= 2);
-    if (prepared.length === 0) return;
-    this.jieba.loadDict(Buffer.from(prepared.map((w) => `${w} ${USER_WORD_FREQ}`).join("\n") + "\n"));
+    // Loading a word the dictionary already has REPLACES its frequency (医院 7376 -> 1000), which can
+    // break text around it; a word the dictionary alone already keeps whole is left as it is.
+    const fresh = prepared.filter((w) => this.jieba.cut(w, false).length > 1);
+    if (fresh.length > 0) {
+      this.jieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${USER_WORD_FREQ}`).join("\n") + "\n"));
+    }
     this.userWords.add(prepared);
   }
 

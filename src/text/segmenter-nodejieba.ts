@@ -40,7 +40,9 @@ export class NodejiebaSegmenter implements Segmenter {
 
   addWords(words: string[]): void {
     const prepared = prepareWords(words).filter((w) => w.length >= 2);
-    for (const w of prepared) this.jieba.insertWord(w);
+    // insertWord on a word the dictionary already has LOWERS its weight to the median (人民医院 then
+    // comes out as 人/民医院 after inserting 医院): only words the dictionary alone splits are inserted.
+    for (const w of prepared) if (this.jieba.cut(w, false).length > 1) this.jieba.insertWord(w);
     sharedUserWords.add(prepared);
   }
 
