@@ -69,7 +69,9 @@ export function assembleResult(input: ResultInput): CaseResult {
   let severity: Severity = "none";
   let severityBasis: SeverityBasis | null = null;
   if (piInView) {
-    const s = computeSeverity({ volumes: input.volumes, money: input.money, insider: insider.flag });
+    const labels: Record<string, string> = {};
+    for (const d of infoDims?.values() ?? []) if (d.label?.zh) labels[d.id] = d.label.zh;
+    const s = computeSeverity({ volumes: input.volumes, money: input.money, insider: insider.flag, labels });
     severity = s.severity;
     severityBasis = s.basis;
   }

@@ -1,12 +1,20 @@
 // .docx via mammoth's raw text. The file is a zip: its declared member sizes are checked first so
 // a docx bomb is refused before mammoth inflates it in memory.
-import mammoth from "mammoth";
+import { createRequire } from "node:module";
 import yauzl from "yauzl";
 import { InputError } from "../../errors.js";
 import { oneLine } from "../failures.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
 import { guarded, maxBytesOf, readWhole } from "./whole.js";
+
+// mammoth costs ~150 ms to load: only documents that are .docx pay for it, not every `scan`.
+const require = createRequire(import.meta.url);
+let mammoth: typeof import("mammoth") | undefined;
+function loadMammoth(): typeof import("mammoth") {
+  mammoth ??= require("mammoth") as typeof import("mammoth");
+  return mammoth;
+}
 
 /** Declared uncompressed total of a zip in memory; throws E_DOCX when it is not a zip. */
 function declaredSize(buf: Buffer, source: string): Promise<number> {
@@ -46,7 +54,7 @@ export const docxReader: Reader = {
       }
       let value: string;
       try {
-        ({ value } = await mammoth.extractRawText({ buffer: bytes }));
+        ({ value } = await loadMammoth().extractRawText({ buffer: bytes }));
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         throw new InputError("E_DOCX", src.name, `${src.name}: not a readable .docx (${oneLine(msg)})`);

@@ -1,9 +1,17 @@
 // HTML pages (court websites, saved judgments): visible text only; block elements end lines.
-import { Parser } from "htmlparser2";
+import { createRequire } from "node:module";
 import { decodeTextWith, looseHeadText } from "../encoding.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
 import { guarded, readWhole } from "./whole.js";
+
+// htmlparser2 costs ~70 ms to load: only HTML documents pay for it.
+const require = createRequire(import.meta.url);
+let htmlparser: typeof import("htmlparser2") | undefined;
+function loadHtmlparser(): typeof import("htmlparser2") {
+  htmlparser ??= require("htmlparser2") as typeof import("htmlparser2");
+  return htmlparser;
+}
 
 const SKIP = new Set(["script", "style", "noscript", "template", "head"]);
 const BLOCK = new Set([
@@ -27,6 +35,7 @@ export function htmlToText(html: string): { text: string; title: string | undefi
   const newline = (): void => {
     if (out.length > 0 && out[out.length - 1] !== "\n") out.push("\n");
   };
+  const { Parser } = loadHtmlparser();
   const parser = new Parser(
     {
       onopentag(name) {
