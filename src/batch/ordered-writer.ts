@@ -1,0 +1,108 @@
+// Writes outcome lines in input order (a bounded reorder buffer: the runner never lets more than a
+// window of documents be in flight), one whole line per write, waiting for 'drain' so a slow disk
+// slows the reading down instead of filling memory.
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import type { CaseCard } from "./case-card.js";
+import type { OutcomeRecord } from "./record.js";
+
+export interface LineEntry {
+  line: string;
+  record: OutcomeRecord;
+  card?: CaseCard;
+}
+
+export class OrderedWriter {
+  private readonly stream: Writable;
+  private readonly onWritten: (e: LineEntry) => void;
+  private readonly onAdvance: () => void;
+  /** null: a sequence number that writes nothing (skipped by --resume). */
+  private readonly ready = new Map<number, LineEntry | null>();
+  private nextSeq = 0;
+  /** The running pump; `active` is cleared synchronously when it ends, so a put never waits on a finished one. */
+  private pumping: Promise<void> | undefined;
+  private active = false;
+  private error: unknown;
+  private sealed = false;
+
+  constructor(stream: Writable, onWritten: (e: LineEntry) => void, onAdvance: () => void) {
+    this.stream = stream;
+    this.onWritten = onWritten;
+    this.onAdvance = onAdvance;
+    stream.on("error", (err) => {
+      this.error ??= err;
+      this.onAdvance();
+    });
+  }
+
+  /** The next sequence number to be written: everything before it is on its way to the file. */
+  get next(): number {
+    return this.nextSeq;
+  }
+
+  /** Entries waiting for an earlier one. */
+  get buffered(): number {
+    return this.ready.size;
+  }
+
+  get failed(): unknown {
+    return this.error;
+  }
+
+  put(seq: number, entry: LineEntry | null): void {
+    if (this.sealed) return;
+    this.ready.set(seq, entry);
+    if (!this.active) this.pumping = this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    // `active` must drop in the same tick the loop sees nothing more to write: an await between
+    // the two would let a put() land in `ready` with no pump to write it.
+    this.active = true;
+    try {
+      while (!this.sealed && this.error === undefined && this.ready.has(this.nextSeq)) {
+        const e = this.ready.get(this.nextSeq)!;
+        this.ready.delete(this.nextSeq);
+        this.nextSeq++;
+        if (e) {
+          this.onWritten(e);
+          if (!this.stream.write(e.line + "\n")) {
+            try {
+              await once(this.stream, "drain");
+            } catch (err) {
+              this.error ??= err;
+            }
+          }
+        }
+        this.onAdvance();
+      }
+    } finally {
+      this.active = false;
+    }
+  }
+
+  /**
+   * Finish: wait for the pump, then end the file. Entries still waiting for a gap (only after a hard
+   * stop) are dropped: --resume scans those documents again.
+   */
+  async close(): Promise<void> {
+    await this.pumping;
+    this.sealed = true;
+    this.ready.clear();
+    if (this.error === undefined) {
+      this.stream.end();
+      try {
+        await once(this.stream, "finish");
+      } catch (err) {
+        this.error ??= err;
+      }
+    } else {
+      this.stream.destroy();
+    }
+  }
+
+  /** Stop writing anything more (hard stop); close() then ends the file. */
+  seal(): void {
+    this.sealed = true;
+  }
+}
