@@ -1,0 +1,93 @@
+// caseflag worker: take documents from the queue, scan them in worker threads, record outcomes.
+// Runs until SIGTERM/SIGINT, then stops taking jobs, finishes those in hand and exits 0.
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { addRedisOptions, intFlag, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
+import { defaultConcurrency, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
+import type { CliIo } from "../io.js";
+
+interface WorkerFlags extends RedisFlags {
+  concurrency?: string;
+  prefetch?: string;
+  rules?: string[];
+  segmenter?: string;
+  lockDuration?: string;
+  stalledInterval?: string;
+  maxStalled?: string;
+  resultsMaxlen?: string;
+  dedupeDays?: string;
+  quiet?: boolean;
+}
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addRedisOptions(
+    program
+      .command("worker")
+      .description("scan documents from the Redis queue until stopped (SIGTERM/SIGINT finish the jobs in hand)")
+      .option("--concurrency <n>", `scan threads (default: one per core, here ${defaultConcurrency()})`)
+      .option("--prefetch <n>", "jobs held per thread so threads never wait on Redis (default 2)")
+      .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
+      .option("--segmenter <name>", "node-rs (default) or nodejieba")
+      .option("--lock-duration <ms>", "job lock; a dead worker's jobs return to the queue after about this (default 30000)")
+      .option("--stalled-interval <ms>", "how often to look for jobs of dead workers (default 30000)")
+      .option("--max-stalled <n>", "times a job may lose its worker before it fails (default 2)")
+      .option("--results-maxlen <n>", "approximate cap of the results and flagged streams (default 100000)")
+      .option("--dedupe-days <n>", "days a scanned job id is remembered, so resubmitting it is a no-op (default 30)")
+      .option("-q, --quiet", "no progress lines on stderr (errors still)"),
+  ).action(async (flags: WorkerFlags) => {
+    const { target, prefix } = redisTargetOf(flags, io.env);
+    if (flags.segmenter !== undefined && flags.segmenter !== "node-rs" && flags.segmenter !== "nodejieba") {
+      throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: node-rs, nodejieba)`);
+    }
+    const opts: QueueWorkerOptions = { redis: target, prefix, log: (l) => io.stderr(`caseflag worker: ${l}\n`) };
+    const num = (name: string, v: string | undefined, min = 1) => intFlag(name, v, min);
+    const concurrency = num("--concurrency", flags.concurrency);
+    if (concurrency !== undefined) opts.concurrency = concurrency;
+    const prefetch = num("--prefetch", flags.prefetch);
+    if (prefetch !== undefined) opts.prefetch = prefetch;
+    if (flags.rules) opts.rules = flags.rules;
+    if (flags.segmenter === "node-rs" || flags.segmenter === "nodejieba") opts.segmenter = flags.segmenter;
+    const lock = num("--lock-duration", flags.lockDuration, 100);
+    if (lock !== undefined) opts.lockDuration = lock;
+    const stalled = num("--stalled-interval", flags.stalledInterval, 100);
+    if (stalled !== undefined) opts.stalledInterval = stalled;
+    const maxStalled = num("--max-stalled", flags.maxStalled, 0);
+    if (maxStalled !== undefined) opts.maxStalledCount = maxStalled;
+    const maxLen = num("--results-maxlen", flags.resultsMaxlen);
+    if (maxLen !== undefined) opts.limits = { resultsMaxLen: maxLen, flaggedMaxLen: maxLen };
+    const days = num("--dedupe-days", flags.dedupeDays);
+    if (days !== undefined) opts.dedupeDays = days;
+    if (flags.quiet) {
+      const log = opts.log!;
+      opts.log = (l) => {
+        if (/fail|error|redis:|stopp/i.test(l)) log(l);
+      };
+    }
+
+    // Signals are caught before the worker starts: a SIGTERM during engine loading still exits cleanly.
+    let stopRequested: (() => void) | undefined;
+    let forced = false;
+    const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+    const removeSignals = onShutdownSignals(
+      (signal) => {
+        io.stderr(`caseflag worker: ${signal}: finishing jobs in hand\n`);
+        stopRequested?.();
+      },
+      (signal) => {
+        io.stderr(`caseflag worker: ${signal} again: abandoning jobs in hand (they return to the queue)\n`);
+        forced = true;
+        void worker?.close({ force: true });
+      },
+    );
+    let worker: Awaited<ReturnType<typeof startQueueWorker>> | undefined;
+    try {
+      worker = await startQueueWorker(opts);
+      await stopped;
+      await worker.close(forced ? { force: true } : {});
+      io.stderr(`caseflag worker: stopped after ${worker.finished} job(s)\n`);
+      setExit(forced ? 1 : 0);
+    } finally {
+      removeSignals();
+    }
+  });
+}

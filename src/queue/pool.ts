@@ -1,0 +1,158 @@
+// A fixed pool of worker threads, one task per thread at a time, tasks queued in order. A thread
+// that dies takes only its current task with it (rejected with ThreadExitError, which the queue
+// worker treats as transient: BullMQ retries the job) and is replaced.
+import { Worker } from "node:worker_threads";
+import { CaseflagError } from "../errors.js";
+
+export interface PoolRequest<I> {
+  id: number;
+  input: I;
+}
+
+export type PoolReply<O> = { id: number; ok: true; output: O } | { id: number; ok: false; message: string };
+
+type ReadyMessage = { ready: true } | { ready: false; message: string; code: string };
+
+export class ThreadExitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ThreadExitError";
+  }
+}
+
+export interface ThreadPool<I, O> {
+  readonly size: number;
+  /** Resolves when every thread has started (engines built); rejects with the first start failure. */
+  readonly ready: Promise<void>;
+  run(input: I): Promise<O>;
+  /** Tasks in a thread or waiting for one. */
+  readonly pending: number;
+  /** Terminates the threads; tasks still queued are rejected. Call after the work in hand is done. */
+  close(): Promise<void>;
+}
+
+interface Task<I, O> {
+  id: number;
+  input: I;
+  resolve: (o: O) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot<I, O> {
+  worker: Worker;
+  ready: boolean;
+  task: Task<I, O> | undefined;
+}
+
+export interface ThreadPoolOptions {
+  file: URL;
+  size: number;
+  workerData: unknown;
+  /** Told when a thread exits unexpectedly (it is replaced). */
+  onThreadExit?: (message: string) => void;
+}
+
+export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O> {
+  const queue: Task<I, O>[] = [];
+  const slots = new Set<Slot<I, O>>();
+  let nextId = 1;
+  let closing = false;
+  let started = 0;
+  let readyResolve!: () => void;
+  let readyReject!: (e: Error) => void;
+  let settled = false;
+  const ready = new Promise<void>((res, rej) => {
+    readyResolve = res;
+    readyReject = rej;
+  });
+  // A failed start is reported through `ready`; nobody may be awaiting it at that moment.
+  ready.catch(() => undefined);
+
+  const dispatch = (): void => {
+    for (const slot of slots) {
+      if (!slot.ready || slot.task) continue;
+      const task = queue.shift();
+      if (!task) return;
+      slot.task = task;
+      slot.worker.postMessage({ id: task.id, input: task.input } satisfies PoolRequest<I>);
+    }
+  };
+
+  const spawn = (): void => {
+    const worker = new Worker(opts.file, { workerData: opts.workerData });
+    const slot: Slot<I, O> = { worker, ready: false, task: undefined };
+    slots.add(slot);
+    worker.on("message", (msg: PoolReply<O> | ReadyMessage) => {
+      if ("ready" in msg) {
+        if (!msg.ready) {
+          fail(new CaseflagError(msg.code, msg.message));
+          void worker.terminate();
+          return;
+        }
+        slot.ready = true;
+        started++;
+        if (!settled && started >= opts.size) {
+          settled = true;
+          readyResolve();
+        }
+        dispatch();
+        return;
+      }
+      const task = slot.task;
+      if (!task || task.id !== msg.id) return;
+      slot.task = undefined;
+      if (msg.ok) task.resolve(msg.output);
+      else task.reject(new Error(msg.message));
+      dispatch();
+    });
+    worker.on("error", (err) => {
+      slot.task?.reject(new ThreadExitError(`scan thread failed: ${err.message}`));
+      slot.task = undefined;
+    });
+    worker.on("exit", (code) => {
+      slots.delete(slot);
+      const task = slot.task;
+      slot.task = undefined;
+      if (closing) {
+        task?.reject(new ThreadExitError("scan pool closed"));
+        return;
+      }
+      const message = `scan thread exited (code ${code})${task ? " during a task" : ""}`;
+      task?.reject(new ThreadExitError(message));
+      if (!settled) return; // a start failure: `ready` already says why; do not respawn in a loop
+      opts.onThreadExit?.(message);
+      spawn();
+    });
+  };
+
+  const fail = (err: Error): void => {
+    if (!settled) {
+      settled = true;
+      readyReject(err);
+    }
+  };
+
+  for (let i = 0; i < opts.size; i++) spawn();
+
+  return {
+    size: opts.size,
+    ready,
+    get pending() {
+      let n = queue.length;
+      for (const s of slots) if (s.task) n++;
+      return n;
+    },
+    run(input: I): Promise<O> {
+      if (closing) return Promise.reject(new ThreadExitError("scan pool closed"));
+      return new Promise<O>((resolve, reject) => {
+        queue.push({ id: nextId++, input, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closing = true;
+      for (const t of queue.splice(0)) t.reject(new ThreadExitError("scan pool closed"));
+      await Promise.all([...slots].map((s) => s.worker.terminate()));
+    },
+  };
+}
