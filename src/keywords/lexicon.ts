@@ -1,0 +1,133 @@
+// The word lists keyword capture filters with: stop words (zh, en), the personal-name lexicon and the
+// jieba dictionary words that start like a name. They are configuration data in text files beside this
+// module; loadKeywordLexicon does the I/O, everything that uses a lexicon is pure.
+import { createReadStream, existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { UsageError } from "../errors.js";
+import { normalize, stemPhrase } from "../text/index.js";
+
+export interface KeywordLexicon {
+  /** Normalized Chinese stop words (and single function characters). */
+  zhStop: ReadonlySet<string>;
+  /** Porter stems of English stop words. */
+  enStop: ReadonlySet<string>;
+  surnames: ReadonlySet<string>;
+  compoundSurnames: ReadonlySet<string>;
+  givenChars: ReadonlySet<string>;
+  /** jieba dictionary words that start with a surname, tagged as person names (nr, nrfg, nrt). */
+  dictNames: ReadonlySet<string>;
+  /** jieba dictionary words that start with a surname and are ordinary words (any other tag). */
+  dictWords: ReadonlySet<string>;
+}
+
+export interface LexiconFiles {
+  zhStop: string[];
+  enStop: string[];
+  names: string;
+  /** A jieba dictionary ("word freq tag" lines); default the one packaged with @node-rs/jieba. */
+  jiebaDict: string;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Where the bundled lists live. Next to the compiled module when a build copies them there, else in
+ * src/keywords (which is where they are kept: `tsc` does not copy .txt files).
+ */
+function dataFile(name: string): string {
+  const beside = resolve(HERE, name);
+  if (existsSync(beside)) return beside;
+  return resolve(HERE, "../../src/keywords", name);
+}
+
+export function defaultLexiconFiles(): LexiconFiles {
+  const require = createRequire(import.meta.url);
+  return {
+    zhStop: [dataFile("stopwords.zh.txt")],
+    enStop: [dataFile("stopwords.en.txt")],
+    names: dataFile("names.zh.txt"),
+    jiebaDict: require.resolve("@node-rs/jieba/dict.txt"),
+  };
+}
+
+/** Words of a list file: whitespace-separated, `#` to the end of the line is a comment. */
+export function parseWordList(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const body = line.replace(/#.*$/, "").trim();
+    if (body.length === 0) continue;
+    for (const w of body.split(/\s+/)) if (w.length > 0) out.push(w);
+  }
+  return out;
+}
+
+/** Sections of names.zh.txt: `[surnames]`, `[compound-surnames]`, `[given-name-chars]`. */
+export function parseNameLists(text: string): { surnames: string[]; compound: string[]; given: string[] } {
+  const sections: Record<string, string[]> = {};
+  let current = "";
+  for (const line of text.split(/\r?\n/)) {
+    const body = line.replace(/#.*$/, "").trim();
+    const header = /^\[([a-z-]+)\]$/.exec(body);
+    if (header) {
+      current = header[1]!;
+      sections[current] ??= [];
+      continue;
+    }
+    if (body.length === 0 || current === "") continue;
+    sections[current]!.push(...body.split(/\s+/));
+  }
+  return {
+    surnames: sections["surnames"] ?? [],
+    compound: sections["compound-surnames"] ?? [],
+    given: sections["given-name-chars"] ?? [],
+  };
+}
+
+async function readList(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read word list ${file}: ${(error as Error).message}`);
+  }
+}
+
+const NAME_TAG = /^nr/;
+
+/** Load every list. `extraStop` files (one word a line) are added to the Chinese and English stop lists. */
+export async function loadKeywordLexicon(
+  files: LexiconFiles = defaultLexiconFiles(),
+  extraStop: string[] = [],
+): Promise<KeywordLexicon> {
+  const zhStop = new Set<string>();
+  const enStop = new Set<string>();
+  for (const f of [...files.zhStop, ...extraStop]) {
+    for (const w of parseWordList(await readList(f))) zhStop.add(normalize(w).text);
+  }
+  for (const f of [...files.enStop, ...extraStop]) {
+    for (const w of parseWordList(await readList(f))) for (const s of stemPhrase(w)) enStop.add(s);
+  }
+  const names = parseNameLists(await readList(files.names));
+  const surnames = new Set(names.surnames);
+  const compoundSurnames = new Set(names.compound);
+  const dictNames = new Set<string>();
+  const dictWords = new Set<string>();
+  // Streamed: the dictionary has 349k lines and only the few that start with a surname are kept.
+  const lines = createInterface({ input: createReadStream(files.jiebaDict, "utf8"), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      const sp = line.indexOf(" ");
+      const word = sp < 0 ? line : line.slice(0, sp);
+      if (word.length < 2 || word.length > 4) continue;
+      if (!surnames.has(word[0]!) && !compoundSurnames.has(word.slice(0, 2))) continue;
+      const tag = line.slice(line.lastIndexOf(" ") + 1);
+      (NAME_TAG.test(tag) ? dictNames : dictWords).add(word);
+    }
+  } catch (error) {
+    throw new UsageError(`cannot read the jieba dictionary ${files.jiebaDict}: ${(error as Error).message}`);
+  }
+  return { zhStop, enStop, surnames, compoundSurnames, givenChars: new Set(names.given), dictNames, dictWords };
+}
