@@ -83,14 +83,12 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
 }
 
 function remap(span: { start: number; end: number }, norm: NormalizedText, original: string) {
-  const start = norm.toOriginal(span.start);
-  const end = norm.toOriginal(span.end);
+  const { start, end } = norm.spanToOriginal(span.start, span.end);
   return { start, end, match: original.slice(start, end) };
 }
 
 function toFinding(f: RawFinding, norm: NormalizedText): Finding {
-  const start = norm.toOriginal(f.start);
-  const end = norm.toOriginal(f.end);
+  const { start, end } = norm.spanToOriginal(f.start, f.end);
   const finding: Finding = {
     ruleId: f.rule.rule.id,
     kind: f.rule.rule.kind as Finding["kind"],
@@ -112,8 +110,7 @@ function toIdentifierFinding(
   mask: boolean,
   negatedBy: string | undefined,
 ): IdentifierFinding {
-  const start = norm.toOriginal(m.start);
-  const end = norm.toOriginal(m.end);
+  const { start, end } = norm.spanToOriginal(m.start, m.end);
   const rule = engine.identifierRules.get(m.type);
   const raw = norm.original.slice(start, end);
   const f: IdentifierFinding = {

@@ -160,3 +160,27 @@ describe("matcher", () => {
     expect(keys).toEqual(sorted);
   });
 });
+
+describe("offsets through length-changing normalization", () => {
+  it("a match ending inside an NFKC expansion covers its whole source character", () => {
+    const packs2 = parseRulePacks([
+      {
+        file: "c.yaml",
+        text: `
+kind: industry
+dimensions: [{ id: finance }]
+rules:
+  - id: industry.finance.kabu
+    target: finance
+    terms: { zh: ["(株"] }
+    examples: { match: ["㈱"] }
+`,
+      },
+    ]);
+    const e = createEngineFromRules(packs2);
+    const text = "某㈱公司";
+    const f = scanDocument({ id: "t", source: "t", text, meta: {} }, e).findings[0]!;
+    expect(text.slice(f.start, f.end)).toBe("㈱");
+    expect(f.match).toBe("㈱");
+  });
+});
