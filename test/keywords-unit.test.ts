@@ -105,13 +105,13 @@ describe("names", () => {
 
 describe("termsFromZhTokens", () => {
   it("keeps words and bigrams, drops stop words, numbers, places, names, masks and identifiers", () => {
-    const text = "被告人|张|某|经|刘二军|介绍|将|银行卡|出租|给|码商|，|获利|3000|元|，|深圳市|南山区|电话|13912345678|三万余";
+    const text = "被告人|张|某|经|刘二军|介绍|将|银行卡|出租|给|码商|，|获利|3000|元|，|深圳市|南山区|电话|13912345678|三万余|一个月|百分之二";
     const tokens = cut(text);
     const phone = tokens.find((t) => t.text === "13912345678")!;
     const { terms } = termsFromZhTokens(tokens, [{ start: phone.start, end: phone.end }], lex);
     const keys = [...terms.keys()];
     expect(keys).toEqual(expect.arrayContaining(["银行卡", "出租", "码商", "银行卡出租", "获利", "电话"]));
-    for (const bad of ["被告人", "张某", "刘二军", "3000", "深圳市", "南山区", "三万余", "13912345678", "给码商", "将银行卡"]) {
+    for (const bad of ["被告人", "张某", "刘二军", "3000", "深圳市", "南山区", "三万余", "一个月", "百分之二", "13912345678", "给码商", "将银行卡"]) {
       expect(keys, bad).not.toContain(bad);
     }
     // No bigram bridges a dropped token (the name, the stop word 介绍, the comma, the number).

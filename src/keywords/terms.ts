@@ -41,7 +41,8 @@ export const MAX_ZH_TERM = 8;
 
 const HAN = /^[\u4e00-\u9fff]+$/;
 const LATIN = /^[a-z][a-z'-]*$/;
-const NUMERAL = /^(?:第?[零〇一二三四五六七八九十百千万亿两几余多半数]+[年月日时分秒号元万条个名次张份件起人岁天周倍余多]?)$/;
+const NUMERAL =
+  /^(?:第|百分之|千分之)?[零〇一二三四五六七八九十百千万亿两几余多半数]+(?:[年月日时分秒号元万条个名次张份件起人岁天周倍余多克米斤]|周岁|小时|分钟|公斤|千克){0,2}$/;
 const PLACE = /^[\u4e00-\u9fff]{2,}(?:省|市|县|区|镇|乡|村|州|盟|旗)$/;
 
 /** Is this Han token something a keyword may be made of (alone if ≥ 2 characters, or inside a bigram)? */
