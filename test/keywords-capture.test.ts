@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import type { CliIo } from "../src/cli/io.js";
 import { register } from "../src/cli/commands/keywords.js";
 import { createEngine, createEngineFromRules, type Engine } from "../src/engine.js";
