@@ -111,7 +111,9 @@ async function hashesOf(items: AsyncIterable<ReadItem>): Promise<string[]> {
 
 /** Extends `last` with `next` when they are adjacent parts of one file; true when merged. */
 function merge(last: JobItem, next: JobItem): boolean {
-  if (last.kind === "lines" && next.kind === "lines" && last.path === next.path && last.end === next.start) {
+  // Lines of one dump arrive in order and only blank lines are skipped between them, so a gap is
+  // blank lines the worker skips too.
+  if (last.kind === "lines" && next.kind === "lines" && last.path === next.path && next.start >= last.end) {
     last.to = next.to;
     last.end = next.end;
     return true;
