@@ -76,6 +76,9 @@ describe("caseflag keywords", () => {
     expect(top.foregroundDocs).toBeGreaterThanOrEqual(5);
     expect(top.examples).toHaveLength(2);
     for (const e of top.examples) expect(e).toContain(PLANTED);
+    // The rules of its target that fired beside it: where a reviewer would add it.
+    expect(top.rules.length).toBeGreaterThan(0);
+    for (const id of top.rules) expect(id).toMatch(/^crime\.help-network-crime\./);
   });
 
   it("puts it on top against --against files too, and prints the table", async () => {

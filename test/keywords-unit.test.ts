@@ -186,7 +186,7 @@ describe("pack terms", () => {
 
 describe("candidatesToYaml", () => {
   it("writes one rule a candidate, ASCII ids, the statistics and examples, and only assigned candidates", () => {
-    const base = { lang: "zh" as const, n: 1 as const, foregroundDocs: 6, backgroundDocs: 0, occurrences: 9, g2: 11, tfidf: 1.5, targetDocs: 6, exampleRefs: [] };
+    const base = { lang: "zh" as const, n: 1 as const, foregroundDocs: 6, backgroundDocs: 0, occurrences: 9, g2: 11, tfidf: 1.5, targetDocs: 6, exampleRefs: [], rules: ["crime.help-network-crime.two-cards"] };
     const report: KeywordReport = {
       kind: "crime",
       foreground: ["crime/*"],
@@ -203,6 +203,7 @@ describe("candidatesToYaml", () => {
     expect(pack.rules[0]).toMatchObject({ id: "candidate.help-network-crime.u7801-5546", target: "help-network-crime", weight: 20, terms: { zh: ["码商"] } });
     expect(pack.rules[0]!.examples.match).toEqual(["被告人将银行卡出租给码商。", "码商要求其办卡。"]);
     expect(pack.rules[0]!.description).toContain("6/10 foreground");
+    expect(pack.rules[0]!.description).toContain("near rules crime.help-network-crime.two-cards");
     expect(yaml).toContain("# Left out (co-occurred with no crime dimension): 某词");
     expect(slugOf("money mule")).toBe("money-mule");
   });

@@ -211,7 +211,10 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
   return { kind: plan.kind, foreground, candidates, summary };
 }
 
-/** Second pass: the sentences behind each candidate's remembered occurrences, masked. */
+/**
+ * Second pass: the sentences behind each candidate's remembered occurrences, masked, and the rules of
+ * the candidate's target that fired in those documents (the same scan as pass one).
+ */
 async function fillExamples(
   candidates: KeywordCandidate[],
   corpus: () => AsyncIterable<ReadItem>,
@@ -229,26 +232,51 @@ async function fillExamples(
       last = Math.max(last, ref.doc);
     }
   }
+  if (last < 0) return;
+  const ruleCounts = new Map<KeywordCandidate, Map<string, number>>();
   let ordinal = 0;
-  if (last >= 0) {
-    for await (const item of corpus()) {
-      if (!item.ok) continue;
-      const here = ordinal++;
-      if (here % (options.progressEvery ?? 1000) === 0 && here > 0) options.onProgress?.("examples", here);
-      const refs = wanted.get(here);
-      if (refs) {
-        const norm = normalize(item.doc.text);
-        for (const r of refs) {
-          // The document must still say what pass one saw there (an input changed between passes otherwise).
-          if (norm.text.slice(r.start, r.end).replace(/\s+/g, " ") !== r.cand.term && r.cand.lang === "zh") continue;
-          const span = snippetSpan(norm.text, r.start, r.end);
-          const o = norm.spanToOriginal(span.start, span.end);
-          const original = norm.original.slice(o.start, o.end);
-          const masked = maskNames(maskText(original), engine.segmenter.segment(original), lex);
-          if (!r.cand.examples.includes(masked)) r.cand.examples.push(masked);
+  for await (const item of corpus()) {
+    if (!item.ok) continue;
+    const here = ordinal++;
+    if (here % (options.progressEvery ?? 1000) === 0 && here > 0) options.onProgress?.("examples", here);
+    const refs = wanted.get(here);
+    if (refs) {
+      const norm = normalize(item.doc.text);
+      const findings = scanDocument(item.doc, engine).findings.filter((f) => !f.negated);
+      for (const r of refs) {
+        // The document must still say what pass one saw there (an input changed between passes otherwise).
+        if (r.cand.lang === "zh" && norm.text.slice(r.start, r.end) !== r.cand.term) continue;
+        const span = snippetSpan(norm.text, r.start, r.end);
+        const o = norm.spanToOriginal(span.start, span.end);
+        const original = norm.original.slice(o.start, o.end);
+        const masked = maskNames(maskText(original), engine.segmenter.segment(original), lex);
+        if (!r.cand.examples.includes(masked)) r.cand.examples.push(masked);
+        const counts = ruleCounts.get(r.cand) ?? new Map<string, number>();
+        ruleCounts.set(r.cand, counts);
+        // A rule firing in the example sentence itself speaks louder than one elsewhere in the document
+        // (the charge-name rule fires in every 帮信 judgment, the card-renting rule beside the slang).
+        const best = new Map<string, number>();
+        for (const f of findings) {
+          if (f.kind !== r.cand.kind || !feeds(engine, r.cand.kind, f.target, r.cand.target)) continue;
+          const score = f.start >= o.start && f.end <= o.end ? 2 : 1;
+          best.set(f.ruleId, Math.max(best.get(f.ruleId) ?? 0, score));
         }
+        for (const [id, score] of best) counts.set(id, (counts.get(id) ?? 0) + score);
       }
-      if (here >= last) break;
     }
+    if (here >= last) break;
   }
+  for (const [cand, counts] of ruleCounts) {
+    cand.rules = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  }
+}
+
+/** Does a finding on `target` count for `wanted` (itself, or a child such as telecom-fraud for fraud)? */
+function feeds(engine: Engine, kind: KeywordKind | null, target: string, wanted: string | null): boolean {
+  if (kind === null || wanted === null) return false;
+  const dims = engine.ruleSet.dimensions.get(kind);
+  for (let t: string | undefined = target, hops = 0; t !== undefined && hops < 8; t = dims?.get(t)?.parent, hops++) {
+    if (t === wanted) return true;
+  }
+  return false;
 }

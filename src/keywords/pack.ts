@@ -32,6 +32,7 @@ function describe(c: KeywordCandidate, report: KeywordReport): string {
     `with ${c.kind}/${c.target} in ${c.targetDocs} documents`,
   ];
   if (c.inside !== undefined) parts.push(`inside pack term ${c.inside}`);
+  if (c.rules.length > 0) parts.push(`near rules ${c.rules.slice(0, 3).join(", ")}`);
   return parts.join(", ");
 }
 

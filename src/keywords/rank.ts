@@ -41,6 +41,11 @@ export interface KeywordCandidate {
   exampleRefs: ExampleRef[];
   /** Filled by the examples pass: up to two sentences, identifiers and names masked. */
   examples: string[];
+  /**
+   * Filled by the examples pass: ids of the target's rules that fired in the example documents, those
+   * firing in the example sentences first: the rule a reviewer would most likely add the term to.
+   */
+  rules: string[];
 }
 
 export interface RankOptions {
@@ -102,6 +107,7 @@ export function rankCandidates(counter: TermCounter, packs: PackTermIndex, opts:
       targetDocs: assigned?.docs ?? 0,
       exampleRefs: exampleRefs(e),
       examples: [],
+      rules: [],
     };
     const inside = packs.container(key, e.lang);
     if (inside !== null) cand.inside = inside;

@@ -25,7 +25,9 @@ export function formatCandidateTable(report: KeywordReport): string {
     String(c.backgroundDocs),
     c.g2.toFixed(1),
     c.tfidf.toFixed(3),
-    c.inside !== undefined ? `inside ${c.inside}` : "",
+    [c.rules[0] !== undefined ? `near ${c.rules[0]}` : "", c.inside !== undefined ? `inside ${c.inside}` : ""]
+      .filter((x) => x !== "")
+      .join("; "),
   ]);
   const widths = header.map((h, j) => Math.max(width(h), ...rows.map((r) => width(r[j]!))));
   const line = (r: string[]): string =>
