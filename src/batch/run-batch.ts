@@ -13,7 +13,7 @@ import { contentHash } from "./content-hash.js";
 import { createInlineScanner } from "./inline-scanner.js";
 import { serializeFailure } from "./lines.js";
 import { OrderedWriter, type LineEntry } from "./ordered-writer.js";
-import { recordOfFailure } from "./record.js";
+import { recordOfFailure, type OutcomeRecord } from "./record.js";
 import { DoneSet, failureKey, hashKey, loadResumeState } from "./resume.js";
 import type { Job, JobOutcome } from "./scan-batch.js";
 import type { Scanner } from "./scanner.js";
@@ -43,7 +43,10 @@ export interface BatchOptions {
   mask?: boolean;
   /** Threads; 0 scans on the main thread. Default: available cores. Ignored with `scanner`. */
   workers?: number;
-  /** Another scanner (the queue); default: a thread pool (or inline with workers 0). */
+  /** Scan through the queue at this Redis URL instead of worker threads. */
+  queue?: string;
+  queuePrefix?: string;
+  /** Another scanner (tests); default: a thread pool (or inline with workers 0). */
   scanner?: Scanner;
   engine?: Pick<EngineOptions, "rules"> & { segmenter?: "node-rs" | "nodejieba" };
   read?: ReadOptions & WalkOptions;
@@ -52,6 +55,8 @@ export interface BatchOptions {
   /** Aborting stops at once: in-flight documents are dropped (rescanned by --resume). */
   hardSignal?: AbortSignal;
   onProgress?: (p: BatchProgress) => void;
+  /** Every line of the output file as it is counted (resumed lines first). */
+  onRecord?: (r: OutcomeRecord) => void;
   /** Cases kept for the report. Default 20. */
   topK?: number;
   /** Documents between reading and writing. Default max(64, 8 × slots × batchSize / 2). */
@@ -67,24 +72,24 @@ export interface BatchOptions {
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const t0 = performance.now();
   const mask = opts.mask ?? true;
-  const summary = new SummaryBuilder(opts.topK ?? 20);
+  const summary = new SummaryBuilder(opts.topK ?? 20, opts.onRecord);
   const state = opts.resume
     ? await loadResumeState(opts.out, summary)
     : { done: new DoneSet(), lines: 0, truncatedBytes: 0 };
+  // Scanner first: a run that cannot start (bad rules, no Redis) must not truncate the output.
+  const scanner = opts.scanner ?? (await defaultScanner(opts, mask));
+  try {
+    await scanner.ready();
+  } catch (err) {
+    await scanner.close();
+    throw err;
+  }
   const stream = createWriteStream(opts.out, { flags: opts.resume ? "a" : "w", highWaterMark: 1 << 20 });
   try {
     await once(stream, "open");
   } catch (err) {
-    throw new CaseflagError("E_OUTPUT", `${opts.out}: cannot write: ${(err as Error).message}`);
-  }
-
-  const scanner = opts.scanner ?? defaultScanner(opts, mask);
-  try {
-    await scanner.ready();
-  } catch (err) {
-    stream.destroy();
     await scanner.close();
-    throw err;
+    throw new CaseflagError("E_OUTPUT", `${opts.out}: cannot write: ${(err as Error).message}`);
   }
 
   const batchSize = opts.batchSize ?? 16;
@@ -119,6 +124,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const charsBySeq = new Map<number, number>();
   const pending: Job[] = [];
   let hardStopped = false;
+  let fatal: CaseflagError | undefined;
 
   const settle = (o: JobOutcome): void => {
     inFlightChars -= charsBySeq.get(o.seq) ?? 0;
@@ -147,9 +153,15 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
           dispatch();
           changed();
         },
-        // Scanners resolve failures as outcomes; a rejection is a bug, recorded per job all the same.
         (err: unknown) => {
           inFlightBatches--;
+          // A scanner that cannot go on (the queue lost Redis) ends the run; what is written stays.
+          if (err instanceof CaseflagError) {
+            fatal ??= err;
+            onHard();
+            return;
+          }
+          // Any other rejection is a bug: recorded per job, and the batch goes on.
           for (const j of jobs) {
             settle({
               seq: j.seq,
@@ -247,6 +259,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   if (writer.failed !== undefined) {
     throw new CaseflagError("E_OUTPUT", `${opts.out}: write failed: ${(writer.failed as Error).message ?? String(writer.failed)}`);
   }
+  if (fatal !== undefined) throw fatal;
   if (readError !== undefined) throw readError;
   progress();
   const seconds = (performance.now() - t0) / 1000;
@@ -264,10 +277,17 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   });
 }
 
-function defaultScanner(opts: BatchOptions, mask: boolean): Scanner {
+async function defaultScanner(opts: BatchOptions, mask: boolean): Promise<Scanner> {
   const engine: EngineOptions = {};
   if (opts.engine?.rules) engine.rules = opts.engine.rules;
   if (opts.engine?.segmenter) engine.segmenter = opts.engine.segmenter;
+  if (opts.queue !== undefined) {
+    // Loaded only in queue mode: a local batch does not pay for BullMQ.
+    const { createQueueScanner } = await import("./queue-scanner.js");
+    const q: Parameters<typeof createQueueScanner>[0] = { url: opts.queue, mask };
+    if (opts.queuePrefix !== undefined) q.prefix = opts.queuePrefix;
+    return createQueueScanner(q);
+  }
   if (opts.workers === 0) return createInlineScanner({ mask, engineOptions: engine });
   const pool: Parameters<typeof createThreadPool>[0] = { mask };
   if (opts.workers !== undefined) pool.workers = opts.workers;

@@ -75,8 +75,12 @@ export class SummaryBuilder {
   private readonly flag = new Map<string, number>();
   private readonly failureCodes = new Map<string, number>();
 
-  constructor(topK = 20) {
+  private readonly onAdd: ((r: OutcomeRecord) => void) | undefined;
+
+  /** `onAdd` sees every line counted (e.g. the CLI's --fail-on). */
+  constructor(topK = 20, onAdd?: (r: OutcomeRecord) => void) {
     this.topK = topK;
+    this.onAdd = onAdd;
   }
 
   /**
@@ -90,6 +94,7 @@ export class SummaryBuilder {
   /** One output line, in output order. `card` is offered for the top-K. */
   add(record: OutcomeRecord, card?: CaseCard): void {
     this.documents++;
+    this.onAdd?.(record);
     const order = this.order++;
     if (!record.ok) {
       this.failures++;

@@ -1,0 +1,96 @@
+// --queue: the documents go to the queue's workers (inline jobs of a few documents each) and their
+// outcomes come back from the results stream. The runner treats it like any scanner: ordering,
+// resume, summary and report are the same. A lost Redis ends the run (QueueError); the output
+// keeps every line written so far and --resume continues.
+import { CaseflagError, InputError } from "../errors.js";
+import { createProducer, type Producer } from "../queue/index.js";
+import type { Outcome } from "../types.js";
+import { buildCaseCard } from "./case-card.js";
+import { serializeFailure, serializeResult } from "./lines.js";
+import { recordOfFailure, recordOfResult } from "./record.js";
+import { failedJob, type Job, type JobOutcome } from "./scan-batch.js";
+import type { Scanner } from "./scanner.js";
+import { snippetMask } from "./snippet-mask.js";
+
+export interface QueueScannerOptions {
+  url: string;
+  prefix?: string;
+  mask: boolean;
+  /** Jobs waiting for results at once. Default 32. */
+  inFlightJobs?: number;
+  /** A producer to use instead of one made from `url` (tests). Not closed by the scanner. */
+  producer?: Producer;
+}
+
+export function createQueueScanner(opts: QueueScannerOptions): Scanner {
+  const own = opts.producer === undefined;
+  const producer = opts.producer ?? createProducer({ url: opts.url, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+  const stop = new AbortController();
+
+  const toOutcome = (job: Job, o: Outcome | undefined, cardThreshold: number): JobOutcome => {
+    if (o === undefined) return failedJob(job, "E_QUEUE_OUTCOME", `${job.doc.source}: the queue recorded no outcome for this document`);
+    if (!o.ok) {
+      const f = { ...o.failure, source: o.failure.source || job.doc.source };
+      return { seq: job.seq, line: serializeFailure(f, job.hash), record: recordOfFailure(f.code) };
+    }
+    const r = o.result;
+    const out: JobOutcome = { seq: job.seq, line: serializeResult(r, job.hash, opts.mask), record: recordOfResult(r) };
+    if (r.score > 0 && r.score >= cardThreshold) {
+      out.card = buildCaseCard(r, job.doc.text, opts.mask ? { maskText: snippetMask } : {});
+    }
+    return out;
+  };
+
+  const scanSome = async (jobs: Job[], cardThreshold: number): Promise<JobOutcome[]> => {
+    let jobId: string;
+    try {
+      jobId = await producer.submitBatch(jobs.map((j) => j.doc));
+    } catch (err) {
+      // Over the inline cap: split; one document alone over it is that document's failure.
+      if (err instanceof InputError && err.code === "E_TOO_LARGE") {
+        if (jobs.length > 1) return (await Promise.all(jobs.map((j) => scanSome([j], cardThreshold)))).flat();
+        return [failedJob(jobs[0]!, "E_TOO_LARGE", err.message)];
+      }
+      throw err;
+    }
+    const got = await producer.waitForResult(jobId, { signal: stop.signal });
+    if (got.expired) {
+      return jobs.map((j) => failedJob(j, "E_QUEUE_EXPIRED", `${j.doc.source}: job ${jobId} finished but its results were trimmed from the stream`));
+    }
+    // Inline jobs record one outcome per document, in order; otherwise match by id and source.
+    if (got.outcomes.length === jobs.length) return jobs.map((j, i) => toOutcome(j, got.outcomes[i], cardThreshold));
+    return jobs.map((j) =>
+      toOutcome(
+        j,
+        got.outcomes.find((o) => (o.ok ? o.result.id === j.doc.id && o.result.source === j.doc.source : o.failure.source === j.doc.source)),
+        cardThreshold,
+      ),
+    );
+  };
+
+  return {
+    mode: "queue",
+    workers: 0,
+    slots: opts.inFlightJobs ?? 32,
+    async ready() {
+      await producer.ready();
+    },
+    async scan(jobs, cardThreshold) {
+      try {
+        return await scanSome(jobs, cardThreshold);
+      } catch (err) {
+        if (stop.signal.aborted) return jobs.map((j) => failedJob(j, "E_INTERRUPTED", `${j.doc.source}: interrupted`));
+        // Redis gone or refusing: the run cannot go on (the runner stops and keeps what it wrote).
+        if (err instanceof CaseflagError) throw err;
+        throw new CaseflagError("E_QUEUE", `queue: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    async close() {
+      if (own) await producer.close();
+    },
+    async abort() {
+      stop.abort();
+      if (own) await producer.close();
+    },
+  };
+}

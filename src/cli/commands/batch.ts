@@ -1,0 +1,157 @@
+// caseflag batch INPUT... --out results.jsonl : whole archives, one JSONL line per document,
+// in input order; progress on a terminal, one summary line always; optional HTML report and
+// summary.json. Ctrl-C stops reading and finishes the documents in flight; a second Ctrl-C stops
+// at once. Either way the output holds whole lines only and --resume carries on.
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { countDocuments, formatFinalLine, formatProgress } from "../../batch/progress.js";
+import type { OutcomeRecord } from "../../batch/record.js";
+import { runBatch, type BatchOptions, type BatchProgress } from "../../batch/run-batch.js";
+import type { BatchSummary } from "../../batch/summary.js";
+import { renderHtmlReport } from "../../report/html.js";
+import type { CaseResult } from "../../types.js";
+import type { CliIo } from "../io.js";
+import { addScanOptions, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+
+interface BatchFlags extends ScanFlags {
+  out: string;
+  report?: string;
+  summary?: string;
+  workers?: string;
+  resume?: boolean;
+  queue?: string;
+  queuePrefix?: string;
+  top?: string;
+}
+
+/** What the command did, for callers that decide the exit code (and for tests). */
+export interface BatchCommandResult {
+  summary: BatchSummary;
+  /** Lines in the output that meet --fail-on. */
+  failOnMatches: number;
+}
+
+export function register(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  onDone?: (r: BatchCommandResult) => void,
+): void {
+  addScanOptions(
+    program
+      .command("batch")
+      .description("scan folders, JSONL/JSON dumps and zip/tar archives into one JSONL file (one line per document, input order)")
+      .argument("<inputs...>", "files, folders (recursive), .jsonl/.json dumps, .zip/.tar/.tar.gz/.tgz archives, - for stdin")
+      .requiredOption("-o, --out <file>", "JSONL output: one result or failure line per document")
+      .option("--report <file>", "write a self-contained HTML summary report")
+      .option("--summary <file>", "write summary.json (counts, top cases) for machines")
+      .option("-w, --workers <n>", "scan threads (default: one per core; 0 scans on the main thread)")
+      .option("--resume", "keep the lines already in --out and skip those documents (by content hash)")
+      .option("--queue <url>", "scan through the queue's workers at this Redis URL (redis:// or rediss://) instead of threads")
+      .option("--queue-prefix <prefix>", "queue key prefix (default: the queue's default)")
+      .option("--top <n>", "top-scoring cases kept for the report (default 20)"),
+  ).action(async (inputs: string[], flags: BatchFlags) => {
+    const failOn = failOnPredicate(flags.failOn);
+    const workers = intOption("--workers", flags.workers, 0);
+    const top = intOption("--top", flags.top, 0);
+    if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) {
+      throw new UsageError(`--queue needs a redis:// or rediss:// URL, not "${flags.queue}"`);
+    }
+    if (flags.queue !== undefined && workers !== undefined) throw new UsageError("--workers and --queue exclude each other");
+    const at = (p: string): string => (p === "-" ? p : resolve(io.cwd, p));
+    const out = at(flags.out);
+    for (const [name, p] of [["--report", flags.report], ["--summary", flags.summary]] as const) {
+      if (p !== undefined && at(p) === out) throw new UsageError(`${name} must not be the --out file`);
+    }
+
+    let matches = 0;
+    const soft = new AbortController();
+    const hard = new AbortController();
+    const opts: BatchOptions = {
+      inputs: inputs.map(at),
+      out,
+      mask: flags.mask,
+      signal: soft.signal,
+      hardSignal: hard.signal,
+      read: readOptionsOf(flags),
+      onRecord: (r) => {
+        if (r.ok && failOn(asFailOnSubject(r))) matches++;
+      },
+    };
+    if (flags.resume) opts.resume = true;
+    if (workers !== undefined) opts.workers = workers;
+    if (top !== undefined) opts.topK = top;
+    if (flags.queue !== undefined) opts.queue = flags.queue;
+    if (flags.queuePrefix !== undefined) opts.queuePrefix = flags.queuePrefix;
+    const segmenter = segmenterOf(flags);
+    if (flags.rules || segmenter) {
+      opts.engine = {};
+      if (flags.rules) opts.engine.rules = flags.rules.map(at);
+      if (segmenter) opts.engine.segmenter = segmenter;
+    }
+
+    // Progress only on a terminal: a log file wants the final line, not 4 redraws a second.
+    let total: number | undefined;
+    const countStop = new AbortController();
+    if (io.stderrIsTTY) {
+      void countDocuments(opts.inputs, countStop.signal).then(
+        (n) => (total = n),
+        () => undefined,
+      );
+      let drawn = false;
+      opts.onProgress = (p: BatchProgress) => {
+        io.stderr(`\r\x1b[K${formatProgress(p, total)}`);
+        drawn = true;
+      };
+      // Clear the progress line before anything else is printed.
+      const print = io.stderr;
+      io = { ...io, stderr: (s) => print(drawn ? ((drawn = false), `\r\x1b[K${s}`) : s) };
+    }
+
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals++;
+      if (signals === 1) {
+        io.stderr(`caseflag batch: ${signal}: stopping; finishing the documents in flight (again to stop at once)\n`);
+        soft.abort();
+      } else {
+        io.stderr(`caseflag batch: ${signal} again: stopping now; documents in flight are dropped (--resume rescans them)\n`);
+        hard.abort();
+      }
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    let summary: BatchSummary;
+    try {
+      summary = await runBatch(opts);
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      countStop.abort();
+    }
+
+    if (flags.summary !== undefined) await writeFile(at(flags.summary), JSON.stringify(summary, null, 2) + "\n");
+    if (flags.report !== undefined) {
+      await writeFile(at(flags.report), await renderHtmlReport(summary, { inputs }));
+    }
+    io.stderr(formatFinalLine(summary) + "\n");
+    onDone?.({ summary, failOnMatches: matches });
+    setExit(summary.run.interrupted ? 130 : matches > 0 ? 1 : 0);
+  });
+}
+
+function intOption(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be an integer ≥ ${min}, not "${v}"`);
+  return Number(v);
+}
+
+/**
+ * --fail-on reads a result's score, severity and flag ids only; batch keeps just those per line
+ * (it never holds whole results), so it hands the predicate that much.
+ */
+function asFailOnSubject(r: Extract<OutcomeRecord, { ok: true }>): CaseResult {
+  return { score: r.score, severity: r.severity, flags: r.flags.map((id) => ({ id, reason: "", evidence: [] })) } as unknown as CaseResult;
+}
