@@ -118,7 +118,9 @@ export interface VictimCount {
 export interface SeverityBasis {
   /** Human-readable: which count and threshold decided it. */
   reason: string;
-  /** Sum of counts as a fraction of the "serious" threshold (1.0 = exactly serious). */
+  /** Whether record counts or the illegal gain decided. */
+  by: "count" | "gain";
+  /** The deciding value as a fraction of the "serious" threshold (1.0 = exactly serious). */
   ratio: number;
   insiderHalved: boolean;
 }

@@ -10,7 +10,7 @@ const result: CaseResult = {
   language: "zh",
   score: 87,
   severity: "serious",
-  severityBasis: { reason: "征信 60条 ≥ 50 (tier A): serious", ratio: 1.2, insiderHalved: false },
+  severityBasis: { reason: "征信 60条 ≥ 50 (tier A): serious", by: "count", ratio: 1.2, insiderHalved: false },
   crimes: [{ id: "personal-information", score: 90, evidence: [{ ruleId: "crime.pi", start: 3, end: 9, match: "公民个人信息" }] }],
   infoTypes: [{ id: "credit-report", score: 60, tier: "A", sensitive: true, evidence: [] }],
   industries: [{ id: "finance", score: 70, evidence: [] }],

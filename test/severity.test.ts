@@ -160,7 +160,7 @@ describe("computeSeverity: basis", () => {
     });
     expect(r).toEqual({
       severity: "especially-serious",
-      basis: { reason: "征信 915条 ≥ 500 (tier A, ×10): especially serious", ratio: 18.3, insiderHalved: false },
+      basis: { reason: "征信 915条 ≥ 500 (tier A, ×10): especially serious", by: "count", ratio: 18.3, insiderHalved: false },
     });
   });
 

@@ -157,27 +157,31 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex)
   for (const rule of compiled.rules) {
     const kind = rule.rule.kind;
     if (kind !== "negation" && kind !== "zone") continue;
-    for (const [script, ids] of [
-      ["zh", rule.terms.zh],
-      ["en", rule.terms.en],
-    ] as const) {
-      for (const id of ids) {
-        for (const cue of hits[script].get(id) ?? []) {
-          if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) continue;
-          if (kind === "negation") {
-            const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(view.text, cue.end, "sentence"));
-            scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
-          } else {
-            scopes.push({ start: cue.start, end: boundaryAfter(view.text, cue.end, rule.rule.until), ruleId: rule.rule.id });
-          }
-        }
+    const open = (cue: Span): void => {
+      if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
+      if (kind === "negation") {
+        const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(view.text, cue.end, "sentence"));
+        scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
+      } else {
+        const end = rule.rule.until === "match" ? cue.end : boundaryAfter(view.text, cue.end, rule.rule.until);
+        scopes.push({ start: cue.start, end, ruleId: rule.rule.id });
+      }
+    };
+    for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
+    for (const id of rule.terms.en) for (const cue of hits.en.get(id) ?? []) open(cue);
+    for (const p of rule.patterns) {
+      if (!anyHit(hits, p.gate)) continue;
+      p.re.lastIndex = 0;
+      for (let m = p.re.exec(view.text); m !== null; m = p.re.exec(view.text)) {
+        if (m[0].length === 0) p.re.lastIndex = m.index + 1;
+        else open({ start: m.index, end: m.index + m[0].length });
       }
     }
   }
   return scopes;
 }
 
-export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph"): number {
+export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph" | "match"): number {
   if (until === "line") {
     const i = text.indexOf("\n", from);
     return i < 0 ? text.length : i;

@@ -27,7 +27,7 @@ export interface EvalReport {
     piOnOther: { flagged: number; of: number; rate: number };
     /** Recall of `fraud` on facts whose charges include 诈骗 itself. */
     fraudRecallOnZhapian: { found: number; of: number; rate: number };
-    /** Share of theft (盗窃) facts on which `fraud` is found. */
+    /** Share of theft (盗窃) facts not also charged with fraud on which `fraud` is found. */
     fraudOnTheft: { flagged: number; of: number; rate: number };
   };
   /** Charge names seen in the labels that map to no crime id (for the mapping's completeness). */
@@ -105,7 +105,8 @@ export class Evaluator {
       this.zhapian.of++;
       if (predicted.has("fraud")) this.zhapian.found++;
     }
-    if (charges.includes("盗窃")) {
+    // Theft facts also charged with a fraud-family crime are fraud facts: finding fraud there is right.
+    if (charges.includes("盗窃") && !gold.has("fraud")) {
       this.theft.of++;
       if (predicted.has("fraud")) this.theft.flagged++;
     }
@@ -147,7 +148,7 @@ export function formatEvalTable(r: EvalReport): string {
   lines.push("");
   lines.push(`personal-information on facts charged with neither PI nor fraud: ${c.piOnOther.flagged}/${c.piOnOther.of} = ${(100 * c.piOnOther.rate).toFixed(2)}% (target ≤ 0.5%)`);
   lines.push(`fraud recall on 诈骗 facts: ${c.fraudRecallOnZhapian.found}/${c.fraudRecallOnZhapian.of} = ${c.fraudRecallOnZhapian.rate.toFixed(3)} (target ≥ 0.9)`);
-  lines.push(`fraud found on 盗窃 facts: ${c.fraudOnTheft.flagged}/${c.fraudOnTheft.of} = ${(100 * c.fraudOnTheft.rate).toFixed(2)}% (target ≤ 3%)`);
+  lines.push(`fraud found on 盗窃 facts (not also charged with fraud): ${c.fraudOnTheft.flagged}/${c.fraudOnTheft.of} = ${(100 * c.fraudOnTheft.rate).toFixed(2)}% (target ≤ 3%)`);
   for (const m of r.crimes) {
     if (m.falsePositives.length > 0) lines.push(`false positives ${m.id}: ${m.falsePositives.join(" ")}`);
     if (m.falseNegatives.length > 0) lines.push(`false negatives ${m.id}: ${m.falseNegatives.join(" ")}`);

@@ -93,7 +93,7 @@ export const packSchema = {
           exclude: termLists,
           detector: { enum: ["cn-resident-id", "cn-mobile", "bank-card", "email"] },
           scope: { type: "integer", minimum: 1, maximum: 200 },
-          until: { enum: ["sentence", "line", "paragraph"] },
+          until: { enum: ["sentence", "line", "paragraph", "match"] },
           examples: {
             type: "object",
             additionalProperties: false,

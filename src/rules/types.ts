@@ -33,7 +33,7 @@ export interface RuleSpec {
   exclude?: TermLists;
   detector?: string;
   scope?: number;
-  until?: "sentence" | "line" | "paragraph";
+  until?: "sentence" | "line" | "paragraph" | "match";
   examples?: { match?: string[]; noMatch?: string[] };
 }
 
@@ -71,7 +71,7 @@ export interface Rule {
   exclude: TermLists | null;
   detector: string | null;
   scope: number;
-  until: "sentence" | "line" | "paragraph";
+  until: "sentence" | "line" | "paragraph" | "match";
   examples: { match: string[]; noMatch: string[] };
   file: string;
 }

@@ -34,6 +34,8 @@ export interface ResultInput {
 export const LARGE_SCALE_RECORDS = 10_000;
 /** Records (people's data) at which a case harms "众多个人" (PIPL art. 70) for the PIL clue. */
 export const MANY_PEOPLE_RECORDS = 1_000;
+/** People harmed at which a case is "large-scale" whatever its record counts. */
+export const LARGE_SCALE_VICTIMS = 100;
 /** People harmed at which a case harms "众多个人" whatever its record counts. */
 export const MANY_VICTIMS = 10;
 /** Unmasked valid identifiers in a filing that are by themselves a leak in the document. */
@@ -103,25 +105,30 @@ export function assembleResult(input: ResultInput): CaseResult {
   if ((piLeak || fraud) && keyGroups.length > 0) {
     flag("key-group", `key victim group: ${keyGroups.map((d) => d.id).join(", ")}`, keyGroups.flatMap((d) => d.evidence));
   }
-  if (piLeak && (records >= LARGE_SCALE_RECORDS || severity === "especially-serious")) {
+  // Scale is about how many people's data, not how much money: a gain alone does not make it large.
+  const victimsMax = Math.max(0, ...input.victims.map((v) => v.count));
+  const especiallyByCount = severity === "especially-serious" && severityBasis?.by === "count";
+  if (piLeak && (records >= LARGE_SCALE_RECORDS || especiallyByCount || victimsMax >= LARGE_SCALE_VICTIMS)) {
     flag(
       "large-scale",
-      severity === "especially-serious"
-        ? `especially serious: ${severityBasis?.reason ?? ""}`.trim()
-        : `${records} records of personal information`,
-      volumeEvidence(input.volumes),
+      records >= LARGE_SCALE_RECORDS
+        ? `${records} records of personal information`
+        : especiallyByCount
+          ? `especially serious by count: ${severityBasis?.reason ?? ""}`
+          : `${victimsMax} victims`,
+      [...volumeEvidence(input.volumes), ...victimEvidence(input.victims)],
     );
   }
   const sensitive = infoTypes.filter((d) => d.sensitive && d.score >= FOUND);
   const minors = found(groups, "minors");
-  const victims = Math.max(0, ...input.victims.map((v) => v.count));
+  const victims = victimsMax;
   const many = records >= MANY_PEOPLE_RECORDS || victims >= MANY_VICTIMS;
   if (piLeak && many && (sensitive.length > 0 || minors)) {
     const what = [...sensitive.map((d) => d.id), ...(minors ? ["minors"] : [])].join(", ");
     const who = records >= MANY_PEOPLE_RECORDS ? `${records} people's records` : `${victims} victims`;
     flag("pil-clue", `${who} with sensitive information (${what}): public-interest litigation clue (PIPL art. 70)`, [
       ...volumeEvidence(input.volumes),
-      ...input.victims.map((v) => ({ ruleId: "victims.count", start: v.start, end: v.end, match: v.match })),
+      ...victimEvidence(input.victims),
       ...sensitive.flatMap((d) => d.evidence),
       ...(minors?.evidence ?? []),
     ]);
@@ -214,6 +221,10 @@ export function totalRecords(volumes: Volume[]): number {
 
 function volumeEvidence(volumes: Volume[]): EvidenceRef[] {
   return volumes.map((v) => ({ ruleId: `volume.${v.infoType}`, start: v.start, end: v.end, match: v.match }));
+}
+
+function victimEvidence(victims: VictimCount[]): EvidenceRef[] {
+  return victims.map((v) => ({ ruleId: "victims.count", start: v.start, end: v.end, match: v.match }));
 }
 
 function provincesOf(regions: DimensionScore[], rules: RuleSet): Map<string, EvidenceRef> {

@@ -78,7 +78,7 @@ export function computeSeverity(input: SeverityInput): SeverityResult {
     : countReason(types, countLevel, factor, severity, input.labels ?? {});
   return {
     severity,
-    basis: { reason, ratio: round(byGain ? gainRatio : countRatio), insiderHalved: input.insider },
+    basis: { reason, by: byGain ? "gain" : "count", ratio: round(byGain ? gainRatio : countRatio), insiderHalved: input.insider },
   };
 }
 
