@@ -8,8 +8,15 @@ import type { CliIo, CommandModule } from "./io.js";
 /** Command modules, loaded only when their command runs: `scan` must not pay for BullMQ. */
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   scan: () => import("./commands/scan.js"),
+  batch: () => import("./commands/batch.js"),
   rules: () => import("./commands/rules.js"),
   eval: () => import("./commands/eval.js"),
+  keywords: () => import("./commands/keywords.js"),
+  worker: () => import("./commands/worker.js"),
+  enqueue: () => import("./commands/enqueue.js"),
+  watch: () => import("./commands/watch.js"),
+  status: () => import("./commands/status.js"),
+  results: () => import("./commands/results.js"),
 };
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

@@ -134,7 +134,8 @@ export function assembleResult(input: ResultInput): CaseResult {
     ]);
   }
   const provinces = provincesOf(regions, rules);
-  if (provinces.size >= 2) {
+  // Like the key-industry and key-group flags, a region spread matters for a leak or a fraud, not an assault.
+  if ((piLeak || fraud) && provinces.size >= 2) {
     flag("cross-region", `${provinces.size} provincial-level regions: ${[...provinces.keys()].join(", ")}`, [...provinces.values()]);
   }
   if (unmasked.length > 0) {
