@@ -1,0 +1,229 @@
+// runBatch end to end with the real engine (real jieba) on real files: nothing lost, input order,
+// bounded in-flight work, resume by content hash (partial last line cut), soft and hard stops,
+// crashed worker threads, and a run that cannot start leaving the output alone.
+import { mkdtemp, readFile, rm, writeFile, appendFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInlineScanner } from "../src/batch/inline-scanner.js";
+import { runBatch, type BatchOptions } from "../src/batch/run-batch.js";
+import type { Job, JobOutcome } from "../src/batch/scan-batch.js";
+import type { Scanner } from "../src/batch/scanner.js";
+import { createThreadPool } from "../src/batch/thread-pool.js";
+import { createEngine, type Engine } from "../src/engine.js";
+import { CaseflagError } from "../src/errors.js";
+import { readInputs } from "../src/ingest/index.js";
+import { assertBatchBuilt, fixtureTexts, readLines, repoRoot, writeDump } from "./batch-helpers.js";
+
+type Line = { id: string; source: string; contentHash?: string; score?: number; flags?: { id: string }[]; error?: { code: string } };
+
+let engine: Engine;
+let dir: string;
+let texts: string[];
+const inputs = ["docs", "bad", "archives"].map((d) => join(repoRoot, "fixtures", d));
+
+beforeAll(async () => {
+  engine = await createEngine();
+  dir = await mkdtemp(join(tmpdir(), "caseflag-batch-"));
+  texts = await fixtureTexts();
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const inline = (): Scanner => createInlineScanner({ mask: true, engine });
+
+async function lines(path: string): Promise<Line[]> {
+  return (await readLines(path)) as Line[];
+}
+
+describe("runBatch", () => {
+  it("writes one line per document or failure, in input order, and the summary counts the file", async () => {
+    const out = join(dir, "all.jsonl");
+    const summary = await runBatch({ inputs, out, scanner: inline() });
+    const expected: string[] = [];
+    for await (const item of readInputs(inputs)) expected.push(item.ok ? item.doc.source : item.failure.source);
+    const got = await lines(out);
+    expect(got.map((l) => l.source)).toEqual(expected);
+    const failures = got.filter((l) => l.error);
+    expect(failures.map((l) => l.error!.code)).toEqual(expect.arrayContaining(["E_BINARY", "E_JSON_LINE", "E_XML", "E_ENCODING"]));
+    expect(summary.documents).toBe(got.length);
+    expect(summary.failures).toBe(failures.length);
+    expect(summary.results).toBe(got.length - failures.length);
+    expect(summary.flagged).toBe(got.filter((l) => (l.flags?.length ?? 0) > 0).length);
+    expect(summary.run).toMatchObject({ read: got.length, scanned: got.length - failures.length + 0, skipped: 0, interrupted: false });
+    // Every result carries the sha256 of its text (what --resume keys on).
+    for (const l of got.filter((x) => !x.error)) expect(l.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    // The top cases are the highest scores in the file, with their evidence.
+    const best = Math.max(...got.filter((l) => !l.error).map((l) => l.score!));
+    expect(summary.topCases[0]!.score).toBe(best);
+    expect(summary.topCases[0]!.snippets.length).toBeGreaterThan(0);
+  });
+
+  it("gives the same file with two worker threads as on the main thread", async () => {
+    assertBatchBuilt();
+    const a = join(dir, "inline.jsonl");
+    const b = join(dir, "threads.jsonl");
+    await runBatch({ inputs, out: a, scanner: inline() });
+    const s = await runBatch({ inputs, out: b, workers: 2 });
+    expect(s.run).toMatchObject({ mode: "threads", workers: 2 });
+    expect(await readFile(b, "utf8")).toBe(await readFile(a, "utf8"));
+  });
+
+  it("keeps input order when batches finish out of order, and never holds more than the window", async () => {
+    const dump = join(dir, "order.jsonl");
+    const ids = await writeDump(dump, 80, texts.map((t) => t.slice(0, 300)));
+    const base = inline();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let calls = 0;
+    // Batch k resolves after (7k mod 5) extra turns of the event loop: later batches often finish first.
+    const shuffling: Scanner = {
+      ...base,
+      mode: "inline",
+      workers: 0,
+      slots: 4,
+      async scan(jobs: Job[], t: number): Promise<JobOutcome[]> {
+        inFlight += jobs.length;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        const turns = (7 * calls++) % 5;
+        for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+        const out = await base.scan(jobs, t);
+        inFlight -= jobs.length;
+        return out;
+      },
+    };
+    const out = join(dir, "order-out.jsonl");
+    await runBatch({ inputs: [dump], out, scanner: shuffling, window: 10, batchSize: 3 });
+    expect((await lines(out)).map((l) => l.id)).toEqual(ids);
+    expect(maxInFlight).toBeGreaterThan(3);
+    expect(maxInFlight).toBeLessThanOrEqual(10);
+  });
+
+  it("resumes after a stop: the partial last line is cut, done documents skipped, each document once", async () => {
+    const dump = join(dir, "resume.jsonl");
+    const ids = await writeDump(dump, 60, texts.map((t) => t.slice(0, 400)));
+    const out = join(dir, "resume-out.jsonl");
+    const stop = new AbortController();
+    let seen = 0;
+    const first = await runBatch({
+      inputs: [dump],
+      out,
+      scanner: inline(),
+      signal: stop.signal,
+      window: 8,
+      batchSize: 2,
+      onRecord: () => {
+        if (++seen === 10) stop.abort();
+      },
+    });
+    expect(first.run.interrupted).toBe(true);
+    const written = await lines(out);
+    expect(written.length).toBeGreaterThanOrEqual(10);
+    expect(written.length).toBeLessThan(60);
+    expect(written.map((l) => l.id)).toEqual(ids.slice(0, written.length));
+    // What a kill in the middle of a write would leave.
+    const partial = '{"schemaVersion":1,"id":"doc-9999","sour';
+    await appendFile(out, partial);
+    const second = await runBatch({ inputs: [dump], out, scanner: inline(), resume: true });
+    expect(second.run).toMatchObject({ skipped: written.length, resumedLines: written.length, truncatedBytes: Buffer.byteLength(partial), interrupted: false });
+    expect(second.run.scanned).toBe(60 - written.length);
+    const all = await lines(out);
+    expect(all.map((l) => l.id)).toEqual(ids);
+    expect(second.documents).toBe(60);
+    // A resume of a finished file scans nothing.
+    const third = await runBatch({ inputs: [dump], out, scanner: inline(), resume: true });
+    expect(third.run).toMatchObject({ scanned: 0, skipped: 60 });
+    expect((await lines(out)).length).toBe(60);
+  });
+
+  it("counts repeated texts: a second copy of a done document is still scanned on resume", async () => {
+    const a = JSON.stringify({ id: "a", fact: texts[0] });
+    const b = JSON.stringify({ id: "b", fact: texts[1] });
+    const a2 = JSON.stringify({ id: "a-again", fact: texts[0] });
+    const first = join(dir, "dup-first.jsonl");
+    const full = join(dir, "dup-full.jsonl");
+    await writeFile(first, `${a}\n${b}\n`);
+    await writeFile(full, `${a}\n${b}\n${a2}\n`);
+    const out = join(dir, "dup-out.jsonl");
+    await runBatch({ inputs: [first], out, scanner: inline() });
+    const s = await runBatch({ inputs: [full], out, scanner: inline(), resume: true });
+    expect(s.run).toMatchObject({ skipped: 2, scanned: 1 });
+    expect((await lines(out)).map((l) => l.id)).toEqual(["a", "b", "a-again"]);
+  });
+
+  it("does not write read failures twice on resume", async () => {
+    const out = join(dir, "bad-resume.jsonl");
+    const bad = [join(repoRoot, "fixtures/bad")];
+    const s1 = await runBatch({ inputs: bad, out, scanner: inline() });
+    const s2 = await runBatch({ inputs: bad, out, scanner: inline(), resume: true });
+    expect(s2.run.skipped).toBe(s1.documents);
+    expect((await lines(out)).length).toBe(s1.documents);
+    expect(s2.failures).toBe(s1.failures);
+  });
+
+  it("a hard stop leaves whole lines only, a prefix of the input", async () => {
+    const dump = join(dir, "hard.jsonl");
+    const ids = await writeDump(dump, 60, texts.map((t) => t.slice(0, 400)));
+    const out = join(dir, "hard-out.jsonl");
+    const hard = new AbortController();
+    let seen = 0;
+    const s = await runBatch({
+      inputs: [dump],
+      out,
+      scanner: inline(),
+      hardSignal: hard.signal,
+      onRecord: () => {
+        if (++seen === 5) hard.abort();
+      },
+    });
+    expect(s.run.interrupted).toBe(true);
+    const got = await lines(out); // throws on a partial line
+    expect(got.length).toBe(5);
+    expect(got.map((l) => l.id)).toEqual(ids.slice(0, 5));
+  });
+
+  it("records the documents of a crashed worker thread as E_WORKER failures and goes on", async () => {
+    const crash = join(dir, "crash-worker.mjs");
+    await writeFile(
+      crash,
+      `import { parentPort } from "node:worker_threads";
+parentPort.postMessage({ type: "ready" });
+parentPort.on("message", () => { throw new Error("boom in worker"); });`,
+    );
+    const dump = join(dir, "crash.jsonl");
+    const ids = await writeDump(dump, 12, texts);
+    const out = join(dir, "crash-out.jsonl");
+    const pool = createThreadPool({ mask: true, workers: 2, workerScript: pathToFileURL(crash) });
+    const s = await runBatch({ inputs: [dump], out, scanner: pool });
+    const got = await lines(out);
+    expect(got.map((l) => l.id)).toEqual(ids);
+    expect(new Set(got.map((l) => l.error?.code))).toEqual(new Set(["E_WORKER"]));
+    expect(s.failuresByCode).toEqual({ E_WORKER: 12 });
+  });
+
+  it("a run that cannot start (bad rules) throws its error and leaves the output untouched", async () => {
+    const rules = join(dir, "bad-rules");
+    await rm(rules, { recursive: true, force: true });
+    await import("node:fs/promises").then((fs) => fs.mkdir(rules));
+    await writeFile(join(rules, "broken.yaml"), "kind: industry\nrules:\n  - id: 5\n");
+    const out = join(dir, "keep.jsonl");
+    await writeFile(out, "precious\n");
+    const opts: BatchOptions = { inputs, out, engine: { rules: [rules] } };
+    await expect(runBatch({ ...opts, workers: 0 })).rejects.toMatchObject({ code: "E_RULES" });
+    assertBatchBuilt();
+    const err = await runBatch({ ...opts, workers: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CaseflagError);
+    expect((err as CaseflagError).code).toBe("E_RULES");
+    expect(await readFile(out, "utf8")).toBe("precious\n");
+  });
+
+  it("refuses to resume into a file that is not caseflag output", async () => {
+    const out = join(dir, "foreign.jsonl");
+    await writeFile(out, "hello world\n");
+    await expect(runBatch({ inputs, out, scanner: inline(), resume: true })).rejects.toMatchObject({ code: "E_RESUME" });
+    expect(await readFile(out, "utf8")).toBe("hello world\n");
+  });
+});
