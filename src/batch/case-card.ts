@@ -66,31 +66,44 @@ function strongest(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => b.weight - a.weight || a.start - b.start);
 }
 
+/** The strongest finding of each kind first (so a card shows every kind of evidence), then the rest by weight. */
+function seedsOf(findings: Finding[]): Finding[] {
+  const byWeight = strongest(findings);
+  const firsts: Finding[] = [];
+  const kinds = new Set<string>();
+  for (const f of byWeight) {
+    if (kinds.has(f.kind)) continue;
+    kinds.add(f.kind);
+    firsts.push(f);
+  }
+  return [...firsts, ...byWeight.filter((f) => !firsts.includes(f))];
+}
+
 function snippetsInContext(text: string, evidence: Finding[], opts: CardOptions): Snippet[] {
   const ctx = opts.context ?? 40;
   const maskText = opts.maskText ?? ((s: string) => s);
-  const windows: { start: number; end: number }[] = [];
-  for (const f of strongest(evidence).slice(0, MAX_SEEDS)) {
-    windows.push({ start: safeCut(text, Math.max(0, f.start - ctx)), end: safeCut(text, Math.min(text.length, f.end + ctx)) });
-  }
-  windows.sort((a, b) => a.start - b.start);
-  const merged: { start: number; end: number }[] = [];
+  const windows = seedsOf(evidence)
+    .slice(0, MAX_SEEDS)
+    .map((f, rank) => ({
+      start: safeCut(text, Math.max(0, f.start - ctx)),
+      end: safeCut(text, Math.min(text.length, f.end + ctx)),
+      rank,
+    }))
+    .sort((a, b) => a.start - b.start);
+  const merged: { start: number; end: number; rank: number }[] = [];
   for (const w of windows) {
     const last = merged[merged.length - 1];
-    if (last && w.start <= last.end) last.end = Math.max(last.end, w.end);
-    else merged.push({ ...w });
+    if (last && w.start <= last.end) {
+      last.end = Math.max(last.end, w.end);
+      last.rank = Math.min(last.rank, w.rank);
+    } else merged.push({ ...w });
   }
-  // Keep the windows holding the strongest evidence, then show them in document order.
-  const byStart = [...evidence].sort((a, b) => a.start - b.start || b.end - a.end);
-  const scored = merged.map((w) => ({
-    w,
-    weight: byStart.filter((f) => f.start >= w.start && f.end <= w.end).reduce((s, f) => s + f.weight, 0),
-  }));
-  const kept = scored
-    .sort((a, b) => b.weight - a.weight || a.w.start - b.w.start)
+  // Keep the windows of the best-ranked seeds, then show them in document order.
+  const kept = [...merged]
+    .sort((a, b) => a.rank - b.rank)
     .slice(0, opts.maxSnippets ?? 6)
-    .map((s) => s.w)
     .sort((a, b) => a.start - b.start);
+  const byStart = [...evidence].sort((a, b) => a.start - b.start || b.end - a.end);
   return kept.map((w) => {
     const parts: SnippetPart[] = [];
     let pos = w.start;
