@@ -2,6 +2,7 @@
 // outcomes come back from the results stream. The runner treats it like any scanner: ordering,
 // resume, summary and report are the same. A lost Redis ends the run (QueueError); the output
 // keeps every line written so far and --resume continues.
+import { setMaxListeners } from "node:events";
 import { CaseflagError, InputError } from "../errors.js";
 import { createProducer, type Producer } from "../queue/index.js";
 import type { Outcome } from "../types.js";
@@ -26,6 +27,8 @@ export function createQueueScanner(opts: QueueScannerOptions): Scanner {
   const own = opts.producer === undefined;
   const producer = opts.producer ?? createProducer({ url: opts.url, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   const stop = new AbortController();
+  // Every job in flight waits on this one signal: more than the default 10 listeners is expected.
+  setMaxListeners(0, stop.signal);
 
   const toOutcome = (job: Job, o: Outcome | undefined, cardThreshold: number): JobOutcome => {
     if (o === undefined) return failedJob(job, "E_QUEUE_OUTCOME", `${job.doc.source}: the queue recorded no outcome for this document`);
