@@ -228,6 +228,9 @@ describe("queue worker (real Redis, real processes)", () => {
     expect(enq.stdout.trim().split("\n")).toHaveLength(30);
 
     const fast = ["--lock-duration", "1500", "--stalled-interval", "500"];
+    const qe = await queueEvents(prefix);
+    let stalledJobs = 0;
+    qe.on("stalled", () => stalledJobs++);
     const workers = [await startWorker(server.url, prefix, fast)];
     let step = 0;
     const rows = await waitForStreamLength(redis, `${prefix}:results`, n, {
@@ -245,6 +248,9 @@ describe("queue worker (real Redis, real processes)", () => {
       },
     });
     expect(step).toBe(2);
+    await qe.close();
+    // The kills hit jobs in hand (a worker holds its next job too), which other workers took over.
+    expect(stalledJobs).toBeGreaterThan(0);
     for (const w of workers.slice(2)) expect((await stopProcess(w)).code).toBe(0);
     await Promise.all(workers.slice(0, 2).map((w) => w.exited));
 

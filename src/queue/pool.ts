@@ -1,5 +1,5 @@
-// A fixed pool of worker threads, one task per thread at a time, tasks queued in order. A thread
-// that dies takes only its current task with it (rejected with ThreadExitError, which the queue
+// A fixed pool of worker threads, a couple of tasks per thread at a time, the rest queued in order.
+// A thread that dies takes only its current tasks with it (rejected with ThreadExitError, which the queue
 // worker treats as transient: BullMQ retries the job) and is replaced.
 import { Worker } from "node:worker_threads";
 import { CaseflagError } from "../errors.js";
@@ -41,13 +41,18 @@ interface Task<I, O> {
 interface Slot<I, O> {
   worker: Worker;
   ready: boolean;
-  task: Task<I, O> | undefined;
+  tasks: Map<number, Task<I, O>>;
 }
 
 export interface ThreadPoolOptions {
   file: URL;
   size: number;
   workerData: unknown;
+  /**
+   * Tasks in a thread at once (default 2): while one waits on file reads, the other scans. The
+   * thread runs them on one event loop, so CPU work is never parallel within a thread.
+   */
+  perThread?: number;
   /** Told when a thread exits unexpectedly (it is replaced). */
   onThreadExit?: (message: string) => void;
 }
@@ -68,19 +73,27 @@ export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O
   // A failed start is reported through `ready`; nobody may be awaiting it at that moment.
   ready.catch(() => undefined);
 
+  const perThread = Math.max(1, opts.perThread ?? 2);
   const dispatch = (): void => {
-    for (const slot of slots) {
-      if (!slot.ready || slot.task) continue;
-      const task = queue.shift();
-      if (!task) return;
-      slot.task = task;
-      slot.worker.postMessage({ id: task.id, input: task.input } satisfies PoolRequest<I>);
+    // Fill every thread to one task before any gets a second: spread first, overlap second.
+    for (let depth = 1; depth <= perThread; depth++) {
+      for (const slot of slots) {
+        if (!slot.ready || slot.tasks.size >= depth) continue;
+        const task = queue.shift();
+        if (!task) return;
+        slot.tasks.set(task.id, task);
+        slot.worker.postMessage({ id: task.id, input: task.input } satisfies PoolRequest<I>);
+      }
     }
+  };
+  const rejectAll = (slot: Slot<I, O>, err: Error): void => {
+    for (const t of slot.tasks.values()) t.reject(err);
+    slot.tasks.clear();
   };
 
   const spawn = (): void => {
     const worker = new Worker(opts.file, { workerData: opts.workerData });
-    const slot: Slot<I, O> = { worker, ready: false, task: undefined };
+    const slot: Slot<I, O> = { worker, ready: false, tasks: new Map() };
     slots.add(slot);
     worker.on("message", (msg: PoolReply<O> | ReadyMessage) => {
       if ("ready" in msg) {
@@ -98,27 +111,22 @@ export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O
         dispatch();
         return;
       }
-      const task = slot.task;
-      if (!task || task.id !== msg.id) return;
-      slot.task = undefined;
+      const task = slot.tasks.get(msg.id);
+      if (!task) return;
+      slot.tasks.delete(msg.id);
       if (msg.ok) task.resolve(msg.output);
       else task.reject(new Error(msg.message));
       dispatch();
     });
-    worker.on("error", (err) => {
-      slot.task?.reject(new ThreadExitError(`scan thread failed: ${err.message}`));
-      slot.task = undefined;
-    });
+    worker.on("error", (err) => rejectAll(slot, new ThreadExitError(`scan thread failed: ${err.message}`)));
     worker.on("exit", (code) => {
       slots.delete(slot);
-      const task = slot.task;
-      slot.task = undefined;
       if (closing) {
-        task?.reject(new ThreadExitError("scan pool closed"));
+        rejectAll(slot, new ThreadExitError("scan pool closed"));
         return;
       }
-      const message = `scan thread exited (code ${code})${task ? " during a task" : ""}`;
-      task?.reject(new ThreadExitError(message));
+      const message = `scan thread exited (code ${code})${slot.tasks.size > 0 ? " during a task" : ""}`;
+      rejectAll(slot, new ThreadExitError(message));
       if (!settled) return; // a start failure: `ready` already says why; do not respawn in a loop
       opts.onThreadExit?.(message);
       spawn();
@@ -139,7 +147,7 @@ export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O
     ready,
     get pending() {
       let n = queue.length;
-      for (const s of slots) if (s.task) n++;
+      for (const s of slots) n += s.tasks.size;
       return n;
     },
     run(input: I): Promise<O> {

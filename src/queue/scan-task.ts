@@ -4,6 +4,7 @@ import type { Engine } from "../engine.js";
 import { scanDocument } from "../pipeline.js";
 import type { Outcome, ReadItem } from "../types.js";
 import { readJobItems } from "./locate.js";
+import { toEntry, type OutcomeEntry } from "./sink.js";
 import { describeItems, isTransientFailure, itemHash, jobIdOf, type JobData } from "./payload.js";
 
 export interface ScanTaskInput {
@@ -14,7 +15,8 @@ export interface ScanTaskInput {
 }
 
 export interface ScanTaskOutput {
-  outcomes: Outcome[];
+  /** Serialised in the thread: the worker's event loop only moves them to Redis. */
+  outcomes: OutcomeEntry[];
   /** A failure that may go away on retry (file not there yet, permission); its message. */
   transient?: string;
 }
@@ -24,21 +26,18 @@ export async function runScanTask(input: ScanTaskInput, engine: Engine): Promise
   const transient = items.find((it) => !it.ok && isTransientFailure(it.failure));
   if (transient !== undefined && !transient.ok) {
     const message = transient.failure.message;
-    return input.final ? { outcomes: items.map(toOutcome(engine)), transient: message } : { outcomes: [], transient: message };
+    return input.final ? { outcomes: items.map(toOutcome(engine)).map(toEntry), transient: message } : { outcomes: [], transient: message };
   }
   const actual = jobIdOf(items.map(itemHash));
   if (actual !== input.jobId) {
     const where = describeItems(input.data.items);
-    return {
-      outcomes: [
-        {
-          ok: false,
-          failure: { source: where, code: "E_CHANGED", message: `${where}: content changed since it was submitted (hash differs); submit it again` },
-        },
-      ],
+    const changed: Outcome = {
+      ok: false,
+      failure: { source: where, code: "E_CHANGED", message: `${where}: content changed since it was submitted (hash differs); submit it again` },
     };
+    return { outcomes: [toEntry(changed)] };
   }
-  return { outcomes: items.map(toOutcome(engine)) };
+  return { outcomes: items.map((it) => toEntry(toOutcome(engine)(it))) };
 }
 
 function toOutcome(engine: Engine) {

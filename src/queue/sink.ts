@@ -87,6 +87,68 @@ export function forStorage(o: Outcome): Outcome {
   return { ok: true, result };
 }
 
+/** One outcome ready for the stream: serialised (and masked) where it was produced, in the scan thread. */
+export interface OutcomeEntry {
+  doc: string;
+  ok: boolean;
+  flagged: boolean;
+  json: string;
+  /** The masked failure message, for a job's failed reason. */
+  message?: string;
+}
+
+export function toEntry(o: Outcome): OutcomeEntry {
+  const stored = forStorage(o);
+  const entry: OutcomeEntry = {
+    doc: stored.ok ? stored.result.id : (stored.failure.id ?? stored.failure.source),
+    ok: stored.ok,
+    flagged: isFlagged(stored),
+    json: JSON.stringify(stored),
+  };
+  if (!stored.ok) entry.message = stored.failure.message;
+  return entry;
+}
+
+/** Redis caches the script by its SHA: EVALSHA after the first call, not the script text each job. */
+function recordCommand(redis: Redis): (...args: (string | number)[]) => Promise<[number, string]> {
+  const r = redis as Redis & { caseflagRecord?: (...args: (string | number)[]) => Promise<[number, string]> };
+  if (!r.caseflagRecord) redis.defineCommand("caseflagRecord", { numberOfKeys: 5, lua: RECORD_LUA });
+  return r.caseflagRecord!.bind(redis);
+}
+
+export async function recordEntries(
+  redis: Redis,
+  keys: QueueKeys,
+  jobId: string,
+  entries: readonly OutcomeEntry[],
+  limits: SinkLimits = {},
+): Promise<Recorded> {
+  const args: (string | number)[] = [
+    keys.done,
+    keys.results,
+    keys.flagged,
+    keys.failures,
+    keys.stats,
+    jobId,
+    limits.resultsMaxLen ?? DEFAULT_RESULTS_MAXLEN,
+    limits.flaggedMaxLen ?? DEFAULT_RESULTS_MAXLEN,
+    limits.failuresMaxLen ?? 10_000,
+    entries.length,
+  ];
+  let flagged = 0;
+  let failures = 0;
+  for (const e of entries) {
+    if (e.flagged) flagged++;
+    if (!e.ok) failures++;
+    args.push(e.doc, e.ok ? "1" : "0", e.flagged ? "1" : "0", e.json);
+  }
+  const reply = await recordCommand(redis)(...args);
+  const written = reply[0] === 1;
+  return written
+    ? { written, firstId: reply[1], documents: entries.length, flagged, failures }
+    : { written, firstId: "", documents: 0, flagged: 0, failures: 0 };
+}
+
 export async function recordOutcomes(
   redis: Redis,
   keys: QueueKeys,
@@ -94,30 +156,7 @@ export async function recordOutcomes(
   outcomes: readonly Outcome[],
   limits: SinkLimits = {},
 ): Promise<Recorded> {
-  const args: (string | number)[] = [
-    jobId,
-    limits.resultsMaxLen ?? DEFAULT_RESULTS_MAXLEN,
-    limits.flaggedMaxLen ?? DEFAULT_RESULTS_MAXLEN,
-    limits.failuresMaxLen ?? 10_000,
-    outcomes.length,
-  ];
-  let flagged = 0;
-  let failures = 0;
-  for (const o of outcomes) {
-    const f = isFlagged(o);
-    if (f) flagged++;
-    if (!o.ok) failures++;
-    const docId = o.ok ? o.result.id : (o.failure.id ?? o.failure.source);
-    args.push(docId, o.ok ? "1" : "0", f ? "1" : "0", JSON.stringify(forStorage(o)));
-  }
-  const reply = (await redis.eval(RECORD_LUA, 5, keys.done, keys.results, keys.flagged, keys.failures, keys.stats, ...args)) as [
-    number,
-    string,
-  ];
-  const written = reply[0] === 1;
-  return written
-    ? { written, firstId: reply[1], documents: outcomes.length, flagged, failures }
-    : { written, firstId: "", documents: 0, flagged: 0, failures: 0 };
+  return recordEntries(redis, keys, jobId, outcomes.map(toEntry), limits);
 }
 
 export async function isDone(redis: Redis, keys: QueueKeys, jobId: string): Promise<boolean> {

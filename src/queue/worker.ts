@@ -8,15 +8,13 @@
 import { availableParallelism } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { maskText } from "../score/mask.js";
-import type { Outcome } from "../types.js";
 import { connectRedis, type RedisTarget } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import { describeItems, hasInlineText, parseJobData, withoutInlineText, type JobData } from "./payload.js";
 import { createThreadPool, type ThreadPool } from "./pool.js";
 import type { ScanTaskInput, ScanTaskOutput } from "./scan-task.js";
 import type { ScanThreadData } from "./scan-thread.js";
-import { isDone, recordOutcomes, type SinkLimits } from "./sink.js";
+import { isDone, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
 
 export interface QueueWorkerOptions {
   redis: RedisTarget;
@@ -100,23 +98,28 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const processor = async (job: Job<JobData, JobSummary>): Promise<JobSummary> => {
     const data = parseJobData(job.data);
     const jobId = job.id ?? "";
-    if (await isDone(conn, keys, jobId)) return { duplicate: true, documents: 0, flagged: 0, failures: 0, firstId: "" };
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // The done check runs beside the scan, not before it: one Redis round trip less per job. A job
+    // already recorded (a retry after a crash between recording and completing) is then scanned
+    // for nothing but never recorded twice.
+    const scanned = pool.run({ jobId, data, final });
+    scanned.catch(() => undefined);
+    if (await isDone(conn, keys, jobId)) return { duplicate: true, documents: 0, flagged: 0, failures: 0, firstId: "" };
     let out: ScanTaskOutput;
     try {
-      out = await pool.run({ jobId, data, final });
+      out = await scanned;
     } catch (err) {
       // A thread died (or the pool is closing): worth another attempt on any worker.
       if (final) await recordFinalFailure(job, data, "E_WORKER", err instanceof Error ? err.message : String(err));
       throw err;
     }
     if (out.transient !== undefined && !final) throw new Error(out.transient);
-    const rec = await recordOutcomes(conn, keys, jobId, out.outcomes, opts.limits);
-    const failures = out.outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
+    const rec = await recordEntries(conn, keys, jobId, out.outcomes, opts.limits);
+    const failures = out.outcomes.filter((o) => !o.ok);
     if (out.outcomes.length > 0 && failures.length === out.outcomes.length) {
       // Nothing in this job can be scanned: fail it with the reason so `status` shows it.
       if (hasInlineText(data)) await job.updateData(withoutInlineText(data));
-      const first = maskText(failures[0]!.failure.message);
+      const first = failures[0]!.message ?? "unreadable";
       const reason = failures.length > 1 ? `${first} (+${failures.length - 1} more)` : first;
       throw out.transient !== undefined ? new Error(reason) : new UnrecoverableError(reason);
     }

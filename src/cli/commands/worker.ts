@@ -60,7 +60,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     if (flags.quiet) {
       const log = opts.log!;
       opts.log = (l) => {
-        if (/fail|error|redis:|stopp/i.test(l)) log(l);
+        if (/ready|fail|error|redis:|stopp/i.test(l)) log(l);
       };
     }
 
