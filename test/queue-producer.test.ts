@@ -318,6 +318,19 @@ describe("with a worker (real Redis, real processes)", () => {
     expect(w2.stdout).toBe("");
   });
 
+  it("`enqueue -` sends stdin inline (there is no path to refer to)", async () => {
+    const text = "被告人赵某通过网络出售公民个人信息三万余条，违法所得人民币2万元。";
+    const r = await runCli(["enqueue", "-", "--redis", server.url, "--prefix", prefix], { stdin: text });
+    expect(r.code).toBe(0);
+    const [jobId, docs, source] = r.stdout.trim().split("\t");
+    expect(jobId).toBe(sha256(text));
+    expect([docs, source]).toEqual(["1", "-"]);
+    const producer = createProducer({ url: server.url, prefix });
+    const got = await producer.waitForResult(jobId!, { timeoutMs: 30_000 });
+    await producer.close();
+    expect(got.outcomes[0]).toMatchObject({ ok: true, result: { source: "-" } });
+  });
+
   it("`status` reports counts and streams", async () => {
     const r = await runCli(["status", "--redis", server.url, "--prefix", prefix]);
     expect(r.code).toBe(0);

@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  detectEncoding, extensionOf, fileSource, isFailure, readSource, stdinSource, walkInputs,
+  detectEncoding, extensionOf, isFailure, readSource, stdinSource, walkInputs,
   type InputSource, type ReadOptions, type WalkOptions,
 } from "../ingest/index.js";
 import type { Failure, ReadItem } from "../types.js";

@@ -11,7 +11,7 @@ import type { Redis } from "ioredis";
 import { connectRedis, type RedisTarget } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import { describeItems, hasInlineText, parseJobData, withoutInlineText, type JobData } from "./payload.js";
-import { createThreadPool, type ThreadPool } from "./pool.js";
+import { createThreadPool } from "./pool.js";
 import type { ScanTaskInput, ScanTaskOutput } from "./scan-task.js";
 import type { ScanThreadData } from "./scan-thread.js";
 import { isDone, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
