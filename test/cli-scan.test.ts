@@ -66,6 +66,16 @@ describe("caseflag scan", () => {
     expect(results.some((x) => x.crimes.some((c) => c.id === "fraud" && c.score >= 50))).toBe(true);
   });
 
+  it("--text-field and --max-bytes reach the readers", async () => {
+    const file = join(tmp, "custom.jsonl");
+    writeFileSync(file, JSON.stringify({ id: "c1", fact: "无关", narrative: "被告人出售公民个人信息4万余条。" }) + "\n");
+    const r = await runCli(["scan", file, "--text-field", "narrative"]);
+    expect((JSON.parse(r.stdout) as CaseResult).flags.map((f) => f.id)).toContain("pi-leak");
+    const small = await runCli(["scan", "fixtures/docs/bank-credit-report.txt", "--max-bytes", "100"]);
+    expect(small.code).toBe(2);
+    expect(small.stderr).toMatch(/bank-credit-report\.txt.*E_TOO_LARGE|bank-credit-report\.txt: .*(large|bytes)/);
+  });
+
   it("reads stdin with -", async () => {
     const r = await runCli(["scan", "-"], { stdin: "被告人张某在某银行任客户经理期间，出售公民个人信息4万余条。" });
     expect(r.code).toBe(0);
@@ -115,6 +125,9 @@ describe("caseflag scan", () => {
     const failOn = await runCli(["scan", "fixtures/docs/theft-negative.txt", "--fail-on", "Sometimes!"]);
     expect(failOn.code).toBe(2);
     expect(failOn.stderr.split("\n")).toHaveLength(2);
+    const enc = await runCli(["scan", "fixtures/docs/theft-negative.txt", "--encoding", "klingon"]);
+    expect(enc.code).toBe(2);
+    expect(enc.stderr).toBe('caseflag: unknown encoding "klingon" (e.g. utf-8, gb18030, big5, utf-16le)\n');
     const none = await runCli(["scan"]);
     expect(none.code).toBe(2);
     const unknown = await runCli(["frobnicate"]);

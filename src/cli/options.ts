@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { SegmenterName } from "../engine.js";
+import { encodingLabel } from "../ingest/index.js";
 import type { CaseResult } from "../types.js";
 
 export interface ScanFlags {
@@ -12,6 +13,7 @@ export interface ScanFlags {
   idField?: string;
   xmlElement?: string[];
   encoding?: string;
+  maxBytes?: string;
   failOn: string;
 }
 
@@ -23,7 +25,8 @@ export function addScanOptions(cmd: Command): Command {
     .option("--text-field <name...>", "JSON/JSONL field(s) holding the text (default: fact, text, content, body)")
     .option("--id-field <name>", "JSON/JSONL field holding the document id (default: id)")
     .option("--xml-element <name...>", "XML elements whose text is read (default: all text)")
-    .option("--encoding <name>", "force the input encoding (default: detected)")
+    .option("--encoding <name>", "force the input encoding, e.g. gb18030, big5, utf-16le (default: detected)")
+    .option("--max-bytes <n>", "largest document read, in bytes (default 20 MiB)")
     .option(
       "--fail-on <condition>",
       "exit 1 when a result meets it: never | any-flag | <flag id> | serious | especially-serious | <score 0-100>",
@@ -39,17 +42,30 @@ export function segmenterOf(flags: ScanFlags): SegmenterName | undefined {
   return flags.segmenter;
 }
 
-export function readOptionsOf(flags: ScanFlags): {
+export interface CliReadOptions {
   textFields?: string[];
   idField?: string;
   xmlElements?: string[];
   encoding?: string;
-} {
-  const o: { textFields?: string[]; idField?: string; xmlElements?: string[]; encoding?: string } = {};
+  maxBytes?: number;
+}
+
+/** Reading flags to ReadOptions; a bad encoding or size is a usage error, not a failure per file. */
+export function readOptionsOf(flags: ScanFlags): CliReadOptions {
+  const o: CliReadOptions = {};
   if (flags.textField) o.textFields = flags.textField;
   if (flags.idField) o.idField = flags.idField;
   if (flags.xmlElement) o.xmlElements = flags.xmlElement;
-  if (flags.encoding) o.encoding = flags.encoding;
+  if (flags.encoding) {
+    const label = encodingLabel(flags.encoding);
+    if (label === undefined) throw new UsageError(`unknown encoding "${flags.encoding}" (e.g. utf-8, gb18030, big5, utf-16le)`);
+    o.encoding = label;
+  }
+  if (flags.maxBytes !== undefined) {
+    const n = Number(flags.maxBytes);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`invalid --max-bytes "${flags.maxBytes}" (a positive integer)`);
+    o.maxBytes = n;
+  }
   return o;
 }
 

@@ -20,6 +20,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
   ).action(async (files: string[], flags: ScanFlags & { format?: string }) => {
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
+    const readOpts = readOptionsOf(flags);
     const engine = await createEngine({
       ...(flags.rules ? { rules: flags.rules } : {}),
       ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
@@ -29,8 +30,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     for (const file of files) {
       const items =
         file === "-"
-          ? readSource(stdinSource(io.stdin), readOptionsOf(flags))
-          : readPath(io.cwd === process.cwd() ? file : resolve(io.cwd, file), readOptionsOf(flags));
+          ? readSource(stdinSource(io.stdin), readOpts)
+          : readPath(io.cwd === process.cwd() ? file : resolve(io.cwd, file), readOpts);
       for await (const item of items) {
         if (!item.ok) {
           failures++;
