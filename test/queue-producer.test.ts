@@ -11,7 +11,7 @@ import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueError, UsageError } from "../src/errors.js";
-import { connectRedis, parseRedisUrl, redactUrl } from "../src/queue/connection.js";
+import { clusterSeedsOf, connectRedis, parseRedisUrl, redactUrl } from "../src/queue/connection.js";
 import { hasHashTag, queueKeys } from "../src/queue/keys.js";
 import { readJobItems } from "../src/queue/locate.js";
 import { itemHash, jobIdOf, PAYLOAD_VERSION, sha256 } from "../src/queue/payload.js";
@@ -61,6 +61,12 @@ describe("Redis URLs", () => {
       expect(() => parseRedisUrl("http://localhost:6379")).toThrow(UsageError);
       expect(() => parseRedisUrl("redis://localhost/x")).toThrow(/database must be a number/);
       expect(redactUrl("rediss://user:secret@h:1/0")).toBe("rediss://user:***@h:1/0");
+      expect(clusterSeedsOf("redis://:pw@10.0.0.11:7000?cluster=1&nodes=10.0.0.12:7001,[::1]:7002")).toEqual([
+        { host: "10.0.0.11", port: 7000 },
+        { host: "10.0.0.12", port: 7001 },
+        { host: "[::1]", port: 7002 },
+      ]);
+      expect(clusterSeedsOf("redis://10.0.0.11:7000")).toBeUndefined();
     });
   });
 

@@ -13,10 +13,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, QueueEvents, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { createEngine } from "../engine.js";
 import { scanDocument } from "../pipeline.js";
-import { connectRedis } from "../queue/connection.js";
+import { connectRedis, type RedisClient } from "../queue/connection.js";
 import { createProducer } from "../queue/producer.js";
 import { startRedisServer, type RedisServer } from "../queue/redis-server.js";
 import { loadFacts, REPO_ROOT, requireDevData } from "./common.js";
@@ -79,7 +78,7 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
 }
 
 /** Blocks on the stream until it holds `n` entries after `after`; returns the last id. */
-async function waitForEntries(redis: Redis, key: string, n: number, after = "0-0"): Promise<string> {
+async function waitForEntries(redis: RedisClient, key: string, n: number, after = "0-0"): Promise<string> {
   let last = after;
   let seen = 0;
   while (seen < n) {

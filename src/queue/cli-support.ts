@@ -1,7 +1,7 @@
 // Pieces the queue commands share: --redis/--prefix, read options, integer flags, shutdown signals.
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { redisUrlFrom, type RedisTarget } from "./connection.js";
+import { checkClusterPrefix, redisUrlFrom, type RedisTarget } from "./connection.js";
 import { DEFAULT_PREFIX, validatePrefix } from "./keys.js";
 import type { JobReadOptions } from "./payload.js";
 
@@ -17,7 +17,10 @@ export function addRedisOptions(cmd: Command): Command {
 }
 
 export function redisTargetOf(flags: RedisFlags, env: NodeJS.ProcessEnv): { target: RedisTarget; prefix: string } {
-  return { target: { url: redisUrlFrom(flags.redis, env) }, prefix: validatePrefix(flags.prefix) };
+  const url = redisUrlFrom(flags.redis, env);
+  const prefix = validatePrefix(flags.prefix);
+  checkClusterPrefix(url, prefix);
+  return { target: { url }, prefix };
 }
 
 export interface ReadFlags {

@@ -3,13 +3,17 @@
 // (no offline queue, one connect attempt checked up front) so a CLI never hangs on a dead Redis.
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { Redis, type RedisOptions as IORedisOptions } from "ioredis";
+import { Cluster, Redis, type RedisOptions as IORedisOptions } from "ioredis";
 import { QueueError, UsageError } from "../errors.js";
+import { hasHashTag } from "./keys.js";
 
 /** ioredis options without `replyMapping`, whose `| undefined` clashes with exactOptionalPropertyTypes. */
 export type RedisOptions = Omit<IORedisOptions, "replyMapping">;
 
 export type RedisRole = "worker" | "producer" | "reader";
+
+/** A standalone Redis or a Redis Cluster client: caseflag uses either the same way. */
+export type RedisClient = Redis | Cluster;
 
 /** What a queue command or API needs to reach Redis: a URL, or options already parsed. */
 export type RedisTarget = { url: string } | { connection: RedisOptions };
@@ -17,7 +21,8 @@ export type RedisTarget = { url: string } | { connection: RedisOptions };
 /**
  * `redis://[user][:password@]host[:port][/db]` or `rediss://...` (TLS). TLS query parameters:
  * `ca=/path/ca.pem` (trust a private CA), `servername=name` (SNI/verification name),
- * `insecure=1` (skip certificate verification; for test setups only).
+ * `insecure=1` (skip certificate verification; for test setups only). `cluster=1` makes the host a
+ * Redis Cluster seed node (`nodes=h2:p2,h3:p3` adds seeds); see clusterSeedsOf.
  */
 export function parseRedisUrl(url: string): RedisOptions {
   let u: URL;
@@ -55,6 +60,33 @@ export function parseRedisUrl(url: string): RedisOptions {
     opts.tls = tls;
   }
   return opts;
+}
+
+/** Seed nodes when the URL asks for a Redis Cluster (`?cluster=1`), else undefined. */
+export function clusterSeedsOf(url: string): { host: string; port: number }[] | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.searchParams.get("cluster") !== "1") return undefined;
+  const first = parseRedisUrl(url);
+  const seeds = [{ host: first.host ?? "127.0.0.1", port: first.port ?? 6379 }];
+  for (const n of (u.searchParams.get("nodes") ?? "").split(",").filter((x) => x !== "")) {
+    const cut = n.lastIndexOf(":");
+    const port = Number(n.slice(cut + 1));
+    if (cut <= 0 || !Number.isInteger(port)) throw new UsageError(`--redis: nodes=${n}: expected host:port`);
+    seeds.push({ host: n.slice(0, cut), port });
+  }
+  return seeds;
+}
+
+/** On a Redis Cluster every key of a prefix must share a slot (Lua scripts span them): a hash tag is required. */
+export function checkClusterPrefix(url: string, prefix: string): void {
+  if (clusterSeedsOf(url) && !hasHashTag(prefix)) {
+    throw new UsageError(`--prefix "${prefix}" has no {hash tag}; on Redis Cluster use one, e.g. {${prefix}}`);
+  }
 }
 
 /** The URL with its password replaced, for messages. */
@@ -98,8 +130,8 @@ export interface ConnectOptions {
  * A connected client, or a QueueError naming the Redis and the reason within `timeoutMs`.
  * An error listener is attached before connecting: an unhandled 'error' would crash the process.
  */
-export async function connectRedis(target: RedisTarget, role: RedisRole, opts: ConnectOptions = {}): Promise<Redis> {
-  const client = new Redis(redisOptionsFor(target, role));
+export async function connectRedis(target: RedisTarget, role: RedisRole, opts: ConnectOptions = {}): Promise<RedisClient> {
+  const client = createClient(target, role);
   let lastError: Error | undefined;
   client.on("error", (err: Error) => {
     lastError = err;
@@ -120,6 +152,20 @@ export async function connectRedis(target: RedisTarget, role: RedisRole, opts: C
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+function createClient(target: RedisTarget, role: RedisRole): RedisClient {
+  const seeds = "url" in target ? clusterSeedsOf(target.url) : undefined;
+  if (!seeds) return new Redis(redisOptionsFor(target, role));
+  const { host: _h, port: _p, db: _db, retryStrategy: _r, enableOfflineQueue, ...perNode } = redisOptionsFor(target, role);
+  // Per-node options (auth, TLS, maxRetriesPerRequest) go under redisOptions; the offline queue and
+  // reconnect policy are the cluster client's own.
+  return new Cluster(seeds, {
+    lazyConnect: true,
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    clusterRetryStrategy: (times: number) => reconnectDelay(times),
+    redisOptions: perNode,
+  });
 }
 
 function reasonOf(err: unknown, last: Error | undefined): string {

@@ -2,10 +2,9 @@
 // for a job's outcomes. Fails fast: no offline queue, and the first use checks Redis within a few
 // seconds, so a program feeding a dead Redis gets a QueueError instead of hanging.
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { InputError, QueueError } from "../errors.js";
 import type { Document, Failure, Outcome } from "../types.js";
-import { connectRedis, type RedisOptions, type RedisTarget } from "./connection.js";
+import { checkClusterPrefix, connectRedis, type RedisOptions, type RedisTarget, type RedisClient } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import {
   DEFAULT_MAX_INLINE_BYTES, inlineBytes, itemHash, jobIdOf, PAYLOAD_VERSION, type InlineItem, type JobData,
@@ -52,7 +51,7 @@ export interface Producer {
   /** Connects (once); rejects with QueueError when Redis cannot be reached. */
   ready(): Promise<void>;
   /** The producer's own connection (fail-fast options), for callers that keep state next to the queue. */
-  client(): Promise<Redis>;
+  client(): Promise<RedisClient>;
   /** Submits one document inline; resolves to its job id (the sha256 of its text). */
   submit(doc: Document): Promise<string>;
   /** Submits several documents as one inline job (within the inline cap). */
@@ -73,6 +72,7 @@ function targetOf(opts: ProducerOptions): RedisTarget {
 export function createProducer(opts: ProducerOptions): Producer {
   const target = targetOf(opts);
   const keys = queueKeys(opts.prefix ?? DEFAULT_PREFIX);
+  if ("url" in target) checkClusterPrefix(target.url, keys.prefix);
   const maxInline = opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
   const jobOptions: JobsOptions = {
     attempts: opts.attempts ?? 5,
@@ -83,7 +83,7 @@ export function createProducer(opts: ProducerOptions): Producer {
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
   const connectOpts = { timeoutMs: opts.connectTimeoutMs ?? 5_000 };
-  let conn: Promise<{ redis: Redis; queue: Queue<JobData> }> | undefined;
+  let conn: Promise<{ redis: RedisClient; queue: Queue<JobData> }> | undefined;
   let watcher: ResultWatcher | undefined;
 
   const connect = () =>
@@ -180,7 +180,7 @@ interface Waiter {
  */
 class ResultWatcher {
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private client: Promise<Redis> | undefined;
+  private client: Promise<RedisClient> | undefined;
   private lastId: Promise<string> | undefined;
   private looping = false;
   private closed = false;
@@ -191,7 +191,7 @@ class ResultWatcher {
     private readonly timeoutMs: number,
   ) {}
 
-  async wait(redis: Redis, jobId: string, timeoutMs: number, signal?: AbortSignal): Promise<JobOutcome> {
+  async wait(redis: RedisClient, jobId: string, timeoutMs: number, signal?: AbortSignal): Promise<JobOutcome> {
     this.lastId ??= redis.xrevrange(this.keys.results, "+", "-", "COUNT", 1).then((r) => (r as [string, string[]][])[0]?.[0] ?? "0-0");
     await this.lastId;
     // Register, then check: an entry written before the check is found by it, one written after
@@ -227,7 +227,7 @@ class ResultWatcher {
     return result;
   }
 
-  private async loop(redis: Redis): Promise<void> {
+  private async loop(redis: RedisClient): Promise<void> {
     if (this.looping) return;
     this.looping = true;
     try {

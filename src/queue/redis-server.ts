@@ -151,3 +151,56 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 function lastLines(s: string): string {
   return s.trim().split("\n").slice(-3).join(" | ");
 }
+
+export interface RedisCluster {
+  nodes: RedisServer[];
+  /** redis://127.0.0.1:<first>?cluster=1 */
+  url: string;
+  dispose(): Promise<void>;
+}
+
+/** A throwaway Redis Cluster: `masters` nodes, no replicas, all slots assigned, state ok. */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  const nodes: RedisServer[] = [];
+  try {
+    for (let i = 0; i < masters; i++) {
+      nodes.push(await startRedisServer({ args: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"] }));
+    }
+    const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
+    // `--cluster create` returns once every node agrees on the configuration and all slots are covered.
+    const out = await runTool("redis-cli", ["--cluster", "create", ...addrs, "--cluster-replicas", "0", "--cluster-yes"]);
+    if (!/All 16384 slots covered/.test(out)) throw new Error(`redis-cli --cluster create: ${lastLines(out)}`);
+    for (const n of nodes) await waitClusterOk(n.port);
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.dispose()));
+    throw err;
+  }
+  return {
+    nodes,
+    url: `redis://127.0.0.1:${nodes[0]!.port}?cluster=1`,
+    async dispose() {
+      await Promise.all(nodes.map((n) => n.dispose()));
+    },
+  };
+}
+
+function runTool(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    c.stdout?.on("data", (b: Buffer) => (out += b.toString()));
+    c.stderr?.on("data", (b: Buffer) => (out += b.toString()));
+    c.once("error", reject);
+    c.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${lastLines(out)}`))));
+  });
+}
+
+/** Gossip can lag `--cluster create` by a moment on some nodes: ask each until it reports ok. */
+async function waitClusterOk(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const info = await runTool("redis-cli", ["-p", String(port), "cluster", "info"]);
+    if (/cluster_state:ok/.test(info)) return;
+    await new Promise((r) => setTimeout(r, 50 + attempt * 10));
+  }
+  throw new Error(`cluster node ${port} never reported cluster_state:ok`);
+}

@@ -1,7 +1,7 @@
 // Reading the results (or flagged) stream out as JSONL: one Outcome a line. Without a consumer
 // group it reads from a position (default: the start); with one, Redis remembers what this group
 // has acknowledged, so an export can be stopped and resumed without gaps or repeats.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.js";
 import type { QueueKeys } from "./keys.js";
 import { parseEntry } from "./sink.js";
 
@@ -32,7 +32,7 @@ const PAGE = 500;
 const BLOCK_MS = 1000;
 
 /** `redis` is used for blocking reads when following: give the export its own connection. */
-export async function exportResults(redis: Redis, keys: QueueKeys, opts: ExportOptions): Promise<ExportSummary> {
+export async function exportResults(redis: RedisClient, keys: QueueKeys, opts: ExportOptions): Promise<ExportSummary> {
   const stream = opts.stream === "flagged" ? keys.flagged : keys.results;
   return opts.group ? exportWithGroup(redis, stream, opts.group, opts) : exportRange(redis, stream, opts);
 }
@@ -42,7 +42,7 @@ async function emit(rows: Rows, opts: ExportOptions): Promise<number> {
   return rows.length;
 }
 
-async function exportRange(redis: Redis, stream: string, opts: ExportOptions): Promise<ExportSummary> {
+async function exportRange(redis: RedisClient, stream: string, opts: ExportOptions): Promise<ExportSummary> {
   let last = opts.after ?? "0-0";
   let entries = 0;
   for (;;) {
@@ -61,7 +61,7 @@ async function exportRange(redis: Redis, stream: string, opts: ExportOptions): P
   return { entries, lastId: last };
 }
 
-async function exportWithGroup(redis: Redis, stream: string, group: string, opts: ExportOptions): Promise<ExportSummary> {
+async function exportWithGroup(redis: RedisClient, stream: string, group: string, opts: ExportOptions): Promise<ExportSummary> {
   const consumer = opts.consumer ?? "export";
   try {
     await redis.xgroup("CREATE", stream, group, "0", "MKSTREAM");

@@ -3,7 +3,7 @@
 // and marks the job done, unless it was already marked. So a job retried after its worker died
 // between recording and completing adds nothing twice, and a job's entries are contiguous in the
 // stream (scripts are atomic), which is how `readJobOutcomes` finds them again.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.js";
 import { maskText } from "../score/mask.js";
 import type { CaseResult, Outcome } from "../types.js";
 import type { QueueKeys } from "./keys.js";
@@ -110,14 +110,14 @@ export function toEntry(o: Outcome): OutcomeEntry {
 }
 
 /** Redis caches the script by its SHA: EVALSHA after the first call, not the script text each job. */
-function recordCommand(redis: Redis): (...args: (string | number)[]) => Promise<[number, string]> {
-  const r = redis as Redis & { caseflagRecord?: (...args: (string | number)[]) => Promise<[number, string]> };
+function recordCommand(redis: RedisClient): (...args: (string | number)[]) => Promise<[number, string]> {
+  const r = redis as RedisClient & { caseflagRecord?: (...args: (string | number)[]) => Promise<[number, string]> };
   if (!r.caseflagRecord) redis.defineCommand("caseflagRecord", { numberOfKeys: 5, lua: RECORD_LUA });
   return r.caseflagRecord!.bind(redis);
 }
 
 export async function recordEntries(
-  redis: Redis,
+  redis: RedisClient,
   keys: QueueKeys,
   jobId: string,
   entries: readonly OutcomeEntry[],
@@ -150,7 +150,7 @@ export async function recordEntries(
 }
 
 export async function recordOutcomes(
-  redis: Redis,
+  redis: RedisClient,
   keys: QueueKeys,
   jobId: string,
   outcomes: readonly Outcome[],
@@ -159,7 +159,7 @@ export async function recordOutcomes(
   return recordEntries(redis, keys, jobId, outcomes.map(toEntry), limits);
 }
 
-export async function isDone(redis: Redis, keys: QueueKeys, jobId: string): Promise<boolean> {
+export async function isDone(redis: RedisClient, keys: QueueKeys, jobId: string): Promise<boolean> {
   return (await redis.zscore(keys.done, jobId)) !== null;
 }
 
@@ -181,7 +181,7 @@ export function parseEntry(id: string, fields: string[]): StreamEntry {
  * done but its entries were trimmed from the stream (MAXLEN) since.
  */
 export async function readJobOutcomes(
-  redis: Redis,
+  redis: RedisClient,
   keys: QueueKeys,
   jobId: string,
 ): Promise<{ outcomes: Outcome[]; expired: boolean } | undefined> {

@@ -1,8 +1,8 @@
 // What `caseflag status` reports: BullMQ's job counts, caseflag's own counters (completed jobs are
 // removed from BullMQ at once, so their count lives in the stats hash), stream lengths, and the
 // recent failures with their reasons, both whole jobs and single documents in a batch.
+import type { RedisClient } from "./connection.js";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Outcome } from "../types.js";
 import type { QueueKeys } from "./keys.js";
 import { describeItems, parseJobData } from "./payload.js";
@@ -30,7 +30,7 @@ export interface QueueStatus {
   documentFailures: { jobId: string; source: string; code: string; message: string; streamId: string }[];
 }
 
-export async function readQueueStatus(redis: Redis, keys: QueueKeys, opts: { recent?: number } = {}): Promise<QueueStatus> {
+export async function readQueueStatus(redis: RedisClient, keys: QueueKeys, opts: { recent?: number } = {}): Promise<QueueStatus> {
   const recent = opts.recent ?? 10;
   const queue = new Queue(keys.queue, { connection: redis, prefix: keys.prefix, skipMetasUpdate: true });
   queue.on("error", () => undefined);

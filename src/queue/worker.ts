@@ -7,8 +7,7 @@
 // worker puts it back, and the done marker keeps the second run from recording twice.
 import { availableParallelism } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
-import { connectRedis, type RedisTarget } from "./connection.js";
+import { checkClusterPrefix, connectRedis, type RedisTarget, type RedisClient } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import { describeItems, hasInlineText, parseJobData, withoutInlineText, type JobData } from "./payload.js";
 import { createThreadPool } from "./pool.js";
@@ -69,6 +68,7 @@ export function defaultConcurrency(): number {
 export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
   const log = opts.log ?? (() => undefined);
   const keys = queueKeys(opts.prefix ?? DEFAULT_PREFIX);
+  if ("url" in opts.redis) checkClusterPrefix(opts.redis.url, keys.prefix);
   const threads = opts.concurrency ?? defaultConcurrency();
   const threadData: ScanThreadData = { engine: {} };
   if (opts.rules) threadData.engine.rules = opts.rules;
@@ -80,7 +80,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     onThreadExit: (m) => log(`${m}; replaced`),
   });
 
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   try {
     await pool.ready;
     redis = await connectRedis(opts.redis, "worker", { timeoutMs: 10_000 });

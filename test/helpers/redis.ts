@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 
-export { startRedisServer, freePort, type RedisServer, type RedisServerOptions } from "../../src/queue/redis-server.js";
+export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../src/queue/redis-server.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
