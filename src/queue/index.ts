@@ -4,7 +4,7 @@ export { startQueueWorker, defaultConcurrency, type QueueWorker, type QueueWorke
 export { watchFolder, type WatchOptions } from "./watch.js";
 export { readQueueStatus, formatQueueStatus, type QueueStatus, type RecentFailure } from "./status.js";
 export { exportResults, type ExportOptions, type ExportSummary } from "./results.js";
-export { parseRedisUrl, connectRedis, redactUrl, type RedisTarget, type RedisOptions, type RedisRole } from "./connection.js";
+export { parseRedisUrl, clusterSeedsOf, connectRedis, redactUrl, type RedisTarget, type RedisOptions, type RedisRole, type RedisClient } from "./connection.js";
 export { queueKeys, hasHashTag, DEFAULT_PREFIX, QUEUE_NAME, type QueueKeys } from "./keys.js";
 export { planJobs, type PlanOptions, type PlannedJob, type PlanEvent } from "./plan.js";
 export { isFlagged, readJobOutcomes, type StreamEntry } from "./sink.js";
