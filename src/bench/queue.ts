@@ -8,7 +8,7 @@
 // Timing starts once the workers are ready (engine build excluded: it is paid once per worker
 // process, not per document) and ends when the last outcome is in the results stream.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,9 +45,7 @@ async function noopWorker(url: string, prefix: string, concurrency: number): Pro
 }
 
 function cliArgs(): string[] {
-  const program = join(REPO_ROOT, "dist/cli/program.js");
-  if (existsSync(program) && readFileSync(program, "utf8").includes("commands/worker.js")) return [join(REPO_ROOT, "bin/caseflag.js")];
-  return [join(REPO_ROOT, "dist/queue/cli-entry.js")];
+  return [join(REPO_ROOT, "bin/caseflag.js")];
 }
 
 function spawnReady(args: string[], ready: RegExp, stream: "stdout" | "stderr"): Promise<ChildProcess> {

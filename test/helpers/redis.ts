@@ -2,7 +2,7 @@
 // ready when it says so), the queue CLI as a real child process, and waits that block on Redis
 // (XREAD BLOCK) or on process output instead of sleeping. The system Redis on 6379 is never used.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -33,11 +33,9 @@ export function assertBuilt(): void {
   }
 }
 
-/** bin/caseflag.js once the main CLI lists the queue commands, else the queue's own entry. */
+/** The real CLI, as users run it. */
 export function cliArgs(): string[] {
-  const program = join(repoRoot, "dist/cli/program.js");
-  if (existsSync(program) && readFileSync(program, "utf8").includes("commands/worker.js")) return [join(repoRoot, "bin/caseflag.js")];
-  return [join(repoRoot, "dist/queue/cli-entry.js")];
+  return [join(repoRoot, "bin/caseflag.js")];
 }
 
 export interface CliProcess {
