@@ -117,6 +117,7 @@ describe("caseflag batch flags (in process)", () => {
     await expect(parse(["fixtures/docs", "--out", join(dir, "x.jsonl"), "--queue", "http://nope"])).rejects.toBeInstanceOf(UsageError);
     await expect(parse(["fixtures/docs", "--out", join(dir, "x.jsonl"), "--report", join(dir, "x.jsonl")])).rejects.toBeInstanceOf(UsageError);
     await expect(parse(["fixtures/docs", "--out", join(dir, "x.jsonl"), "--fail-on", "sometimes!"])).rejects.toBeInstanceOf(UsageError);
+    await expect(parse(["fixtures/docs", "--out", join(dir, "x.jsonl"), "--queue", "redis://127.0.0.1:1", "--no-mask"])).rejects.toBeInstanceOf(UsageError);
     await expect(parse(["fixtures/docs"])).rejects.toMatchObject({ code: "commander.missingMandatoryOptionValue" });
   });
 

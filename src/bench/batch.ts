@@ -41,6 +41,8 @@ interface Measure {
   maxRssMB: number;
   /** Main thread busy fraction during the run (event-loop utilization). */
   mainBusy: number;
+  /** CPU seconds of the whole process (all threads) during the run: less noisy than wall time on a shared machine. */
+  cpuSeconds: number;
 }
 
 // ---------------------------------------------------------------- child: one measurement
@@ -50,6 +52,7 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
   let textBytes = 0;
   let startSeconds = 0;
   const elu0 = performance.eventLoopUtilization();
+  let cpu0 = process.cpuUsage();
   let seconds: number;
   if (mode === "jieba") {
     const seg = createSegmenter();
@@ -78,6 +81,7 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
     const pool = createThreadPool({ mask: true, workers });
     await pool.ready();
     startSeconds = (performance.now() - t0) / 1000;
+    cpu0 = process.cpuUsage();
     const out = join(await mkdtemp(join(tmpdir(), "caseflag-bench-out-")), "out.jsonl");
     try {
       const t = performance.now();
@@ -90,6 +94,7 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
     }
   }
   const elu = performance.eventLoopUtilization(elu0);
+  const cpu = process.cpuUsage(cpu0);
   return {
     mode,
     workers,
@@ -100,6 +105,7 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
     seconds,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     mainBusy: elu.utilization,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }
 

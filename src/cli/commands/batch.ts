@@ -60,6 +60,8 @@ export function register(
       throw new UsageError(`--queue needs a redis:// or rediss:// URL, not "${flags.queue}"`);
     }
     if (flags.queue !== undefined && workers !== undefined) throw new UsageError("--workers and --queue exclude each other");
+    // Queue workers store masked results only: unmasked output cannot come back through Redis.
+    if (flags.queue !== undefined && !flags.mask) throw new UsageError("--no-mask cannot be used with --queue (queue results are always masked)");
     const at = (p: string): string => (p === "-" ? p : resolve(io.cwd, p));
     const out = at(flags.out);
     for (const [name, p] of [["--report", flags.report], ["--summary", flags.summary]] as const) {
