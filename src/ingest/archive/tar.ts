@@ -3,7 +3,10 @@
 // A gzip ratio meter stops an archive that inflates like a bomb.
 import { pipeline, Readable, Transform, type TransformCallback } from "node:stream";
 import { createGunzip } from "node:zlib";
-import tar from "tar-stream";
+import type tarTypes from "tar-stream";
+import { lazyRequire } from "../lazy.js";
+
+const tar = lazyRequire<typeof tarTypes>("tar-stream");
 import { InputError } from "../../errors.js";
 import { archiveKindOf } from "../archive-kind.js";
 import { failure, failureFrom, oneLine } from "../failures.js";
@@ -17,7 +20,7 @@ import { walkZip } from "./zip.js";
 
 /** tar-stream's entry: a streamx Readable. Destroying it would destroy the whole extract, so never do. */
 type TarEntry = AsyncIterable<Buffer> & {
-  header: Omit<tar.Header, "pax" | "type"> & { type?: string; pax?: Record<string, string> | null };
+  header: Omit<tarTypes.Header, "pax" | "type"> & { type?: string; pax?: Record<string, string> | null };
   on(event: string, fn: (...args: unknown[]) => void): unknown;
   off(event: string, fn: (...args: unknown[]) => void): unknown;
   pause(): unknown;
@@ -112,7 +115,7 @@ export async function* walkTar(
   ctx: WalkContext,
   budget: Budget,
 ): AsyncGenerator<WalkItem> {
-  const extract = tar.extract({ filenameEncoding: "latin1" } as Parameters<typeof tar.extract>[0]);
+  const extract = tar().extract({ filenameEncoding: "latin1" } as Parameters<typeof tarTypes.extract>[0]);
   let current = display;
   let compressed = 0;
   let expanded = 0;

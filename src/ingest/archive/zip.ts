@@ -2,7 +2,10 @@
 // opened only when a reader asks. Sizes are checked against the central directory before any
 // inflating, and yauzl (validateEntrySizes) errors if a member inflates past its declared size.
 import { PassThrough } from "node:stream";
-import yauzl from "yauzl";
+import type yauzlTypes from "yauzl";
+import { lazyRequire } from "../lazy.js";
+
+const yauzl = lazyRequire<typeof yauzlTypes>("yauzl");
 import { InputError } from "../../errors.js";
 import { archiveKindOf } from "../archive-kind.js";
 import { failure, failureFrom, oneLine } from "../failures.js";
@@ -16,24 +19,24 @@ import { walkTar } from "./tar.js";
 
 export type ZipInput = { path: string } | { buffer: Buffer };
 
-const ZIP_OPTIONS: yauzl.Options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
+const ZIP_OPTIONS: yauzlTypes.Options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
 
-function openZip(input: ZipInput): Promise<yauzl.ZipFile> {
+function openZip(input: ZipInput): Promise<yauzlTypes.ZipFile> {
   return new Promise((resolve, reject) => {
-    const done = (err: Error | null, zip?: yauzl.ZipFile): void => (err || !zip ? reject(err ?? new Error("no zip")) : resolve(zip));
-    if ("path" in input) yauzl.open(input.path, ZIP_OPTIONS, done);
-    else yauzl.fromBuffer(input.buffer, ZIP_OPTIONS, done);
+    const done = (err: Error | null, zip?: yauzlTypes.ZipFile): void => (err || !zip ? reject(err ?? new Error("no zip")) : resolve(zip));
+    if ("path" in input) yauzl().open(input.path, ZIP_OPTIONS, done);
+    else yauzl().fromBuffer(input.buffer, ZIP_OPTIONS, done);
   });
 }
 
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+function nextEntry(zip: yauzlTypes.ZipFile): Promise<yauzlTypes.Entry | undefined> {
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {
       zip.off("entry", onEntry);
       zip.off("end", onEnd);
       zip.off("error", onError);
     };
-    const onEntry = (e: yauzl.Entry): void => (cleanup(), resolve(e));
+    const onEntry = (e: yauzlTypes.Entry): void => (cleanup(), resolve(e));
     const onEnd = (): void => (cleanup(), resolve(undefined));
     const onError = (err: Error): void => (cleanup(), reject(err));
     zip.on("entry", onEntry);
@@ -43,14 +46,14 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   });
 }
 
-function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
+function openEntry(zip: yauzlTypes.ZipFile, entry: yauzlTypes.Entry): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, rs) => (err || !rs ? reject(err ?? new Error("no stream")) : resolve(rs)));
   });
 }
 
 /** A member stream that is opened on first read, so listing a zip inflates nothing. */
-function lazyEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): NodeJS.ReadableStream {
+function lazyEntryStream(zip: yauzlTypes.ZipFile, entry: yauzlTypes.Entry, name: string): NodeJS.ReadableStream {
   const out = new PassThrough();
   zip.openReadStream(entry, (err, rs) => {
     if (err || !rs) {
@@ -65,7 +68,7 @@ function lazyEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): 
 }
 
 /** The member name: UTF-8 flag, else Info-ZIP Unicode Path extra field, else UTF-8/GB18030 detection. */
-function entryName(entry: yauzl.Entry): string {
+function entryName(entry: yauzlTypes.Entry): string {
   const raw = entry.fileName as unknown as Buffer; // decodeStrings:false makes it a Buffer
   const utf8Flag = (entry.generalPurposeBitFlag & 0x800) !== 0;
   if (!utf8Flag) {
@@ -78,7 +81,7 @@ function entryName(entry: yauzl.Entry): string {
 }
 
 export async function* walkZip(input: ZipInput, display: string, depth: number, ctx: WalkContext, budget: Budget): AsyncGenerator<WalkItem> {
-  let zip: yauzl.ZipFile;
+  let zip: yauzlTypes.ZipFile;
   try {
     zip = await openZip(input);
   } catch (err) {
@@ -87,7 +90,7 @@ export async function* walkZip(input: ZipInput, display: string, depth: number, 
   }
   try {
     for (;;) {
-      let entry: yauzl.Entry | undefined;
+      let entry: yauzlTypes.Entry | undefined;
       try {
         entry = await nextEntry(zip);
       } catch (err) {

@@ -1,31 +1,27 @@
 // .docx via mammoth's raw text. The file is a zip: its declared member sizes are checked first so
 // a docx bomb is refused before mammoth inflates it in memory.
-import { createRequire } from "node:module";
-import yauzl from "yauzl";
+import { lazyRequire } from "../lazy.js";
+import type yauzlTypes from "yauzl";
 import { InputError } from "../../errors.js";
 import { oneLine } from "../failures.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
 import { guarded, maxBytesOf, readWhole } from "./whole.js";
 
-// mammoth costs ~150 ms to load: only documents that are .docx pay for it, not every `scan`.
-const require = createRequire(import.meta.url);
-let mammoth: typeof import("mammoth") | undefined;
-function loadMammoth(): typeof import("mammoth") {
-  mammoth ??= require("mammoth") as typeof import("mammoth");
-  return mammoth;
-}
+// mammoth costs ~150 ms to load: only documents that are .docx pay for it.
+const loadMammoth = lazyRequire<typeof import("mammoth")>("mammoth");
+const yauzl = lazyRequire<typeof yauzlTypes>("yauzl");
 
 /** Declared uncompressed total of a zip in memory; throws E_DOCX when it is not a zip. */
 function declaredSize(buf: Buffer, source: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
+    yauzl().fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
       if (err || !zip) {
         reject(new InputError("E_DOCX", source, `${source}: not a readable .docx (${oneLine(err?.message ?? "no zip")})`));
         return;
       }
       let total = 0;
-      zip.on("entry", (e: yauzl.Entry) => {
+      zip.on("entry", (e: yauzlTypes.Entry) => {
         total += e.uncompressedSize;
         zip.readEntry();
       });

@@ -1,17 +1,12 @@
 // HTML pages (court websites, saved judgments): visible text only; block elements end lines.
-import { createRequire } from "node:module";
+import { lazyRequire } from "../lazy.js";
 import { decodeTextWith, looseHeadText } from "../encoding.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
 import { guarded, readWhole } from "./whole.js";
 
 // htmlparser2 costs ~70 ms to load: only HTML documents pay for it.
-const require = createRequire(import.meta.url);
-let htmlparser: typeof import("htmlparser2") | undefined;
-function loadHtmlparser(): typeof import("htmlparser2") {
-  htmlparser ??= require("htmlparser2") as typeof import("htmlparser2");
-  return htmlparser;
-}
+const loadHtmlparser = lazyRequire<typeof import("htmlparser2")>("htmlparser2");
 
 const SKIP = new Set(["script", "style", "noscript", "template", "head"]);
 const BLOCK = new Set([

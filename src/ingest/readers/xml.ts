@@ -3,7 +3,10 @@
 // (E_XML), any other DOCTYPE (an external DTD reference) is blanked; fast-xml-parser runs with
 // processEntities:false and only the five predefined entities and numeric character references
 // are decoded here, in one bounded pass. So no billion laughs and no external fetches.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type * as fxp from "fast-xml-parser";
+import { lazyRequire } from "../lazy.js";
+
+const loadFxp = lazyRequire<typeof fxp>("fast-xml-parser");
 import { InputError } from "../../errors.js";
 import { decodeTextWith, looseHeadText } from "../encoding.js";
 import { baseName } from "../streams.js";
@@ -57,7 +60,8 @@ export function neutralizeDoctype(text: string, source: string): string {
   return text.slice(0, start) + blank + text.slice(end + 1);
 }
 
-const parser = new XMLParser({
+let parser: fxp.XMLParser | undefined;
+const parserOptions: fxp.X2jOptions = {
   preserveOrder: true,
   processEntities: false,
   htmlEntities: false,
@@ -68,7 +72,11 @@ const parser = new XMLParser({
   cdataPropName: "#cdata",
   trimValues: false,
   parseTagValue: false,
-});
+};
+function xmlParser(): fxp.XMLParser {
+  parser ??= new (loadFxp().XMLParser)(parserOptions);
+  return parser;
+}
 
 function tagOf(node: XmlNode): string | undefined {
   for (const k of Object.keys(node)) if (k !== ":@") return k;
@@ -136,14 +144,14 @@ export const xmlReader: Reader = {
       const detectOpts = opts.encoding !== undefined ? { forced: opts.encoding } : declared !== undefined ? { declared } : {};
       const { text: raw, encoding } = decodeTextWith(bytes, src.name, detectOpts);
       const xml = neutralizeDoctype(raw, src.name);
-      const valid = XMLValidator.validate(xml);
+      const valid = loadFxp().XMLValidator.validate(xml);
       if (valid !== true) {
         const { line, msg } = valid.err;
         throw new InputError("E_XML", src.name, `${src.name}:${line}: malformed XML: ${msg}`, line);
       }
       const select = opts.xmlElements && opts.xmlElements.length > 0 ? new Set(opts.xmlElements) : undefined;
       const out: string[] = [];
-      collect(parser.parse(xml), out, select, select === undefined);
+      collect(xmlParser().parse(xml), out, select, select === undefined);
       const meta: Record<string, unknown> = { format: "xml", encoding };
       if (select) meta["xmlElements"] = [...select];
       yield { ok: true, doc: { id: baseName(src.name), source: src.name, text: tidy(out.join("")), meta } };
