@@ -1,5 +1,9 @@
 // Aho–Corasick automaton over UTF-16 code units: every dictionary term of every rule pack is
-// found in ONE pass over the text, however many terms there are (never a loop of indexOf).
+// found in ONE pass over the text, however many terms there are (never a loop of indexOf per term).
+//
+// The trie is built with temporary Maps, then frozen into flat typed arrays (children sorted by
+// code unit, binary-searched; the root gets a direct 64K table). Thousands of long-lived Maps
+// cost a one-file scan more in garbage collection than the whole match does.
 
 export interface AcHit {
   /** Index of the pattern in the array given to createAhoCorasick. */
@@ -15,14 +19,9 @@ export interface AhoCorasick {
 }
 
 export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
-  // Node tables as parallel arrays: goto edges in one Map per node, failure link, own output
-  // (pattern index or -1) and a link to the next node on the failure chain that has output.
+  // 1. Trie with temporary Maps.
   const edges: Map<number, number>[] = [new Map()];
-  const fail: number[] = [0];
-  const out: number[][] = [[]];
-  const outLink: number[] = [-1];
-  const lengths = patterns.map((p) => p.length);
-
+  const ownOut: number[][] = [[]];
   patterns.forEach((p, index) => {
     if (p.length === 0) return;
     let node = 0;
@@ -32,31 +31,77 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
       if (next === undefined) {
         next = edges.length;
         edges.push(new Map());
-        fail.push(0);
-        out.push([]);
-        outLink.push(-1);
+        ownOut.push([]);
         edges[node]!.set(c, next);
       }
       node = next;
     }
-    out[node]!.push(index);
+    ownOut[node]!.push(index);
   });
+  const n = edges.length;
 
-  // Breadth-first failure links.
+  // 2. Flatten: children of node k are childChar/childNode[childStart[k] .. childStart[k+1]).
+  const childStart = new Int32Array(n + 1);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    childStart[k] = total;
+    total += edges[k]!.size;
+  }
+  childStart[n] = total;
+  const childChar = new Uint16Array(total);
+  const childNode = new Int32Array(total);
+  for (let k = 0; k < n; k++) {
+    const sorted = [...edges[k]!].sort((a, b) => a[0] - b[0]);
+    let at = childStart[k]!;
+    for (const [c, child] of sorted) {
+      childChar[at] = c;
+      childNode[at++] = child;
+    }
+  }
+  const root = new Int32Array(0x10000);
+  for (const [c, child] of edges[0]!) root[c] = child;
+
+  const step = (node: number, c: number): number => {
+    if (node === 0) return root[c]!;
+    let lo = childStart[node]!;
+    let hi = childStart[node + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const mc = childChar[mid]!;
+      if (mc === c) return childNode[mid]!;
+      if (mc < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+
+  // 3. Failure links breadth-first, and for each node the next node on its failure chain that
+  // has output (so matching walks only nodes that report something).
+  const fail = new Int32Array(n);
+  const outLink = new Int32Array(n).fill(-1);
   const queue: number[] = [];
   for (const child of edges[0]!.values()) queue.push(child);
   for (let qi = 0; qi < queue.length; qi++) {
     const node = queue[qi]!;
-    for (const [c, child] of edges[node]!) {
+    for (let e = childStart[node]!; e < childStart[node + 1]!; e++) {
+      const c = childChar[e]!;
+      const child = childNode[e]!;
       let f = fail[node]!;
-      while (f !== 0 && !edges[f]!.has(c)) f = fail[f]!;
-      const target = edges[f]!.get(c);
-      fail[child] = target !== undefined && target !== child ? target : 0;
-      const fc = fail[child]!;
-      outLink[child] = out[fc]!.length > 0 ? fc : outLink[fc]!;
+      let target = step(f, c);
+      while (target <= 0 && f !== 0) {
+        f = fail[f]!;
+        target = step(f, c);
+      }
+      const fc = target > 0 && target !== child ? target : 0;
+      fail[child] = fc;
+      outLink[child] = ownOut[fc]!.length > 0 ? fc : outLink[fc]!;
       queue.push(child);
     }
   }
+  const outputs: (readonly number[])[] = ownOut;
+  const hasOut = new Uint8Array(n);
+  for (let k = 0; k < n; k++) hasOut[k] = outputs[k]!.length > 0 ? 1 : 0;
+  const lengths = patterns.map((p) => p.length);
 
   return {
     size: patterns.length,
@@ -65,16 +110,14 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
       let node = 0;
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
-        let next = edges[node]!.get(c);
-        while (next === undefined && node !== 0) {
+        let next = step(node, c);
+        while (next <= 0 && node !== 0) {
           node = fail[node]!;
-          next = edges[node]!.get(c);
+          next = step(node, c);
         }
-        node = next ?? 0;
-        for (let n = out[node]!.length > 0 ? node : outLink[node]!; n > 0; n = outLink[n]!) {
-          for (const pattern of out[n]!) {
-            hits.push({ pattern, start: i + 1 - lengths[pattern]!, end: i + 1 });
-          }
+        node = next > 0 ? next : 0;
+        for (let k = hasOut[node] ? node : outLink[node]!; k > 0; k = outLink[k]!) {
+          for (const pattern of outputs[k]!) hits.push({ pattern, start: i + 1 - lengths[pattern]!, end: i + 1 });
         }
       }
       return hits;
