@@ -56,8 +56,9 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
   const zhIds = new Map<string, number>();
   const enIds = new Map<string, number>();
 
+  const forms = ruleSet.termForms;
   const internZh = (term: string): number | null => {
-    const t = tools.normalize(term);
+    const t = forms?.zh[term] ?? tools.normalize(term);
     if (t.length === 0) return null;
     let id = zhIds.get(t);
     if (id === undefined) {
@@ -68,7 +69,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     return id;
   };
   const internEn = (term: string): number | null => {
-    const stems = tools.stemPhrase(term);
+    const stems = forms?.en[term] ?? tools.stemPhrase(term);
     if (stems.length === 0) return null;
     // Space-delimited so a term matches whole words only in the stem stream (see match.ts).
     const t = " " + stems.join(" ") + " ";

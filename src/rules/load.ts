@@ -10,7 +10,7 @@ import type { ErrorObject } from "ajv";
 import RE2 from "re2";
 import { RuleError, type RuleProblem } from "../errors.js";
 import { packSchema } from "./schema.js";
-import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec } from "./types.js";
+import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
 
 /** The packs shipped with caseflag: <package>/rules. */
 export const BUNDLED_RULES_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../rules");
@@ -69,6 +69,7 @@ export async function loadRules(paths: string[] = [BUNDLED_RULES_DIR]): Promise<
 
 interface RulesCache {
   key: string;
+  termForms?: TermForms;
   rules: Rule[];
   dimensions: [LoadedKind, Dimension[]][];
 }
@@ -81,9 +82,10 @@ export function rulesKey(files: PackFile[]): string {
 }
 
 /** What npm run build stores for the bundled packs. */
-export function serializeRuleSet(files: PackFile[], set: RuleSet): string {
+export function serializeRuleSet(files: PackFile[], set: RuleSet, termForms?: TermForms): string {
   const cache: RulesCache = {
     key: rulesKey(files),
+    ...(termForms ? { termForms } : {}),
     rules: set.rules.map((r) => ({ ...r, file: basename(r.file) })),
     dimensions: [...set.dimensions].map(([kind, byId]) => [kind, [...byId.values()].map((d) => ({ ...d, file: basename(d.file) }))]),
   };
@@ -102,6 +104,7 @@ function readCache(files: PackFile[]): RuleSet | null {
   }
   if (cache.key !== rulesKey(files)) return null;
   return {
+    ...(cache.termForms ? { termForms: cache.termForms } : {}),
     rules: cache.rules.map((r) => ({ ...r, file: join(dir, r.file) })),
     dimensions: new Map(
       cache.dimensions.map(([kind, dims]) => [kind, new Map(dims.map((d) => [d.id, { ...d, file: join(dir, d.file) }]))]),

@@ -81,7 +81,14 @@ export interface Dimension extends DimensionSpec {
   file: string;
 }
 
+/** Every term's normalized (zh) and stemmed (en) form, computed at build time for the bundled packs. */
+export interface TermForms {
+  zh: Record<string, string>;
+  en: Record<string, string[]>;
+}
+
 export interface RuleSet {
+  termForms?: TermForms;
   rules: Rule[];
   /** kind -> dimension id -> dimension */
   dimensions: Map<LoadedKind, Map<string, Dimension>>;

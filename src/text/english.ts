@@ -16,14 +16,22 @@ interface Tokenizer {
 }
 
 const require = createRequire(import.meta.url);
-const { WordPunctTokenizer } = require("natural/lib/natural/tokenizers/regexp_tokenizer.js") as {
-  WordPunctTokenizer: new () => Tokenizer;
-};
-const PorterStemmer = require("natural/lib/natural/stemmers/porter_stemmer.js") as { stem(token: string): string };
+// Loaded on first use (~15 ms): Chinese documents, and engines whose English terms are already
+// stemmed in the build's rules cache, never need natural.
+let natural: { tokenizer: Tokenizer; stemmer: { stem(token: string): string } } | undefined;
+function loadNatural(): NonNullable<typeof natural> {
+  if (!natural) {
+    const { WordPunctTokenizer } = require("natural/lib/natural/tokenizers/regexp_tokenizer.js") as {
+      WordPunctTokenizer: new () => Tokenizer;
+    };
+    const stemmer = require("natural/lib/natural/stemmers/porter_stemmer.js") as { stem(token: string): string };
+    natural = { tokenizer: new WordPunctTokenizer(), stemmer };
+  }
+  return natural;
+}
 
 // WordPunctTokenizer keeps words (hyphenated ones whole: "bank-card"), numbers ("3.5") and each punctuation
 // mark as tokens, so a phrase cannot match across a full stop or comma; whitespace is dropped.
-const tokenizer = new WordPunctTokenizer();
 
 const STEM_CACHE_MAX = 50_000;
 const stemCache = new Map<string, string>();
@@ -31,7 +39,7 @@ const stemCache = new Map<string, string>();
 function stemOf(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /[a-z]/i.test(word) ? PorterStemmer.stem(word) : word.toLowerCase();
+    s = /[a-z]/i.test(word) ? loadNatural().stemmer.stem(word) : word.toLowerCase();
     if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear(); // a bound, not an LRU: vocabularies are small
     stemCache.set(word, s);
   }
@@ -42,7 +50,7 @@ function stemOf(word: string): string {
 export function tokenizeEnglish(text: string): EnglishToken[] {
   const out: EnglishToken[] = [];
   let pos = 0;
-  for (const w of tokenizer.tokenize(text)) {
+  for (const w of loadNatural().tokenizer.tokenize(text)) {
     if (w.length === 0) continue;
     const at = text.startsWith(w, pos) ? pos : text.indexOf(w, pos);
     if (at < 0) break; // cannot happen: the tokenizer only drops "" and " " between tokens

@@ -6,7 +6,7 @@
 // mostly traditional (see TRADITIONAL_RATIO), and only length-preserving results are accepted, so the
 // normalized -> original offset map never has to learn about it.
 
-import { Converter } from "opencc-js/t2cn";
+import { createRequire } from "node:module";
 import TSCharacters from "opencc-js/dict/TSCharacters";
 
 /**
@@ -43,9 +43,12 @@ const charCache = new Map<string, string>();
 function getConverter(): ConvertFn {
   // "hk" chains HK variant folding (衞 -> 衛, 綫 -> 線) before OpenCC's traditional -> simplified phrases and
   // characters; Taiwan forms (裡, 臺, 著) are covered by the latter.
-  const c = converter ?? Converter({ from: "hk", to: "cn" });
-  converter = c;
-  return c;
+  if (!converter) {
+    // opencc-js's converter module loads here, not at import: most documents are simplified.
+    const { Converter } = createRequire(import.meta.url)("opencc-js/t2cn") as typeof import("opencc-js/t2cn");
+    converter = Converter({ from: "hk", to: "cn" });
+  }
+  return converter as ConvertFn;
 }
 
 /**
