@@ -1,28 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 // @ts-expect-error yazl ships no types; used here only to build test archives.
 import yazl from "yazl";
 import { isFailure, readInputs, walkInputs } from "../src/ingest/index.js";
 import type { InputSource } from "../src/ingest/index.js";
-import type { Document, Failure, ReadItem } from "../src/types.js";
+import { collect, tempDir } from "./helpers/ingest.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 const fixtures = resolve(repoRoot, "fixtures");
-const tmp = mkdtempSync(join(tmpdir(), "caseflag-ingest-archive-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("ingest-archive");
 
-async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
-  const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) {
-    if (x.ok) out.docs.push(x.doc);
-    else out.failures.push(x.failure);
-  }
-  return out;
-}
 
 type Member = [name: string, data: Buffer] | [name: string, data: null, type: "symlink" | "directory"];
 

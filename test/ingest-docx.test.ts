@@ -1,24 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 // @ts-expect-error yazl ships no types; used here only to build test zips.
 import yazl from "yazl";
 import { readPath } from "../src/ingest/index.js";
-import type { Document, Failure, ReadItem } from "../src/types.js";
+import { collect, tempDir } from "./helpers/ingest.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
-const tmp = mkdtempSync(join(tmpdir(), "caseflag-ingest-docx-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("ingest-docx");
 
-async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
-  const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) {
-    if (x.ok) out.docs.push(x.doc);
-    else out.failures.push(x.failure);
-  }
-  return out;
-}
 
 function zipBuffer(entries: [string, Buffer][]): Promise<Buffer> {
   const zip = new yazl.ZipFile();

@@ -4,18 +4,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readInputs } from "../src/ingest/index.js";
-import type { Document, Failure, ReadItem } from "../src/types.js";
+import { collect } from "./helpers/ingest.js";
 
 const fixtures = resolve(import.meta.dirname, "../fixtures");
 
-async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
-  const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) {
-    if (x.ok) out.docs.push(x.doc);
-    else out.failures.push(x.failure);
-  }
-  return out;
-}
 
 interface ManifestEntry {
   lang: "zh" | "en";

@@ -3,18 +3,10 @@ import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { htmlToText, readPath, readSource } from "../src/ingest/index.js";
-import type { Document, Failure, ReadItem } from "../src/types.js";
+import { collect } from "./helpers/ingest.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 
-async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
-  const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) {
-    if (x.ok) out.docs.push(x.doc);
-    else out.failures.push(x.failure);
-  }
-  return out;
-}
 
 describe("html reader", () => {
   it("keeps visible text only, blocks as lines, title in meta", async () => {

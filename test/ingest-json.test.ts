@@ -1,16 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import iconv from "iconv-lite";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readPath, readSource } from "../src/ingest/index.js";
 import type { Document, Failure, ReadItem } from "../src/types.js";
+import { tempDir } from "./helpers/ingest.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 const docsDir = resolve(repoRoot, "fixtures/docs");
-const tmp = mkdtempSync(join(tmpdir(), "caseflag-ingest-json-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("ingest-json");
 
 async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[]; items: ReadItem[] }> {
   const out = { docs: [] as Document[], failures: [] as Failure[], items: [] as ReadItem[] };

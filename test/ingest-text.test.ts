@@ -1,24 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readPath, readSource, stdinSource } from "../src/ingest/index.js";
-import type { Document, Failure, ReadItem } from "../src/types.js";
+import { collect, tempDir } from "./helpers/ingest.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 const docs = resolve(repoRoot, "fixtures/docs");
-const tmp = mkdtempSync(join(tmpdir(), "caseflag-ingest-text-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("ingest-text");
 
-async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
-  const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) {
-    if (x.ok) out.docs.push(x.doc);
-    else out.failures.push(x.failure);
-  }
-  return out;
-}
 
 describe("text reader", () => {
   it("reads a UTF-8 judgment with its file name as id", async () => {

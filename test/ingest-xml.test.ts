@@ -1,25 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import iconv from "iconv-lite";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readPath, readSource } from "../src/ingest/index.js";
-import type { Document, Failure, ReadItem } from "../src/types.js";
+import { collect, tempDir } from "./helpers/ingest.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 const fixture = resolve(repoRoot, "fixtures/docs/student-records.xml");
-const tmp = mkdtempSync(join(tmpdir(), "caseflag-ingest-xml-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("ingest-xml");
 
-async function collect(it: AsyncIterable<ReadItem>): Promise<{ docs: Document[]; failures: Failure[] }> {
-  const out = { docs: [] as Document[], failures: [] as Failure[] };
-  for await (const x of it) {
-    if (x.ok) out.docs.push(x.doc);
-    else out.failures.push(x.failure);
-  }
-  return out;
-}
 
 function xml(name: string, text: string | Buffer) {
   return { name, open: () => Readable.from([typeof text === "string" ? Buffer.from(text) : text]) };

@@ -1,15 +1,10 @@
 // How many people a case harmed, as the prose says it: 被害人30余名, 120余名老年人, 骗取二十余名
 //被害人. Many victims plus sensitive information is a public-interest litigation clue (PIPL
 // art. 70 "众多个人"), and record counts alone miss cases counted in people.
+import type { VictimCount } from "../types.js";
 import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber } from "./numbers.js";
 
-export interface VictimCount {
-  count: number;
-  approximate: boolean;
-  start: number;
-  end: number;
-  match: string;
-}
+export type { VictimCount };
 
 const NUM = `(?:${ARABIC_NUMBER_SOURCE}[万]?|[${CN_NUMERAL_CHARS}]+)`;
 const WHO = "(?:被害人|受害人|受害者|被害单位|受害群众|群众|老年人|老人|学生|儿童|未成年人|客户|用户|消费者|妇女)";
