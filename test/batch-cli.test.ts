@@ -103,11 +103,11 @@ describe("caseflag batch flags (in process)", () => {
     env: {},
     cwd: repoRoot,
   };
-  const parse = async (args: string[]): Promise<{ code: number; result?: BatchCommandResult }> => {
+  const parse = async (args: string[], cliIo: CliIo = io): Promise<{ code: number; result?: BatchCommandResult }> => {
     const program = new Command("caseflag").exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
     let code = -1;
     let result: BatchCommandResult | undefined;
-    register(program, io, (c) => (code = c), (r) => (result = r));
+    register(program, cliIo, (c) => (code = c), (r) => (result = r));
     await program.parseAsync(["batch", ...args], { from: "user" });
     return result ? { code, result } : { code };
   };
@@ -129,5 +129,16 @@ describe("caseflag batch flags (in process)", () => {
     const none = await parse(["fixtures/docs/theft-negative.txt", "--out", out, "--workers", "0", "--fail-on", "any-flag"]);
     expect(none.code).toBe(0);
     expect(none.result!.summary.results).toBe(1);
+  });
+
+  it("draws progress on a terminal stderr, then clears it for the final line", async () => {
+    let err = "";
+    const tty: CliIo = { ...io, stderrIsTTY: true, stderr: (s) => (err += s) };
+    await parse(["fixtures/docs", "--out", join(dir, "tty.jsonl"), "--workers", "0"], tty);
+    const clear = "\r\u001b[K"; // carriage return + erase line
+    const shown = err.split(clear);
+    expect(shown.length).toBeGreaterThan(2);
+    expect(shown.slice(1, -1).every((l) => /^\d+(\/\d+)? documents · [\d.]+ docs\/s · \d+ flagged/.test(l))).toBe(true);
+    expect(shown[shown.length - 1]).toMatch(/^caseflag batch: \d+ documents, \d+ results, 0 failures, \d+ flagged, [\d.]+ s\n$/);
   });
 });

@@ -161,6 +161,7 @@ function row(label: string, m: Measure, textBytes: number): string {
     fmt(m.maxRssMB, 0).padStart(8),
     (m.mode === "batch" ? fmt(m.startSeconds, 2) : "").padStart(7),
     fmt(m.mainBusy * 100, 0).padStart(6) + "%",
+    fmt(m.cpuSeconds, 1).padStart(7),
   ].join(" ");
 }
 
@@ -209,9 +210,9 @@ async function main(): Promise<void> {
     cpu = "unknown cpu";
   }
   process.stdout.write(`caseflag batch benchmark: node ${process.version}, ${availableParallelism()} cores (${cpu})\n`);
-  process.stdout.write(`MB/s is UTF-8 text scanned; file MB/s is input bytes; RSS is the child process's peak (main + worker threads); start = engine build in the threads; main = main-thread busy share\n`);
+  process.stdout.write(`MB/s is UTF-8 text scanned; file MB/s is input bytes; RSS is the child process's peak (main + worker threads); start = engine build in the threads; main = main-thread busy share; CPU s = all threads of the process\n`);
   process.stdout.write(
-    ["corpus".padEnd(14), "mode".padEnd(31), "docs".padStart(9), "seconds".padStart(9), "docs/s".padStart(9), "MB/s".padStart(8), "file MB/s".padStart(9), "RSS MB".padStart(8), "start".padStart(7), "main".padStart(7)].join(" ") + "\n",
+    ["corpus".padEnd(14), "mode".padEnd(31), "docs".padStart(9), "seconds".padStart(9), "docs/s".padStart(9), "MB/s".padStart(8), "file MB/s".padStart(9), "RSS MB".padStart(8), "start".padStart(7), "main".padStart(7), "CPU s".padStart(7)].join(" ") + "\n",
   );
   const results: Record<string, Record<string, Measure>> = {};
   results["dev"] = await corpus("dev.jsonl", DEV, runs);

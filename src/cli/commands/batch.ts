@@ -103,12 +103,12 @@ export function register(
         () => undefined,
       );
       let drawn = false;
+      const print = io.stderr;
       opts.onProgress = (p: BatchProgress) => {
-        io.stderr(`\r\x1b[K${formatProgress(p, total)}`);
+        print(`\r\x1b[K${formatProgress(p, total)}`);
         drawn = true;
       };
-      // Clear the progress line before anything else is printed.
-      const print = io.stderr;
+      // Anything else printed first clears the progress line.
       io = { ...io, stderr: (s) => print(drawn ? ((drawn = false), `\r\x1b[K${s}`) : s) };
     }
 
