@@ -1,9 +1,9 @@
 // Aho–Corasick automaton over UTF-16 code units: every dictionary term of every rule pack is
 // found in ONE pass over the text, however many terms there are (never a loop of indexOf per term).
 //
-// The trie is built with temporary Maps, then frozen into flat typed arrays (children sorted by
-// code unit, binary-searched; the root gets a direct 64K table). Thousands of long-lived Maps
-// cost a one-file scan more in garbage collection than the whole match does.
+// The trie is built in flat integer arrays, then frozen into typed arrays (children sorted by code
+// unit, binary-searched; the root gets a direct 64K table). Thousands of per-node Maps cost a
+// one-file scan more in garbage collection than the whole match does.
 
 export interface AcHit {
   /** Index of the pattern in the array given to createAhoCorasick. */
@@ -19,47 +19,69 @@ export interface AhoCorasick {
 }
 
 export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
-  // 1. Trie with temporary Maps.
-  const edges: Map<number, number>[] = [new Map()];
+  // 1. Trie as first-child / next-sibling lists in plain arrays of small integers (no per-node
+  // objects); the root's children go straight into a 64K table.
+  const root = new Int32Array(0x10000);
+  const firstChild: number[] = [-1];
+  const nextSibling: number[] = [-1];
+  const charOf: number[] = [0];
   const ownOut: number[][] = [[]];
+  const childOf = (node: number, c: number): number => {
+    if (node === 0) return root[c] || -1;
+    for (let k = firstChild[node]!; k !== -1; k = nextSibling[k]!) if (charOf[k] === c) return k;
+    return -1;
+  };
   patterns.forEach((p, index) => {
     if (p.length === 0) return;
     let node = 0;
     for (let i = 0; i < p.length; i++) {
       const c = p.charCodeAt(i);
-      let next = edges[node]!.get(c);
-      if (next === undefined) {
-        next = edges.length;
-        edges.push(new Map());
+      let next = childOf(node, c);
+      if (next === -1) {
+        next = charOf.length;
+        charOf.push(c);
+        firstChild.push(-1);
         ownOut.push([]);
-        edges[node]!.set(c, next);
+        if (node === 0) {
+          root[c] = next;
+          nextSibling.push(-1);
+        } else {
+          nextSibling.push(firstChild[node]!);
+          firstChild[node] = next;
+        }
       }
       node = next;
     }
     ownOut[node]!.push(index);
   });
-  const n = edges.length;
+  const n = charOf.length;
 
-  // 2. Flatten: children of node k are childChar/childNode[childStart[k] .. childStart[k+1]).
+  // 2. Flatten: children of node k are childChar/childNode[childStart[k] .. childStart[k+1]),
+  // sorted by code unit for a binary search.
   const childStart = new Int32Array(n + 1);
+  const kids: number[] = [];
+  const counts = new Int32Array(n);
+  for (let k = 1; k < n; k++) for (let c = firstChild[k]!; c !== -1; c = nextSibling[c]!) counts[k]!++;
   let total = 0;
   for (let k = 0; k < n; k++) {
     childStart[k] = total;
-    total += edges[k]!.size;
+    total += counts[k]!;
   }
   childStart[n] = total;
   const childChar = new Uint16Array(total);
   const childNode = new Int32Array(total);
-  for (let k = 0; k < n; k++) {
-    const sorted = [...edges[k]!].sort((a, b) => a[0] - b[0]);
+  for (let k = 1; k < n; k++) {
+    kids.length = 0;
+    for (let c = firstChild[k]!; c !== -1; c = nextSibling[c]!) kids.push(c);
+    kids.sort((a, b) => charOf[a]! - charOf[b]!);
     let at = childStart[k]!;
-    for (const [c, child] of sorted) {
-      childChar[at] = c;
+    for (const child of kids) {
+      childChar[at] = charOf[child]!;
       childNode[at++] = child;
     }
   }
-  const root = new Int32Array(0x10000);
-  for (const [c, child] of edges[0]!) root[c] = child;
+  const rootChildren: number[] = [];
+  for (let c = 0; c < 0x10000; c++) if (root[c]! > 0) rootChildren.push(root[c]!);
 
   const step = (node: number, c: number): number => {
     if (node === 0) return root[c]!;
@@ -80,7 +102,7 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
   const fail = new Int32Array(n);
   const outLink = new Int32Array(n).fill(-1);
   const queue: number[] = [];
-  for (const child of edges[0]!.values()) queue.push(child);
+  for (const child of rootChildren) queue.push(child);
   for (let qi = 0; qi < queue.length; qi++) {
     const node = queue[qi]!;
     for (let e = childStart[node]!; e < childStart[node + 1]!; e++) {
