@@ -136,6 +136,8 @@ export interface CaseResult {
   schemaVersion: 1;
   id: string;
   source: string;
+  /** sha256 of the document text: batch and queue output carry it (resume, dedupe). */
+  contentHash?: string;
   language: Language;
   score: number;
   severity: Severity;
