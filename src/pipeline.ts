@@ -41,7 +41,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
       return (boundaries = { starts, ends });
     },
   };
-  if (HAS_LATIN_WORD.test(text)) view.english = tokenizeEnglish(text);
+  if (HAS_LATIN_WORD.test(text)) view.english = language === "en" ? tokenizeEnglish(text) : latinTokens(text);
 
   const matched = matchRules(view, engine.compiled);
   const findings: Finding[] = matched.findings.map((f) => toFinding(f, norm));
@@ -80,6 +80,24 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     victims,
     rules: engine.ruleSet,
   });
+}
+
+const LATIN_RUN = /[a-z0-9](?:[a-z0-9'.,&\- ]*[a-z0-9])?/g;
+
+/**
+ * English tokens of a Chinese document: only its Latin runs (APP, QQ, "credit report") are
+ * tokenized and stemmed, not the whole text. A gap of anything but spaces between two runs is a
+ * break, so an English phrase never matches across Chinese text.
+ */
+function latinTokens(text: string): { start: number; end: number; stem: string }[] {
+  const out: { start: number; end: number; stem: string }[] = [];
+  LATIN_RUN.lastIndex = 0;
+  for (let m = LATIN_RUN.exec(text); m !== null; m = LATIN_RUN.exec(text)) {
+    if (!/[a-z]/.test(m[0])) continue;
+    if (out.length > 0) out.push({ start: m.index, end: m.index, stem: "\u0000" });
+    for (const t of tokenizeEnglish(m[0])) out.push({ start: m.index + t.start, end: m.index + t.end, stem: t.stem });
+  }
+  return out;
 }
 
 function remap(span: { start: number; end: number }, norm: NormalizedText, original: string) {

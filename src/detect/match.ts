@@ -1,7 +1,7 @@
 // Match compiled rules against one normalized text: one Aho–Corasick pass per script, regexes
 // only where their keywords occur, then boundary, exclusion, context, negation and zone checks.
 // Offsets here are into the NORMALIZED text; the pipeline maps them back to the original.
-import type { CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
+import type { CompiledPattern, CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
 
 export interface TextView {
   /** Normalized text. */
@@ -36,6 +36,8 @@ export interface RawFinding {
 export interface HitIndex {
   zh: Map<number, Span[]>;
   en: Map<number, Span[]>;
+  /** Per document: every span of any term of a set (context lists are checked many times). */
+  merged: Map<TermSet, Span[]>;
 }
 
 export interface MatchResult {
@@ -52,7 +54,7 @@ const BOOST_FACTOR = 1.5;
 
 export function matchRules(view: TextView, compiled: CompiledRules): MatchResult {
   const { text } = view;
-  const hits: HitIndex = { zh: new Map(), en: new Map() };
+  const hits: HitIndex = { zh: new Map(), en: new Map(), merged: new Map() };
   for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, { start: h.start, end: h.end });
   if (view.english && view.english.length > 0 && compiled.enTerms.length > 0) {
     for (const [term, span] of matchEnglish(view.english, compiled)) push(hits.en, term, span);
@@ -74,17 +76,9 @@ export function matchRules(view: TextView, compiled: CompiledRules): MatchResult
       for (const s of spans) consider(compiled.rules[ri]!, s.start, s.end, false);
     }
   }
-  for (const rule of compiled.rules) {
+  for (const rule of compiled.patternRules) {
     for (const p of rule.patterns) {
-      if (!anyHit(hits, p.gate)) continue;
-      p.re.lastIndex = 0;
-      for (let m = p.re.exec(text); m !== null; m = p.re.exec(text)) {
-        if (m[0].length === 0) {
-          p.re.lastIndex = m.index + 1;
-          continue;
-        }
-        consider(rule, m.index, m.index + m[0].length, false);
-      }
+      for (const m of patternMatches(text, p, hits)) consider(rule, m.start, m.end, false);
     }
   }
 
@@ -154,9 +148,8 @@ function matchEnglish(tokens: { start: number; end: number; stem: string }[], co
 
 function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex): (Span & { ruleId: string })[] {
   const scopes: (Span & { ruleId: string })[] = [];
-  for (const rule of compiled.rules) {
+  for (const rule of compiled.scopeRules) {
     const kind = rule.rule.kind;
-    if (kind !== "negation" && kind !== "zone") continue;
     const open = (cue: Span): void => {
       if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
       if (kind === "negation") {
@@ -169,16 +162,51 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex)
     };
     for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
     for (const id of rule.terms.en) for (const cue of hits.en.get(id) ?? []) open(cue);
-    for (const p of rule.patterns) {
-      if (!anyHit(hits, p.gate)) continue;
-      p.re.lastIndex = 0;
-      for (let m = p.re.exec(view.text); m !== null; m = p.re.exec(view.text)) {
-        if (m[0].length === 0) p.re.lastIndex = m.index + 1;
-        else open({ start: m.index, end: m.index + m[0].length });
-      }
-    }
+    for (const p of rule.patterns) for (const m of patternMatches(view.text, p, hits)) open(m);
   }
   return scopes;
+}
+
+/**
+ * Non-empty matches of a rule regex, run only where one of its keywords occurs: on the sentences
+ * that hold a keyword hit, or (with a window) within that many characters of one. Rule regexes are
+ * sentence-local, and RE2 costs per call in proportion to the text it is given: over whole
+ * documents the regexes cost more than segmentation.
+ */
+function patternMatches(text: string, p: CompiledPattern, hits: HitIndex): Span[] {
+  if (!anyHit(hits, p.gate)) return [];
+  const around = spansOf(hits, p.gate)
+    .map((s) =>
+      p.window === null
+        ? { start: boundaryBefore(text, s.start), end: boundaryAfter(text, s.end, "sentence") }
+        : { start: Math.max(0, s.start - p.window), end: Math.min(text.length, s.end + p.window) },
+    )
+    .sort((a, b) => a.start - b.start);
+  const regions: Span[] = [];
+  for (const r of around) {
+    const last = regions[regions.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else regions.push(r);
+  }
+  const out: Span[] = [];
+  for (const region of regions) {
+    const slice = text.slice(region.start, region.end);
+    p.re.lastIndex = 0;
+    for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
+      if (m[0].length === 0) p.re.lastIndex = m.index + 1;
+      else out.push({ start: region.start + m.index, end: region.start + m.index + m[0].length });
+    }
+  }
+  return out;
+}
+
+/** Start of the sentence holding position `at`. */
+function boundaryBefore(text: string, at: number): number {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text[i]!;
+    if (c === "。" || c === "！" || c === "？" || c === "；" || c === "!" || c === "?" || c === ";" || c === "\n") return i + 1;
+  }
+  return 0;
 }
 
 export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph" | "match"): number {
@@ -207,18 +235,32 @@ function anyHit(hits: HitIndex, set: TermSet): boolean {
   return set.zh.some((id) => hits.zh.has(id)) || set.en.some((id) => hits.en.has(id));
 }
 
+/** Every span of every term of the set in this document, computed once per set. */
+function spansOf(hits: HitIndex, set: TermSet): Span[] {
+  let spans = hits.merged.get(set);
+  if (spans === undefined) {
+    spans = [];
+    for (const id of set.zh) {
+      const s = hits.zh.get(id);
+      if (s) spans.push(...s);
+    }
+    for (const id of set.en) {
+      const s = hits.en.get(id);
+      if (s) spans.push(...s);
+    }
+    hits.merged.set(set, spans);
+  }
+  return spans;
+}
+
 /** Some term of the set occurs within [from, to], other than the candidate span itself. */
 function within(hits: HitIndex, set: TermSet, from: number, to: number, start: number, end: number): boolean {
-  const test = (spans: Span[] | undefined): boolean =>
-    spans !== undefined && spans.some((s) => s.start >= from && s.end <= to && !(s.start === start && s.end === end));
-  return set.zh.some((id) => test(hits.zh.get(id))) || set.en.some((id) => test(hits.en.get(id)));
+  return spansOf(hits, set).some((s) => s.start >= from && s.end <= to && !(s.start === start && s.end === end));
 }
 
 /** Some term of the set covers [start, end] entirely. */
 function covers(hits: HitIndex, set: TermSet, start: number, end: number): boolean {
-  const test = (spans: Span[] | undefined): boolean =>
-    spans !== undefined && spans.some((s) => s.start <= start && s.end >= end);
-  return set.zh.some((id) => test(hits.zh.get(id))) || set.en.some((id) => test(hits.en.get(id)));
+  return spansOf(hits, set).some((s) => s.start <= start && s.end >= end);
 }
 
 /** Overlapping matches of the same rule (公民个人信息 and 个人信息) are one piece of evidence: keep the longest. */

@@ -14,6 +14,7 @@ export interface TermSet {
 export interface CompiledPattern {
   re: RE2;
   gate: TermSet;
+  window: number | null;
 }
 
 export interface CompiledRule {
@@ -46,6 +47,9 @@ export interface CompiledRules {
   enTermRules: number[][];
   /** Words to add to the segmenter's dictionary so rule terms stay whole tokens. */
   userWords: string[];
+  /** Rules with regexes, and negation/zone rules: the few the matcher walks for every document. */
+  patternRules: CompiledRule[];
+  scopeRules: CompiledRule[];
 }
 
 const LATIN_EDGE = /^[a-z0-9]|[a-z0-9]$/;
@@ -103,6 +107,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
       re: new RE2(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u"),
       // Keywords are written in either script; they gate on the normalized text.
       gate: internLists({ zh: p.keywords }) ?? { zh: [], en: [] },
+      window: p.window ?? null,
     })),
     require: internLists(rule.context.require),
     boost: internLists(rule.context.boost),
@@ -130,5 +135,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     zhTermRules,
     enTermRules,
     userWords,
+    patternRules: rules.filter((r) => r.patterns.length > 0 && r.rule.kind !== "negation" && r.rule.kind !== "zone"),
+    scopeRules: rules.filter((r) => r.rule.kind === "negation" || r.rule.kind === "zone"),
   };
 }

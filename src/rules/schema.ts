@@ -77,6 +77,7 @@ export const packSchema = {
                 regex: { type: "string", minLength: 1 },
                 keywords: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
                 flags: { type: "string", pattern: "^[imsu]*$" },
+                window: { type: "integer", minimum: 1, maximum: 1000 },
               },
             },
           },

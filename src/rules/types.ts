@@ -11,6 +11,8 @@ export interface PatternSpec {
   /** Gate: the regex runs only when one of these terms occurs in the text. */
   keywords: string[];
   flags?: string;
+  /** Run the regex only within this many characters of a keyword hit, not over the whole text. */
+  window?: number;
 }
 
 export interface ContextSpec {
