@@ -3,6 +3,7 @@
 // automaton per script, so one pass over a document finds them all.
 import RE2 from "re2";
 import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
+import { isBoundedRegex } from "./regex-safety.js";
 import type { Rule, RuleSet, TermLists } from "./types.js";
 
 /** Term ids, split by matching space: zh ids index normalized-text terms, en ids stem phrases. */
@@ -11,8 +12,16 @@ export interface TermSet {
   en: number[];
 }
 
+/** What the matcher needs of a regex; RE2 and V8's RegExp both provide it. */
+export interface RuleRegex {
+  lastIndex: number;
+  exec(text: string): RegExpExecArray | null;
+}
+
 export interface CompiledPattern {
-  re: RE2;
+  re: RuleRegex;
+  /** "v8" when the regex is bounded (see regex-safety.ts), else "re2". */
+  engine: "v8" | "re2";
   gate: TermSet;
   window: number | null;
 }
@@ -53,6 +62,19 @@ export interface CompiledRules {
 }
 
 const LATIN_EDGE = /^[a-z0-9]|[a-z0-9]$/;
+
+/** RE2 always validates the pattern; bounded patterns then run on V8 (no per-call C++ crossing). */
+function compileRegex(source: string, flags: string): { re: RuleRegex; engine: "v8" | "re2" } {
+  const re2 = new RE2(source, flags);
+  if (isBoundedRegex(source)) {
+    try {
+      return { re: new RegExp(source, flags), engine: "v8" };
+    } catch {
+      // V8 refused a construct RE2 accepts: stay on RE2.
+    }
+  }
+  return { re: re2, engine: "re2" };
+}
 
 export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules {
   const zhTerms: string[] = [];
@@ -104,7 +126,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     index,
     terms: internLists(rule.terms) ?? { zh: [], en: [] },
     patterns: rule.patterns.map((p) => ({
-      re: new RE2(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u"),
+      ...compileRegex(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u"),
       // Keywords are written in either script; they gate on the normalized text.
       gate: internLists({ zh: p.keywords }) ?? { zh: [], en: [] },
       window: p.window ?? null,
