@@ -9,6 +9,7 @@ import type { Engine } from "./engine.js";
 import { maskIdentifier } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
+import { createTokenBoundaries } from "./text/token-boundaries.js";
 import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCount, Volume } from "./types.js";
 
 export interface ScanOptions {
@@ -25,21 +26,10 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const norm = normalize(doc.text);
   const text = norm.text;
   const language = detectLanguage(text);
-  let boundaries: { starts: Uint8Array; ends: Uint8Array } | null | undefined;
   const view: TextView = {
     text,
     english: null,
-    boundaries: () => {
-      if (boundaries !== undefined) return boundaries;
-      if (language !== "zh") return (boundaries = null);
-      const starts = new Uint8Array(text.length + 1);
-      const ends = new Uint8Array(text.length + 1);
-      for (const t of engine.segmenter.segment(text)) {
-        starts[t.start] = 1;
-        ends[t.end] = 1;
-      }
-      return (boundaries = { starts, ends });
-    },
+    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter) : null,
   };
   if (HAS_LATIN_WORD.test(text)) view.english = language === "en" ? tokenizeEnglish(text) : latinTokens(text);
 

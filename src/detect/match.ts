@@ -7,11 +7,10 @@ export interface TextView {
   /** Normalized text. */
   text: string;
   /**
-   * Token boundary flags over text positions 0..length (zh segmentation), or null when the text is
-   * not segmented. Called only when a token-boundary rule has a candidate, so documents that need
-   * no segmentation never pay for it; memoize it.
+   * Whether [start, end) starts and ends on segmenter token boundaries, or null when the text is
+   * not segmented (not Chinese). Called only for candidates of token-boundary rules.
    */
-  boundaries: () => { starts: Uint8Array; ends: Uint8Array } | null;
+  isTokenSpan: ((start: number, end: number) => boolean) | null;
   /** English tokens with stems (offsets into text), or null when the text has no Latin words. */
   english: { start: number; end: number; stem: string }[] | null;
 }
@@ -111,10 +110,7 @@ function evaluate(
     if (LATIN.test(text[start] ?? "") && LATIN.test(text[start - 1] ?? "")) return null;
     if (LATIN.test(text[end - 1] ?? "") && LATIN.test(text[end] ?? "")) return null;
   }
-  if (rule.rule.boundary === "token") {
-    const b = view.boundaries();
-    if (b && (b.starts[start] !== 1 || b.ends[end] !== 1)) return null;
-  }
+  if (rule.rule.boundary === "token" && view.isTokenSpan && !view.isTokenSpan(start, end)) return null;
   if (rule.exclude && covers(hits, rule.exclude, start, end)) return null;
   const w = rule.rule.context.window;
   const from = start - w;
