@@ -16,9 +16,21 @@ export function createTokenBoundaries(text: string, segmenter: Segmenter): Token
   const ends = new Uint8Array(text.length + 1);
   /** Sentence starts already segmented. */
   const done = new Set<number>();
+  /** For each position, where its sentence starts (filled in one pass on first use). */
+  let sentenceStart: Int32Array | undefined;
+  const startOf = (at: number): number => {
+    if (!sentenceStart) {
+      sentenceStart = new Int32Array(text.length + 1);
+      let a = 0;
+      for (let i = 0; i <= text.length; i++) {
+        sentenceStart[i] = a;
+        if (i < text.length && SENTENCE_END.has(text[i]!)) a = i + 1;
+      }
+    }
+    return sentenceStart[at]!;
+  };
   const segmentAround = (at: number): void => {
-    let a = at;
-    while (a > 0 && !SENTENCE_END.has(text[a - 1]!)) a--;
+    const a = startOf(at);
     if (done.has(a)) return;
     done.add(a);
     let b = at;
