@@ -24,9 +24,9 @@ function rec(score: number, flags: string[] = [], extra: Partial<Extract<Outcome
 function result(id: string, text: string, findings: Finding[], score = 80): CaseResult {
   return {
     schemaVersion: 1, id, source: `${id}.txt`, language: "zh", score, severity: "serious",
-    severityBasis: { reason: "4万余条 ≥ 5,000", ratio: 8, insiderHalved: false },
+    severityBasis: { reason: "4万余条 ≥ 5,000", by: "count", ratio: 8, insiderHalved: false },
     crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, evidence: [] }, regions: [],
-    volumes: [], money: [], flags: [{ id: "pi-leak", reason: "why", evidence: [] }], findings,
+    volumes: [], money: [], victims: [], flags: [{ id: "pi-leak", reason: "why", evidence: [] }], findings,
   } satisfies CaseResult;
 }
 
@@ -75,6 +75,7 @@ describe("case cards", () => {
   const text = "被告人张某系某银行客户经理，利用职务便利查询客户征信报告，其中身份证号11010519491231002X，出售给他人，违法所得3万元。";
   const id: IdentifierFinding = {
     ...finding(text, "11010519491231002X", "id.cn-resident", "identifier", 30),
+    kind: "identifier",
     match: "110105********002X", masked: false, confidence: 1,
   };
   const findings = [
@@ -117,7 +118,7 @@ describe("case cards", () => {
 describe("output lines", () => {
   it("writes a result with its content hash and drops raw identifier values when masking", () => {
     const text = "身份证号11010519491231002X";
-    const f: IdentifierFinding = { ...finding(text, "11010519491231002X", "id.cn-resident", "identifier"), match: "110105********002X", masked: false, confidence: 1, raw: "11010519491231002X" };
+    const f: IdentifierFinding = { ...finding(text, "11010519491231002X", "id.cn-resident", "identifier"), kind: "identifier", match: "110105********002X", masked: false, confidence: 1, raw: "11010519491231002X" };
     const masked = JSON.parse(serializeResult(result("r", text, [f]), "ab".repeat(32), true)) as Record<string, unknown>;
     expect(masked["contentHash"]).toBe("ab".repeat(32));
     expect(JSON.stringify(masked)).not.toContain("11010519491231002X");

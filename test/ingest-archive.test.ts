@@ -31,7 +31,7 @@ function zipBuffer(entries: [string, Buffer][]): Promise<Buffer> {
 async function tarBuffer(members: Member[], gzip: boolean): Promise<Buffer> {
   const pack = tar.pack();
   const parts: Buffer[] = [];
-  pack.on("data", (c: Buffer) => parts.push(c));
+  pack.on("data", (c: unknown) => parts.push(c as Buffer));
   const done = new Promise<void>((res, rej) => {
     pack.on("end", () => res());
     pack.on("error", rej);

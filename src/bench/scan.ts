@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEngine } from "../engine.js";
 import { scanDocument } from "../pipeline.js";
-import { createSegmenter, normalize } from "../text/index.js";
+import { normalize } from "../text/index.js";
 import { REPO_ROOT, loadFacts, mb, median } from "./common.js";
 
 const ROUNDS = 3;
