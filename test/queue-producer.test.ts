@@ -206,6 +206,9 @@ describe("with a worker (real Redis, real processes)", () => {
 
   it("a failed inline job keeps its reason but not its text", async () => {
     const queue = new Queue("scan", { connection: redis, prefix });
+    const events = new QueueEvents("scan", { connection: { host: "127.0.0.1", port: server.port }, prefix });
+    events.on("error", () => undefined);
+    await events.waitUntilReady();
     const producer = createProducer({ url: server.url, prefix });
     try {
       // An inline job whose id is not the hash of its text: refused as changed (unrecoverable).
@@ -215,12 +218,15 @@ describe("with a worker (real Redis, real processes)", () => {
       const got = await producer.waitForResult(jobId, { timeoutMs: 30_000 });
       expect(got.outcomes[0]).toMatchObject({ ok: false, failure: { code: "E_CHANGED" } });
       const job = await queue.getJob(jobId);
+      // The outcome is recorded before BullMQ moves the job to failed: wait for that event.
+      await expect(job!.waitUntilFinished(events)).rejects.toThrow(/content changed/);
       expect(await job!.isFailed()).toBe(true);
       expect(job!.attemptsMade).toBe(1);
       expect(job!.failedReason).toMatch(/tampered: content changed since it was submitted/);
-      expect(JSON.stringify(job!.data)).not.toContain("李某");
+      expect(JSON.stringify((await queue.getJob(jobId))!.data)).not.toContain("李某");
     } finally {
       await producer.close();
+      await events.close();
       await queue.close();
     }
   });
