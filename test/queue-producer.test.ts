@@ -220,10 +220,12 @@ describe("with a worker (real Redis, real processes)", () => {
       const job = await queue.getJob(jobId);
       // The outcome is recorded before BullMQ moves the job to failed: wait for that event.
       await expect(job!.waitUntilFinished(events)).rejects.toThrow(/content changed/);
-      expect(await job!.isFailed()).toBe(true);
-      expect(job!.attemptsMade).toBe(1);
-      expect(job!.failedReason).toMatch(/tampered: content changed since it was submitted/);
-      expect(JSON.stringify((await queue.getJob(jobId))!.data)).not.toContain("李某");
+      // Read the job again: the object fetched before it failed holds the old state.
+      const failed = (await queue.getJob(jobId))!;
+      expect(await failed.isFailed()).toBe(true);
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toMatch(/tampered: content changed since it was submitted/);
+      expect(JSON.stringify(failed.data)).not.toContain("李某");
     } finally {
       await producer.close();
       await events.close();
