@@ -9,6 +9,7 @@ import type { Engine } from "./engine.js";
 import { maskIdentifier } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
+import { indexSentences } from "./text/sentences.js";
 import { createTokenBoundaries } from "./text/token-boundaries.js";
 import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCount, Volume } from "./types.js";
 
@@ -26,10 +27,12 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const norm = normalize(doc.text);
   const text = norm.text;
   const language = detectLanguage(text);
+  const sentences = indexSentences(text);
   const view: TextView = {
     text,
     english: null,
-    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter) : null,
+    sentences,
+    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter, sentences) : null,
   };
   if (HAS_LATIN_WORD.test(text)) view.english = language === "en" ? tokenizeEnglish(text) : latinTokens(text);
 

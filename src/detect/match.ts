@@ -2,6 +2,7 @@
 // only where their keywords occur, then boundary, exclusion, context, negation and zone checks.
 // Offsets here are into the NORMALIZED text; the pipeline maps them back to the original.
 import type { CompiledPattern, CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
+import type { Sentences } from "../text/sentences.js";
 
 export interface TextView {
   /** Normalized text. */
@@ -11,6 +12,8 @@ export interface TextView {
    * not segmented (not Chinese). Called only for candidates of token-boundary rules.
    */
   isTokenSpan: ((start: number, end: number) => boolean) | null;
+  /** Sentence edges (rule regexes run sentence by sentence). */
+  sentences: Sentences;
   /** English tokens with stems (offsets into text), or null when the text has no Latin words. */
   english: { start: number; end: number; stem: string }[] | null;
 }
@@ -77,7 +80,7 @@ export function matchRules(view: TextView, compiled: CompiledRules): MatchResult
   }
   for (const rule of compiled.patternRules) {
     for (const p of rule.patterns) {
-      for (const m of patternMatches(text, p, hits)) consider(rule, m.start, m.end, false);
+      for (const m of patternMatches(view, p, hits)) consider(rule, m.start, m.end, false);
     }
   }
 
@@ -158,7 +161,7 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex)
     };
     for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
     for (const id of rule.terms.en) for (const cue of hits.en.get(id) ?? []) open(cue);
-    for (const p of rule.patterns) for (const m of patternMatches(view.text, p, hits)) open(m);
+    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits)) open(m);
   }
   return scopes;
 }
@@ -169,12 +172,13 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex)
  * sentence-local, and RE2 costs per call in proportion to the text it is given: over whole
  * documents the regexes cost more than segmentation.
  */
-function patternMatches(text: string, p: CompiledPattern, hits: HitIndex): Span[] {
+function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex): Span[] {
   if (!anyHit(hits, p.gate)) return [];
+  const { text, sentences } = view;
   const around = spansOf(hits, p.gate)
     .map((s) =>
       p.window === null
-        ? { start: boundaryBefore(text, s.start), end: boundaryAfter(text, s.end, "sentence") }
+        ? { start: sentences.startOf(s.start), end: sentences.endOf(Math.max(s.start, s.end - 1)) }
         : { start: Math.max(0, s.start - p.window), end: Math.min(text.length, s.end + p.window) },
     )
     .sort((a, b) => a.start - b.start);
@@ -194,15 +198,6 @@ function patternMatches(text: string, p: CompiledPattern, hits: HitIndex): Span[
     }
   }
   return out;
-}
-
-/** Start of the sentence holding position `at`. */
-function boundaryBefore(text: string, at: number): number {
-  for (let i = at - 1; i >= 0; i--) {
-    const c = text[i]!;
-    if (c === "。" || c === "！" || c === "？" || c === "；" || c === "!" || c === "?" || c === ";" || c === "\n") return i + 1;
-  }
-  return 0;
 }
 
 export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph" | "match"): number {

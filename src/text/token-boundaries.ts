@@ -6,35 +6,22 @@
 // tokens a whole-document cut gives there (for spans without a delimiter, which rule terms never hold). Segmenting only the sentences where a token-boundary
 // rule has a candidate keeps the engine's cost in proportion to the evidence, not the document.
 import type { Segmenter } from "./segmenter.js";
-
-const SENTENCE_END = new Set(["。", "！", "？", "；", "!", "?", ";", "\n", "\r"]);
+import { indexSentences, type Sentences } from "./sentences.js";
 
 export type TokenSpanTest = (start: number, end: number) => boolean;
 
-export function createTokenBoundaries(text: string, segmenter: Segmenter): TokenSpanTest {
+export function createTokenBoundaries(text: string, segmenter: Segmenter, sentences: Sentences = indexSentences(text)): TokenSpanTest {
   const starts = new Uint8Array(text.length + 1);
   const ends = new Uint8Array(text.length + 1);
   /** Sentence starts already segmented. */
   const done = new Set<number>();
-  /** For each position, where its sentence starts (filled in one pass on first use). */
-  let sentenceStart: Int32Array | undefined;
-  const startOf = (at: number): number => {
-    if (!sentenceStart) {
-      sentenceStart = new Int32Array(text.length + 1);
-      let a = 0;
-      for (let i = 0; i <= text.length; i++) {
-        sentenceStart[i] = a;
-        if (i < text.length && SENTENCE_END.has(text[i]!)) a = i + 1;
-      }
-    }
-    return sentenceStart[at]!;
-  };
   const segmentAround = (at: number): void => {
-    const a = startOf(at);
+    const a = sentences.startOf(at);
     if (done.has(a)) return;
     done.add(a);
-    let b = at;
-    while (b < text.length && !SENTENCE_END.has(text[b]!)) b++;
+    // The sentence without its delimiter: the delimiter is never inside a rule term.
+    let b = sentences.endOf(at);
+    if (b > a && b <= text.length && isDelimiter(text.charCodeAt(b - 1))) b--;
     for (const t of segmenter.segment(text.slice(a, b))) {
       starts[a + t.start] = 1;
       ends[a + t.end] = 1;
@@ -47,3 +34,9 @@ export function createTokenBoundaries(text: string, segmenter: Segmenter): Token
     return starts[start] === 1 && ends[end] === 1;
   };
 }
+
+function isDelimiter(c: number): boolean {
+  return DELIMITERS.includes(String.fromCharCode(c));
+}
+
+const DELIMITERS = "。！？；!?;\n\r";
