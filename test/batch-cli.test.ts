@@ -23,7 +23,7 @@ const N = 800;
 beforeAll(async () => {
   assertBatchBuilt();
   dir = await mkdtemp(join(tmpdir(), "caseflag-batch-cli-"));
-  cli = await batchCliArgs(dir);
+  cli = batchCliArgs();
   dump = join(dir, "cases.jsonl");
   ids = await writeDump(dump, N, await fixtureTexts());
 });

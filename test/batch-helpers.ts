@@ -1,59 +1,35 @@
-// Shared by the batch tests: the build check (worker threads and child processes run dist/), a
-// driver for the batch command as a child process, waits on file growth, and JSONL reading.
+// Shared by the batch tests: the build check (worker threads and child processes run dist/), the
+// batch command as a child process, waits on file growth, and JSONL reading.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync, watch } from "node:fs";
+import { readFileSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertBuiltFrom } from "./helpers/build.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Worker threads and the CLI child run the build: refuse to test stale code. */
 export function assertBatchBuilt(): void {
-  const pairs = [
-    ["src/batch/run-batch.ts", "dist/batch/run-batch.js"],
-    ["src/batch/scan-worker.ts", "dist/batch/scan-worker.js"],
-    ["src/batch/scan-batch.ts", "dist/batch/scan-batch.js"],
-    ["src/batch/thread-pool.ts", "dist/batch/thread-pool.js"],
-    ["src/batch/ordered-writer.ts", "dist/batch/ordered-writer.js"],
-    ["src/batch/resume.ts", "dist/batch/resume.js"],
-    ["src/cli/commands/batch.ts", "dist/cli/commands/batch.js"],
-    ["src/report/html.ts", "dist/report/html.js"],
-    ["src/pipeline.ts", "dist/pipeline.js"],
-  ];
-  for (const [src, out] of pairs) {
-    const s = join(repoRoot, src!);
-    const o = join(repoRoot, out!);
-    if (!existsSync(o) || statSync(o).mtimeMs < statSync(s).mtimeMs) {
-      throw new Error(`${out} is missing or older than ${src}: run \`npm run build\` before the batch tests`);
-    }
-  }
+  assertBuiltFrom(
+    [
+      "src/batch/run-batch.ts",
+      "src/batch/scan-worker.ts",
+      "src/batch/scan-batch.ts",
+      "src/batch/thread-pool.ts",
+      "src/batch/ordered-writer.ts",
+      "src/batch/resume.ts",
+      "src/cli/commands/batch.ts",
+      "src/report/html.ts",
+      "src/pipeline.ts",
+    ],
+    "batch",
+  );
 }
 
-/** bin/caseflag.js once program.ts registers `batch`; until then a driver doing what program.ts does. */
-export async function batchCliArgs(tmp: string): Promise<string[]> {
-  const program = join(repoRoot, "dist/cli/program.js");
-  if (existsSync(program) && readFileSync(program, "utf8").includes("commands/batch.js")) {
-    return [join(repoRoot, "bin/caseflag.js"), "batch"];
-  }
-  const driver = join(tmp, "batch-driver.mjs");
-  const command = new URL(`file://${join(repoRoot, "dist/cli/commands/batch.js")}`).href;
-  const commander = new URL(`file://${join(repoRoot, "node_modules/commander/esm.mjs")}`).href;
-  await writeFile(
-    driver,
-    `import { Command } from ${JSON.stringify(commander)};
-import { register } from ${JSON.stringify(command)};
-const io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin,
-  isTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), env: process.env, cwd: process.cwd() };
-let code = 0;
-const program = new Command("caseflag").exitOverride();
-register(program, io, (c) => (code = c));
-try { await program.parseAsync(["batch", ...process.argv.slice(2)], { from: "user" }); }
-catch (e) { process.stderr.write("caseflag: " + e.message + "\\n"); code = 2; }
-process.exitCode = code;
-`,
-  );
-  return [driver];
+/** The batch command as users run it. */
+export function batchCliArgs(): string[] {
+  return [join(repoRoot, "bin/caseflag.js"), "batch"];
 }
 
 export interface Child {

@@ -2,10 +2,10 @@
 // ready when it says so), the queue CLI as a real child process, and waits that block on Redis
 // (XREAD BLOCK) or on process output instead of sleeping. The system Redis on 6379 is never used.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import { assertBuiltFrom } from "./build.js";
 
 export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../src/queue/redis-server.js";
 
@@ -16,21 +16,10 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../.."
  * fix when the build is missing or older than the sources, rather than testing stale code.
  */
 export function assertBuilt(): void {
-  const pairs = [
-    ["src/queue/worker.ts", "dist/queue/worker.js"],
-    ["src/queue/scan-task.ts", "dist/queue/scan-task.js"],
-    ["src/queue/producer.ts", "dist/queue/producer.js"],
-    ["src/queue/sink.ts", "dist/queue/sink.js"],
-    ["src/cli/commands/worker.ts", "dist/cli/commands/worker.js"],
-    ["src/pipeline.ts", "dist/pipeline.js"],
-  ];
-  for (const [src, out] of pairs) {
-    const s = join(repoRoot, src!);
-    const o = join(repoRoot, out!);
-    if (!existsSync(o) || statSync(o).mtimeMs < statSync(s).mtimeMs) {
-      throw new Error(`${out} is missing or older than ${src}: run \`npm run build\` before the queue tests`);
-    }
-  }
+  assertBuiltFrom(
+    ["src/queue/worker.ts", "src/queue/scan-task.ts", "src/queue/producer.ts", "src/queue/sink.ts", "src/cli/commands/worker.ts", "src/pipeline.ts"],
+    "queue",
+  );
 }
 
 /** The real CLI, as users run it. */
