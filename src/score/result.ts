@@ -121,11 +121,10 @@ export function assembleResult(input: ResultInput): CaseResult {
   }
   const sensitive = infoTypes.filter((d) => d.sensitive && d.score >= FOUND);
   const minors = found(groups, "minors");
-  const victims = victimsMax;
-  const many = records >= MANY_PEOPLE_RECORDS || victims >= MANY_VICTIMS;
+  const many = records >= MANY_PEOPLE_RECORDS || victimsMax >= MANY_VICTIMS;
   if (piLeak && many && (sensitive.length > 0 || minors)) {
     const what = [...sensitive.map((d) => d.id), ...(minors ? ["minors"] : [])].join(", ");
-    const who = records >= MANY_PEOPLE_RECORDS ? `${records} people's records` : `${victims} victims`;
+    const who = records >= MANY_PEOPLE_RECORDS ? `${records} people's records` : `${victimsMax} victims`;
     flag("pil-clue", `${who} with sensitive information (${what}): public-interest litigation clue (PIPL art. 70)`, [
       ...volumeEvidence(input.volumes),
       ...victimEvidence(input.victims),
