@@ -5,6 +5,7 @@ import { compileRules, type CompiledRules } from "./rules/compile.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
 import { DEFAULT_SEGMENTER, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
+import { BlockBreaks, NODEJIEBA_BLOCK_BREAKS, NODE_RS_BLOCK_BREAKS, prepareWords } from "./text/segmenter.js";
 import type { IdentifierType } from "./detect/identifiers.js";
 
 export type SegmenterName = "node-rs" | "nodejieba";
@@ -53,6 +54,8 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
 export function lazySegmenter(kind?: SegmenterName): Segmenter {
   let real: Segmenter | undefined;
   const pending: string[][] = [];
+  // Known without loading the dictionary: the kind's break characters minus those of the words added.
+  const breaks = new BlockBreaks((kind ?? DEFAULT_SEGMENTER) === "nodejieba" ? NODEJIEBA_BLOCK_BREAKS : NODE_RS_BLOCK_BREAKS);
   const get = (): Segmenter => {
     if (!real) {
       real = createSegmenter(kind);
@@ -65,9 +68,11 @@ export function lazySegmenter(kind?: SegmenterName): Segmenter {
       return kind ?? DEFAULT_SEGMENTER;
     },
     addWords(words: string[]): void {
+      breaks.exclude(prepareWords(words));
       if (real) real.addWords(words);
       else pending.push(words);
     },
     segment: (text: string) => get().segment(text),
+    isBlockBreak: (code: number) => breaks.has(code),
   };
 }

@@ -113,13 +113,14 @@ function evaluate(
     if (LATIN.test(text[start] ?? "") && LATIN.test(text[start - 1] ?? "")) return null;
     if (LATIN.test(text[end - 1] ?? "") && LATIN.test(text[end] ?? "")) return null;
   }
-  if (rule.rule.boundary === "token" && view.isTokenSpan && !view.isTokenSpan(start, end)) return null;
   if (rule.exclude && covers(hits, rule.exclude, start, end)) return null;
   const w = rule.rule.context.window;
   const from = start - w;
   const to = end + w;
   if (rule.require && !within(hits, rule.require, from, to, start, end)) return null;
   if (rule.suppress && within(hits, rule.suppress, from, to, start, end)) return null;
+  // Last: the only check that may segment text; the cheap ones above have ruled out what they can.
+  if (rule.rule.boundary === "token" && view.isTokenSpan && !view.isTokenSpan(start, end)) return null;
   const boosted = rule.boost !== null && within(hits, rule.boost, from, to, start, end);
   const weight = Math.min(100, rule.rule.weight * (boosted ? BOOST_FACTOR : 1));
   return { rule, start, end, weight, boosted, negated: false };

@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import type { Segmenter, Token } from "./segmenter.js";
-import { prepareWords, tokensFromWords } from "./segmenter.js";
+import { BlockBreaks, NODE_RS_BLOCK_BREAKS, prepareWords, tokensFromWords } from "./segmenter.js";
 import { UserWords } from "./user-words.js";
 
 type JiebaModule = typeof import("@node-rs/jieba");
@@ -32,6 +32,7 @@ export class NodeRsSegmenter implements Segmenter {
   readonly name = "node-rs";
   private readonly jieba: Jieba;
   private readonly userWords = new UserWords();
+  private readonly breaks = new BlockBreaks(NODE_RS_BLOCK_BREAKS);
 
   constructor() {
     const { Jieba } = require("@node-rs/jieba") as JiebaModule;
@@ -47,6 +48,11 @@ export class NodeRsSegmenter implements Segmenter {
       this.jieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${USER_WORD_FREQ}`).join("\n") + "\n"));
     }
     this.userWords.add(prepared);
+    this.breaks.exclude(prepared);
+  }
+
+  isBlockBreak(code: number): boolean {
+    return this.breaks.has(code);
   }
 
   segment(text: string): Token[] {

@@ -5,7 +5,7 @@
 
 import { createRequire } from "node:module";
 import type { Segmenter, Token } from "./segmenter.js";
-import { prepareWords, tokensFromWords } from "./segmenter.js";
+import { BlockBreaks, NODEJIEBA_BLOCK_BREAKS, prepareWords, tokensFromWords } from "./segmenter.js";
 import { UserWords } from "./user-words.js";
 
 interface NodejiebaModule {
@@ -20,6 +20,7 @@ const require = createRequire(import.meta.url);
 let nodejieba: NodejiebaModule | undefined;
 /** Shared like the dictionary itself, so every instance merges every word added through any of them. */
 const sharedUserWords = new UserWords();
+const sharedBreaks = new BlockBreaks(NODEJIEBA_BLOCK_BREAKS);
 
 function loadNodejieba(): NodejiebaModule {
   if (nodejieba === undefined) {
@@ -44,6 +45,11 @@ export class NodejiebaSegmenter implements Segmenter {
     // comes out as 人/民医院 after inserting 医院): only words the dictionary alone splits are inserted.
     for (const w of prepared) if (this.jieba.cut(w, false).length > 1) this.jieba.insertWord(w);
     sharedUserWords.add(prepared);
+    sharedBreaks.exclude(prepared);
+  }
+
+  isBlockBreak(code: number): boolean {
+    return sharedBreaks.has(code);
   }
 
   segment(text: string): Token[] {

@@ -18,6 +18,13 @@ export interface Segmenter {
   addWords(words: string[]): void;
   /** Tokens in order, covering the whole text: their texts concatenate to `text` (whitespace tokens included). */
   segment(text: string): Token[];
+  /**
+   * Whether the segmenter cuts its input at this character into blocks it segments independently
+   * (jieba splits on everything outside its Han/alphanumeric class before building its DAG), so that
+   * a block alone gets exactly the tokens the whole text gets there. Lets token-boundary checks
+   * segment one clause instead of a whole sentence. Absent: no such guarantee.
+   */
+  isBlockBreak?(code: number): boolean;
 }
 
 export type SegmenterKind = "node-rs" | "nodejieba";
@@ -56,3 +63,37 @@ export function prepareWords(words: readonly string[]): string[] {
   }
   return [...out];
 }
+
+/**
+ * Block-break characters of a segmenter, minus any character a user word contains: UserWords.merge
+ * glues tokens back into user words, and a merge cannot happen across a block edge.
+ */
+export class BlockBreaks {
+  private readonly codes = new Set<number>();
+
+  constructor(chars: string) {
+    for (const ch of chars) this.codes.add(ch.charCodeAt(0));
+  }
+
+  exclude(words: readonly string[]): void {
+    if (this.codes.size === 0) return;
+    for (const w of words) for (let i = 0; i < w.length; i++) this.codes.delete(w.charCodeAt(i));
+  }
+
+  has(code: number): boolean {
+    return this.codes.has(code);
+  }
+}
+
+/**
+ * jieba-rs (node-rs) splits its input on every character outside [Han a-z A-Z 0-9 + # & . _ % -]
+ * and segments each run alone; non-Han characters come out one per token (whitespace runs whole).
+ * Listed here: the punctuation case facts use, ASCII after NFKC and CJK forms NFKC keeps.
+ */
+export const NODE_RS_BLOCK_BREAKS = " \t,:()[]<>/\\\"'|~!*=@^`{}，、：（）“”‘’《》〈〉【】〔〕「」『』…·—–";
+
+/**
+ * cppjieba (nodejieba) splits only at space, tab, newline, full-width comma and 。; in normalized text
+ * the comma is ASCII, which cppjieba keeps inside the block, so only spaces and tabs are safe.
+ */
+export const NODEJIEBA_BLOCK_BREAKS = " \t，";

@@ -1,10 +1,12 @@
 // "Does [start, end) begin and end on token boundaries?" answered by segmenting only the
-// sentence around the span, once per sentence.
+// clause (or sentence) around the span, once per clause.
 //
 // jieba cuts each block of Han/alphanumeric characters on its own (it splits the input on
 // everything else before building its DAG), so a sentence cut at 。！？；\r\n gives exactly the
-// tokens a whole-document cut gives there (for spans without a delimiter, which rule terms never hold). Segmenting only the sentences where a token-boundary
-// rule has a candidate keeps the engine's cost in proportion to the evidence, not the document.
+// tokens a whole-document cut gives there (for spans without a delimiter, which rule terms never hold).
+// The same holds for a clause between two of the segmenter's block breaks (Segmenter.isBlockBreak).
+// Segmenting only the clauses where a token-boundary rule has a candidate keeps the engine's cost in
+// proportion to the evidence, not the document.
 import type { Segmenter } from "./segmenter.js";
 import { indexSentences, type Sentences } from "./sentences.js";
 
@@ -13,15 +15,27 @@ export type TokenSpanTest = (start: number, end: number) => boolean;
 export function createTokenBoundaries(text: string, segmenter: Segmenter, sentences: Sentences = indexSentences(text)): TokenSpanTest {
   const starts = new Uint8Array(text.length + 1);
   const ends = new Uint8Array(text.length + 1);
-  /** Sentence starts already segmented. */
-  const done = new Set<number>();
+  /** Segmented stretches: start -> end. */
+  const done = new Map<number, number>();
+  const isBreak = segmenter.isBlockBreak?.bind(segmenter);
   const segmentAround = (at: number): void => {
-    const a = sentences.startOf(at);
-    if (done.has(a)) return;
-    done.add(a);
+    let a = sentences.startOf(at);
     // The sentence without its delimiter: the delimiter is never inside a rule term.
     let b = sentences.endOf(at);
     if (b > a && b <= text.length && isDelimiter(text.charCodeAt(b - 1))) b--;
+    // Narrowed to the segmenter's own block (a clause between commas) when it says it cuts there:
+    // the same tokens for a fraction of the text. A candidate never starts on a break character;
+    // if one did, the whole sentence is segmented as before.
+    if (isBreak && at < b && !isBreak(text.charCodeAt(at))) {
+      let i = at;
+      while (i > a && !isBreak(text.charCodeAt(i - 1))) i--;
+      let j = at + 1;
+      while (j < b && !isBreak(text.charCodeAt(j))) j++;
+      a = i;
+      b = j;
+    }
+    if ((done.get(a) ?? -1) >= b) return;
+    done.set(a, b);
     for (const t of segmenter.segment(text.slice(a, b))) {
       starts[a + t.start] = 1;
       ends[a + t.end] = 1;
