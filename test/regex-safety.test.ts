@@ -1,22 +1,52 @@
 import { describe, expect, it } from "vitest";
-import { isBoundedRegex } from "../src/rules/regex-safety.js";
+import { isBoundedRegex, MAX_PATHS, regexPaths, toV8Source } from "../src/rules/regex-safety.js";
+import { loadRules } from "../src/rules/load.js";
+import { compileRules } from "../src/rules/compile.js";
+import { normalize, stemPhrase } from "../src/text/index.js";
 
 describe("bounded regexes (may run on V8)", () => {
-  it("accepts bounded, unnested quantifiers", () => {
-    expect(isBoundedRegex("以[^，,。；;]{1,25}为(?:由|名|借口)")).toBe(true);
-    expect(isBoundedRegex("(?:信息|记录)[^,，。]{0,4}(?:\\d{1,9}(?:\\.\\d{1,3})?|[一二三]{1,5})(?:万|千)?(?:余|多)?[条份]")).toBe(false);
-    expect(isBoundedRegex("\\p{Han}{2,4}(?:省|自治区)?")).toBe(true);
-    expect(isBoundedRegex("a?b{3}[*+]{0,2}")).toBe(true);
+  it("counts the paths through a pattern: branches add, sequences and iterations multiply", () => {
+    expect(regexPaths("abc")).toBe(1);
+    expect(regexPaths("a|b|c")).toBe(3);
+    expect(regexPaths("(?:a|b)(?:c|d)")).toBe(4);
+    expect(regexPaths("[^,]{0,4}")).toBe(5);
+    expect(regexPaths("(?:ab?){0,2}")).toBe(1 + 2 + 4);
+    expect(regexPaths("a?b{3}[*+]{0,2}")).toBe(2 * 1 * 3);
+    expect(regexPaths("(?<![0-9])x(?=y)")).toBe(1);
   });
 
-  it("refuses unbounded or nested quantifiers, and what it cannot read", () => {
+  it("accepts bounded patterns, nested ones included, under the path limit", () => {
+    expect(isBoundedRegex("以[^，,。；;]{1,25}为(?:由|名|借口)")).toBe(true);
+    expect(isBoundedRegex("(?:信息|记录)[^,，。]{0,4}(?:\\d{1,9}(?:\\.\\d{1,3})?|[一二三]{1,5})(?:万|千)?(?:余|多)?[条份]")).toBe(true);
+    expect(isBoundedRegex("\\p{Han}{2,4}(?:省|自治区)?")).toBe(true);
+    // zone.institution: three optional parts, each with a bounded quantifier inside.
+    expect(isBoundedRegex("(?:\\p{Han}{2,4}(?:省|自治区))?(?:\\p{Han}{2,5}(?:市|州))?(?:\\p{Han}{1,6}(?:区|县))?法院")).toBe(true);
+  });
+
+  it("refuses unbounded quantifiers, exponential alternation, and what it cannot read", () => {
     expect(isBoundedRegex("a+")).toBe(false);
     expect(isBoundedRegex("[^。]*信息")).toBe(false);
     expect(isBoundedRegex("a{2,}")).toBe(false);
-    expect(isBoundedRegex("a{0,1000}")).toBe(false);
-    expect(isBoundedRegex("(?:ab?){0,5}")).toBe(false);
-    expect(isBoundedRegex("((a){0,3}){0,3}")).toBe(false);
+    expect(isBoundedRegex("(?:a+)?")).toBe(false);
+    // No nested quantifier, yet 2^26 paths: 5 s on V8 for 26 a's. The old check let it through.
+    expect(isBoundedRegex("(?:a|a){1,26}b")).toBe(false);
+    expect(regexPaths("(?:a|a){1,26}b")).toBeGreaterThan(MAX_PATHS);
+    expect(isBoundedRegex("((a){0,30}){0,30}")).toBe(false);
+    expect(isBoundedRegex("(a)\\1")).toBe(false);
     expect(isBoundedRegex("(a|b")).toBe(false);
+    expect(isBoundedRegex("a|b)")).toBe(false);
     expect(isBoundedRegex("[abc")).toBe(false);
+  });
+
+  it("spells scripts the way V8 reads them, and leaves general categories alone", () => {
+    expect(toV8Source("\\p{Han}{2}\\P{Han}[\\p{Latin}]\\p{L}\\p{Lu}")).toBe("\\p{Script=Han}{2}\\P{Script=Han}[\\p{Script=Latin}]\\p{L}\\p{Lu}");
+    expect(new RegExp(toV8Source("^\\p{Han}+$"), "u").test("北京")).toBe(true);
+  });
+
+  it("every bundled rule regex runs on V8 (the bundled packs keep to bounded patterns), the institution zone included", async () => {
+    const compiled = compileRules(await loadRules(), { normalize: (s) => normalize(s).text, stemPhrase });
+    const patterns = [...compiled.patternRules, ...compiled.scopeRules].flatMap((r) => r.patterns.map((p) => ({ id: r.rule.id, p })));
+    expect(patterns.length).toBeGreaterThan(20);
+    for (const { id, p } of patterns) expect(`${id}: ${p.engine}`).toBe(`${id}: v8`);
   });
 });

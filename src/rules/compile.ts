@@ -3,7 +3,7 @@
 // automaton per script, so one pass over a document finds them all.
 import RE2 from "re2";
 import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
-import { isBoundedRegex } from "./regex-safety.js";
+import { isBoundedRegex, toV8Source } from "./regex-safety.js";
 import type { Rule, RuleSet, TermLists } from "./types.js";
 
 /** Term ids, split by matching space: zh ids index normalized-text terms, en ids stem phrases. */
@@ -68,7 +68,7 @@ function compileRegex(source: string, flags: string): { re: RuleRegex; engine: "
   const re2 = new RE2(source, flags);
   if (isBoundedRegex(source)) {
     try {
-      return { re: new RegExp(source, flags), engine: "v8" };
+      return { re: new RegExp(toV8Source(source), flags), engine: "v8" };
     } catch {
       // V8 refused a construct RE2 accepts: stay on RE2.
     }
