@@ -3,20 +3,27 @@
 // it gives it. Severity uses the gains; fraud and settlement amounts feed other thresholds.
 
 import type { Money } from "../types.js";
+import { numeralMatches, unitAfterSpace } from "./numeral-runs.js";
 import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber } from "./numbers.js";
 
 type Role = Money["role"];
 
 const CN = CN_NUMERAL_CHARS;
+/** An amount in yuan; tried only at numeral runs followed by 元/块钱 (see numeral-runs.ts). */
 const ZH_AMOUNT = new RegExp(
-  `(?:(?:人民币|rmb|¥|￥)\\s?)?(?<![0-9.${CN}])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*)\\s?(元|块钱)`,
-  "g",
+  `(?<![0-9.${CN}])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*)\\s?(元|块钱)`,
+  "y",
 );
+const YUAN_AFTER = unitAfterSpace(["元", "块钱"]);
+/** The currency word an amount may start with ("人民币5000元"), ending where the number starts. */
+const CURRENCY_BEFORE = /(?:人民币|rmb|¥|￥)\s?$/;
 const EN_SCALE = String.raw`(?:\s*(?:thousand|million|billion))?`;
 const EN_AMOUNT = new RegExp(
   String.raw`(?:(?:rmb|cny|¥|￥)\s?(${ARABIC_NUMBER_SOURCE}${EN_SCALE})(?:\s*yuan)?|(?<![0-9.a-z])(${ARABIC_NUMBER_SOURCE}${EN_SCALE})\s*(?:yuan|rmb)(?![a-z]))`,
   "g",
 );
+
+const EN_CURRENCY = /rmb|cny|yuan|¥|￥/;
 
 /** Cues, nearest before the amount wins. "other" cues stop a gain cue further back from reaching. */
 const CUES: readonly [Role | "transfer", RegExp][] = [
@@ -45,12 +52,16 @@ interface Found {
 /** All amounts of money, sorted by offset, each with a role (gain, fraud, settlement, other). */
 export function extractMoney(text: string): Money[] {
   const found: Found[] = [];
-  for (const m of text.matchAll(ZH_AMOUNT)) {
+  let lastMatchEnd = 0;
+  for (const m of numeralMatches(text, ZH_AMOUNT, YUAN_AFTER)) {
     const numeral = m[1]!;
+    let start = m.index;
+    let end = start + m[0].length;
+    const currency = CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 4), start));
+    if (currency && start - currency[0].length >= lastMatchEnd) start -= currency[0].length;
+    lastMatchEnd = end;
     const yuan = parseChineseNumber(numeral);
     if (yuan === null || yuan <= 0) continue;
-    const start = m.index;
-    let end = start + m[0].length;
     let approximate = /[余多]/.test(numeral);
     const tail = /^(?:以上|左右|许)/.exec(text.slice(end, end + 2));
     if (tail) {
@@ -59,7 +70,8 @@ export function extractMoney(text: string): Money[] {
     }
     found.push({ start, end, yuan, approximate });
   }
-  for (const m of text.matchAll(EN_AMOUNT)) {
+  // Only text that names the currency can hold an English amount.
+  if (EN_CURRENCY.test(text)) for (const m of text.matchAll(EN_AMOUNT)) {
     const yuan = parseEnglishNumber((m[1] ?? m[2])!);
     if (yuan === null || yuan <= 0) continue;
     found.push({ start: m.index, end: m.index + m[0].length, yuan, approximate: false });

@@ -3,6 +3,7 @@
 // the identifiers listed in the clear in the document itself. Severity is computed from these.
 
 import type { Volume } from "../types.js";
+import { numeralMatches, unitAfterSpace } from "./numeral-runs.js";
 import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber } from "./numbers.js";
 
 /** An information-type mention found by the keyword matcher, in normalized-text offsets. */
@@ -24,10 +25,14 @@ export const UNBOUND_INFO_TYPE = "personal-information";
 const CN = CN_NUMERAL_CHARS;
 // The number starts a numeral run: not after a digit, a decimal point, "1," (thousands), a Chinese
 // numeral (we'd be mid-number), 第 (ordinal / article number), or 每/元// (a unit price: "0.5元一条").
+// Tried only at numeral runs followed by a unit (see numeral-runs.ts).
 const ZH_COUNT = new RegExp(
   `(?<![0-9.${CN}第每元/])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*)\\s?(条|份|组|个)`,
-  "g",
+  "y",
 );
+const UNIT_AFTER = unitAfterSpace(["条", "份", "组", "个"]);
+/** The English units; text without any of them holds no English count. */
+const EN_UNIT = /pieces|items|records|entries|sets|copies/;
 const EN_COUNT = new RegExp(
   String.raw`(?<![0-9.a-z])(${ARABIC_NUMBER_SOURCE}(?:\s*(?:thousand|million|billion))?)\s*(pieces|items|records|entries|sets|copies)(?:\s+of)?(?![a-z])`,
   "g",
@@ -99,7 +104,7 @@ function volume(c: RawCount, infoType: string, tier: "A" | "B" | "C"): Volume {
 
 function chineseCounts(text: string): RawCount[] {
   const out: RawCount[] = [];
-  for (const m of text.matchAll(ZH_COUNT)) {
+  for (const m of numeralMatches(text, ZH_COUNT, UNIT_AFTER)) {
     const numeral = m[1]!;
     const unit = m[2]!;
     const start = m.index;
@@ -122,6 +127,7 @@ function chineseCounts(text: string): RawCount[] {
 
 function englishCounts(text: string): RawCount[] {
   const out: RawCount[] = [];
+  if (!EN_UNIT.test(text)) return out;
   for (const m of text.matchAll(EN_COUNT)) {
     const count = parseEnglishNumber(m[1]!);
     if (count === null || count <= 0) continue;
