@@ -1,7 +1,7 @@
 // Compile a RuleSet into what the detector runs: every term of every rule (terms, context lists,
 // exclusions, regex gates, negation and zone cues) interned once and fed to one Aho–Corasick
 // automaton per script, so one pass over a document finds them all.
-import RE2 from "re2";
+import { createRequire } from "node:module";
 import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
 import { isBoundedRegex, toV8Source } from "./regex-safety.js";
 import type { Rule, RuleSet, TermLists } from "./types.js";
@@ -63,9 +63,13 @@ export interface CompiledRules {
 
 const LATIN_EDGE = /^[a-z0-9]|[a-z0-9]$/;
 
-/** RE2 always validates the pattern; bounded patterns then run on V8 (no per-call C++ crossing). */
+const require = createRequire(import.meta.url);
+
+/**
+ * Bounded patterns run on V8 (no per-call C++ crossing); others on RE2, loaded only then. Every
+ * pattern was already compiled by RE2 when its pack was validated (load.ts), so RE2 accepts it.
+ */
 function compileRegex(source: string, flags: string): { re: RuleRegex; engine: "v8" | "re2" } {
-  const re2 = new RE2(source, flags);
   if (isBoundedRegex(source)) {
     try {
       return { re: new RegExp(toV8Source(source), flags), engine: "v8" };
@@ -73,7 +77,8 @@ function compileRegex(source: string, flags: string): { re: RuleRegex; engine: "
       // V8 refused a construct RE2 accepts: stay on RE2.
     }
   }
-  return { re: re2, engine: "re2" };
+  const RE2 = require("re2") as typeof import("re2");
+  return { re: new RE2(source, flags), engine: "re2" };
 }
 
 export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules {

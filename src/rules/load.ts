@@ -7,7 +7,6 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject } from "ajv";
-import RE2 from "re2";
 import { RuleError, type RuleProblem } from "../errors.js";
 import { packSchema } from "./schema.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
@@ -20,7 +19,7 @@ export const BUNDLED_RULES_DIR = resolve(fileURLToPath(new URL(".", import.meta.
  */
 export const RULES_CACHE_FILE = resolve(fileURLToPath(new URL(".", import.meta.url)), "../rules-cache.json");
 
-// ajv and yaml load only when packs really need parsing (not on a cache hit).
+// ajv, yaml and re2 load only when packs really need parsing (not on a cache hit).
 const require = createRequire(import.meta.url);
 
 const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
@@ -226,6 +225,7 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
   }
   rule.patterns.forEach((p, i) => {
     try {
+      const RE2 = require("re2") as typeof import("re2");
       new RE2(p.regex, "g" + (p.flags ?? "").replace(/g/g, "") + "u");
     } catch (error) {
       at(`patterns[${i}]: regex does not compile on the linear-time engine (RE2): ${(error as Error).message}`);
