@@ -25,6 +25,25 @@ export interface Failure {
 
 export type ReadItem = { ok: true; doc: Document } | { ok: false; failure: Failure };
 
+/**
+ * Whole JSONL lines as raw bytes, to be parsed where they are scanned (a batch's worker threads)
+ * instead of on the reading thread. Only a read asked for chunks yields them (readInputUnits).
+ */
+export interface LineChunk {
+  /** The dump's name: line sources are `${source}:${line}`. */
+  source: string;
+  /** Its TextDecoder label: one whose bytes never hold LF inside a character (not UTF-16). */
+  encoding: string;
+  /** 1-based line number of the first line. */
+  firstLine: number;
+  /** Lines joined by LF, one per source line (blank ones kept for numbering), no CR, no BOM. */
+  bytes: Uint8Array;
+  /** Non-blank lines: each becomes one result or one failure. */
+  items: number;
+}
+
+export type ReadUnit = ReadItem | { ok: "chunk"; chunk: LineChunk };
+
 export type RuleKind =
   | "crime"
   | "info-type"

@@ -96,10 +96,48 @@ describe("runBatch", () => {
       },
     };
     const out = join(dir, "order-out.jsonl");
-    await runBatch({ inputs: [dump], out, scanner: shuffling, window: 10, batchSize: 3 });
+    // chunkBytes 0: the dump is read line by line, as documents (the chunk path has its own test).
+    await runBatch({ inputs: [dump], out, scanner: shuffling, window: 10, batchSize: 3, chunkBytes: 0 });
     expect((await lines(out)).map((l) => l.id)).toEqual(ids);
     expect(maxInFlight).toBeGreaterThan(3);
     expect(maxInFlight).toBeLessThanOrEqual(10);
+  });
+
+  it("keeps input order when JSONL chunks finish out of order, and gives the file line-by-line reading gives", async () => {
+    const dump = join(dir, "order-chunks.jsonl");
+    const ids = await writeDump(dump, 80, texts.map((t) => t.slice(0, 300)));
+    // A blank line and a broken one inside the dump: numbered and failed in place, inside a chunk.
+    const raw = (await readFile(dump, "utf8")).split("\n");
+    raw.splice(7, 0, "", "{not json");
+    await writeFile(dump, raw.join("\n"));
+    const base = inline();
+    let chunks = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const shuffling: Scanner = {
+      ...base,
+      slots: 4,
+      async scanChunk(job, t) {
+        chunks++;
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        for (let i = 0; i < (7 * chunks) % 5; i++) await new Promise((r) => setImmediate(r));
+        const out = await base.scanChunk!(job, t);
+        inFlight--;
+        return out;
+      },
+    };
+    const out = join(dir, "order-chunks-out.jsonl");
+    const s = await runBatch({ inputs: [dump], out, scanner: shuffling, chunkBytes: 2048 });
+    expect(chunks).toBeGreaterThan(10);
+    expect(maxInFlight).toBeGreaterThan(1);
+    const got = await lines(out);
+    expect(got.filter((l) => !l.error).map((l) => l.id)).toEqual(ids);
+    expect(got[7]).toMatchObject({ source: `${dump}:9`, error: { code: "E_JSON_LINE" } });
+    expect(s.run).toMatchObject({ read: 81, scanned: 80 });
+    expect(s.failures).toBe(1);
+    const byLine = join(dir, "order-lines-out.jsonl");
+    await runBatch({ inputs: [dump], out: byLine, scanner: inline(), chunkBytes: 0 });
+    expect(await readFile(out, "utf8")).toBe(await readFile(byLine, "utf8"));
   });
 
   it("resumes after a stop: the partial last line is cut, done documents skipped, each document once", async () => {
@@ -108,6 +146,8 @@ describe("runBatch", () => {
     const out = join(dir, "resume-out.jsonl");
     const stop = new AbortController();
     let seen = 0;
+    // The first run reads the dump in small chunks; the resume reads it line by line (it must hash
+    // every document before deciding to skip it).
     const first = await runBatch({
       inputs: [dump],
       out,
@@ -115,6 +155,7 @@ describe("runBatch", () => {
       signal: stop.signal,
       window: 8,
       batchSize: 2,
+      chunkBytes: 2048,
       onRecord: () => {
         if (++seen === 10) stop.abort();
       },
@@ -175,6 +216,7 @@ describe("runBatch", () => {
       out,
       scanner: inline(),
       hardSignal: hard.signal,
+      chunkBytes: 0,
       onRecord: () => {
         if (++seen === 5) hard.abort();
       },
@@ -185,7 +227,33 @@ describe("runBatch", () => {
     expect(got.map((l) => l.id)).toEqual(ids.slice(0, 5));
   });
 
-  it("records the documents of a crashed worker thread as E_WORKER failures and goes on", async () => {
+  it("a hard stop while reading chunks leaves whole lines only, whole chunks, a prefix of the input", async () => {
+    const dump = join(dir, "hard-chunks.jsonl");
+    const ids = await writeDump(dump, 60, texts.map((t) => t.slice(0, 400)));
+    const out = join(dir, "hard-chunks-out.jsonl");
+    const hard = new AbortController();
+    let seen = 0;
+    const s = await runBatch({
+      inputs: [dump],
+      out,
+      scanner: inline(),
+      hardSignal: hard.signal,
+      chunkBytes: 4096,
+      onRecord: () => {
+        if (++seen === 5) hard.abort();
+      },
+    });
+    expect(s.run.interrupted).toBe(true);
+    const got = await lines(out); // throws on a partial line
+    expect(got.length).toBeGreaterThanOrEqual(5);
+    expect(got.length).toBeLessThan(60);
+    expect(got.map((l) => l.id)).toEqual(ids.slice(0, got.length));
+  });
+
+  it.each([
+    ["as chunks", undefined],
+    ["line by line", 0],
+  ])("records the documents of a crashed worker thread as E_WORKER failures and goes on (dump read %s)", async (_how, chunkBytes) => {
     const crash = join(dir, "crash-worker.mjs");
     await writeFile(
       crash,
@@ -197,7 +265,7 @@ parentPort.on("message", () => { throw new Error("boom in worker"); });`,
     const ids = await writeDump(dump, 12, texts);
     const out = join(dir, "crash-out.jsonl");
     const pool = createThreadPool({ mask: true, workers: 2, workerScript: pathToFileURL(crash) });
-    const s = await runBatch({ inputs: [dump], out, scanner: pool });
+    const s = await runBatch({ inputs: [dump], out, scanner: pool, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
     const got = await lines(out);
     expect(got.map((l) => l.id)).toEqual(ids);
     expect(new Set(got.map((l) => l.error?.code))).toEqual(new Set(["E_WORKER"]));

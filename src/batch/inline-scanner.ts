@@ -1,6 +1,6 @@
 // Scanning on the main thread: no thread start-up cost, for small inputs and unit tests.
 import { createEngine, type Engine, type EngineOptions } from "../engine.js";
-import { scanJobs, type Job, type JobOutcome } from "./scan-batch.js";
+import { scanChunk, scanJobs, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
 import type { Scanner } from "./scanner.js";
 import { snippetMask } from "./snippet-mask.js";
 
@@ -25,6 +25,11 @@ export function createInlineScanner(opts: InlineScannerOptions): Scanner {
       // Yield to the event loop between batches so writes, drains and signals get their turn.
       await new Promise((r) => setImmediate(r));
       return scanJobs(jobs, e, { mask: opts.mask, cardThreshold, ...(opts.mask ? { maskText: snippetMask } : {}) });
+    },
+    async scanChunk(job: ChunkJob, cardThreshold: number): Promise<ChunkOutcome> {
+      const e = await getEngine();
+      await new Promise((r) => setImmediate(r));
+      return scanChunk(job, e, { mask: opts.mask, cardThreshold, ...(opts.mask ? { maskText: snippetMask } : {}) });
     },
     async close() {},
     async abort() {},

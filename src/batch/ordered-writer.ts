@@ -6,14 +6,13 @@ import type { Writable } from "node:stream";
 import type { CaseCard } from "./case-card.js";
 import type { OutcomeRecord } from "./record.js";
 
-/** Characters gathered into one write. */
+/** Characters (or bytes) gathered before waiting for the stream. */
 const MAX_CHUNK = 1 << 20;
 
-export interface LineEntry {
-  line: string;
-  record: OutcomeRecord;
-  card?: CaseCard;
-}
+/** One document's line, or a chunk's lines already encoded (each LF-terminated) with what the summary needs of each. */
+export type LineEntry =
+  | { line: string; record: OutcomeRecord; card?: CaseCard }
+  | { bytes: Uint8Array; records: OutcomeRecord[]; cards: (CaseCard | undefined)[] };
 
 export class OrderedWriter {
   private readonly stream: Writable;
@@ -64,19 +63,32 @@ export class OrderedWriter {
     this.active = true;
     try {
       while (!this.sealed && this.error === undefined && this.ready.has(this.nextSeq)) {
-        // Every line ready in order goes out in one write (fewer syscalls); still whole lines only.
-        let chunk = "";
-        while (!this.sealed && this.ready.has(this.nextSeq) && chunk.length < MAX_CHUNK) {
+        // Every line ready in order goes out in few writes (fewer syscalls); still whole lines only.
+        // Single lines are joined into one string; a chunk's encoded lines are written as they are.
+        const pieces: (string | Uint8Array)[] = [];
+        let text = "";
+        let size = 0;
+        while (!this.sealed && this.ready.has(this.nextSeq) && size < MAX_CHUNK) {
           const e = this.ready.get(this.nextSeq)!;
           this.ready.delete(this.nextSeq);
           this.nextSeq++;
-          if (e) {
-            this.onWritten(e);
-            chunk += e.line + "\n";
+          if (!e) continue;
+          this.onWritten(e);
+          if ("line" in e) {
+            text += e.line + "\n";
+            size += e.line.length + 1;
+          } else if (e.bytes.length > 0) {
+            if (text.length > 0) pieces.push(text);
+            text = "";
+            pieces.push(e.bytes);
+            size += e.bytes.length;
           }
         }
+        if (text.length > 0) pieces.push(text);
         this.onAdvance();
-        if (chunk.length > 0 && !this.stream.write(chunk)) {
+        let room = true;
+        for (const piece of pieces) room = this.stream.write(piece) && room;
+        if (!room) {
           try {
             await once(this.stream, "drain");
           } catch (err) {

@@ -6,16 +6,15 @@ import { createWriteStream } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { CaseflagError } from "../errors.js";
 import type { EngineOptions } from "../engine.js";
-import { readInputs, type ReadOptions, type WalkOptions } from "../ingest/index.js";
-import { maskText } from "../score/mask.js";
-import type { Failure, ReadItem } from "../types.js";
+import { readInputUnits, type ReadOptions, type WalkOptions } from "../ingest/index.js";
+import type { Failure, LineChunk, ReadUnit } from "../types.js";
 import { contentHash } from "./content-hash.js";
 import { createInlineScanner } from "./inline-scanner.js";
 import { serializeFailure } from "./lines.js";
 import { OrderedWriter, type LineEntry } from "./ordered-writer.js";
 import { recordOfFailure, type OutcomeRecord } from "./record.js";
 import { DoneSet, failureKey, hashKey, loadResumeState } from "./resume.js";
-import type { Job, JobOutcome } from "./scan-batch.js";
+import { failedChunk, readFailureShown, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
 import type { Scanner } from "./scanner.js";
 import { SummaryBuilder, type BatchSummary } from "./summary.js";
 import { createThreadPool } from "./thread-pool.js";
@@ -67,7 +66,17 @@ export interface BatchOptions {
   batchSize?: number;
   /** Text per message to a worker. Default 256 Ki. */
   batchChars?: number;
+  /**
+   * JSONL bytes per chunk handed to a scanner that parses dumps itself (thread pool, inline).
+   * Default 64 KiB (about 45 CAIL facts: few messages, and Ctrl-C waits for little); 0 reads dumps
+   * line by line on the main thread. Never with --resume: skipping
+   * needs each document's hash before it is scanned.
+   */
+  chunkBytes?: number;
 }
+
+/** What waits to be dispatched: a document, or a chunk of raw JSONL lines. */
+type Pending = { job: Job } | { chunk: ChunkJob };
 
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const t0 = performance.now();
@@ -110,39 +119,88 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const writer = new OrderedWriter(
     stream,
     (e: LineEntry) => {
-      written++;
-      summary.add(e.record, e.card);
+      if ("line" in e) {
+        written++;
+        summary.add(e.record, e.card);
+        return;
+      }
+      written += e.records.length;
+      e.records.forEach((r, i) => summary.add(r, e.cards[i]));
     },
     changed,
   );
+  // Dumps go to the scanner as raw line chunks when it can parse them where it scans: the main
+  // thread then only splits bytes at newlines (see LineChunk).
+  const chunkBytes = scanner.scanChunk && !opts.resume && opts.chunkBytes !== 0 ? (opts.chunkBytes ?? 64 * 1024) : undefined;
+  const readOptions = cloneableReadOptions(opts.read ?? {});
 
   let seq = 0;
+  /** Documents and read failures taken in (a chunk counts its lines). */
+  let taken = 0;
   let scanned = 0;
   let skipped = 0;
   let inFlightChars = 0;
   let inFlightBatches = 0;
   const charsBySeq = new Map<number, number>();
-  const pending: Job[] = [];
+  const pending: Pending[] = [];
   let hardStopped = false;
   let fatal: CaseflagError | undefined;
 
-  const settle = (o: JobOutcome): void => {
+  const settle = (o: JobOutcome | ChunkOutcome): void => {
     inFlightChars -= charsBySeq.get(o.seq) ?? 0;
     charsBySeq.delete(o.seq);
     if (hardStopped) return;
-    const entry: LineEntry = { line: o.line, record: o.record };
-    if (o.card) entry.card = o.card;
+    if ("bytes" in o) {
+      // A chunk's documents are known once it is parsed: counted as scanned here, not at dispatch.
+      scanned += o.documents;
+      writer.put(o.seq, { bytes: o.bytes, records: o.records, cards: o.cards });
+      return;
+    }
+    const entry: LineEntry = o.card ? { line: o.line, record: o.record, card: o.card } : { line: o.line, record: o.record };
     writer.put(o.seq, entry);
+  };
+
+  const onScanError = (err: unknown, lines: () => (JobOutcome | ChunkOutcome)[]): void => {
+    inFlightBatches--;
+    // A scanner that cannot go on (the queue lost Redis) ends the run; what is written stays.
+    if (err instanceof CaseflagError) {
+      fatal ??= err;
+      onHard();
+      return;
+    }
+    // Any other rejection is a bug: recorded per job, and the batch goes on.
+    for (const o of lines()) settle(o);
+    dispatch();
+    changed();
   };
 
   const dispatch = (): void => {
     while (pending.length > 0 && inFlightBatches < scanner.slots && !hardStopped) {
+      const head = pending[0]!;
+      if ("chunk" in head) {
+        pending.shift();
+        const job = head.chunk;
+        inFlightBatches++;
+        void scanner.scanChunk!(job, summary.threshold()).then(
+          (outcome) => {
+            inFlightBatches--;
+            settle(outcome);
+            dispatch();
+            changed();
+          },
+          (err: unknown) => onScanError(err, () => [failedChunk(job, "E_SCAN", String(err), mask)]),
+        );
+        continue;
+      }
       const jobs: Job[] = [];
       let chars = 0;
-      while (pending.length > 0 && jobs.length < batchSize && (jobs.length === 0 || chars + pending[0]!.doc.text.length <= batchChars)) {
-        const j = pending.shift()!;
-        chars += j.doc.text.length;
-        jobs.push(j);
+      for (;;) {
+        const next = pending[0];
+        if (next === undefined || !("job" in next) || jobs.length >= batchSize) break;
+        if (jobs.length > 0 && chars + next.job.doc.text.length > batchChars) break;
+        pending.shift();
+        chars += next.job.doc.text.length;
+        jobs.push(next.job);
       }
       inFlightBatches++;
       scanned += jobs.length;
@@ -153,32 +211,21 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
           dispatch();
           changed();
         },
-        (err: unknown) => {
-          inFlightBatches--;
-          // A scanner that cannot go on (the queue lost Redis) ends the run; what is written stays.
-          if (err instanceof CaseflagError) {
-            fatal ??= err;
-            onHard();
-            return;
-          }
-          // Any other rejection is a bug: recorded per job, and the batch goes on.
-          for (const j of jobs) {
-            settle({
+        (err: unknown) =>
+          onScanError(err, () =>
+            jobs.map((j) => ({
               seq: j.seq,
               line: serializeFailure({ source: j.doc.source, id: j.doc.id, code: "E_SCAN", message: `${j.doc.source}: ${String(err)}` }, j.hash),
               record: recordOfFailure("E_SCAN"),
-            });
-          }
-          dispatch();
-          changed();
-        },
+            })),
+          ),
       );
     }
   };
 
   const progress = (): void => {
     opts.onProgress?.({
-      read: seq,
+      read: taken,
       written,
       scanned,
       skipped,
@@ -202,17 +249,28 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
 
   const recordRead = (f: Failure): void => {
     const s = seq++;
+    taken++;
     if (state.done.take(failureKey(f))) {
       skipped++;
       writer.put(s, null);
       return;
     }
-    const shown: Failure = mask ? { ...f, message: maskText(f.message) } : f;
-    writer.put(s, { line: serializeFailure(shown), record: recordOfFailure(f.code) });
+    writer.put(s, { line: serializeFailure(readFailureShown(f, mask)), record: recordOfFailure(f.code) });
   };
 
-  const take = (item: ReadItem): void => {
+  const takeChunk = (chunk: LineChunk): void => {
+    const s = seq++;
+    taken += chunk.items;
+    charsBySeq.set(s, chunk.bytes.length);
+    inFlightChars += chunk.bytes.length;
+    pending.push({ chunk: { seq: s, chunk, read: readOptions } });
+    dispatch();
+  };
+
+  const take = (item: ReadUnit): void => {
+    if (item.ok === "chunk") return takeChunk(item.chunk);
     if (!item.ok) return recordRead(item.failure);
+    taken++;
     const hash = contentHash(item.doc.text);
     const s = seq++;
     if (state.done.take(hashKey(hash))) {
@@ -222,16 +280,21 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     }
     charsBySeq.set(s, item.doc.text.length);
     inFlightChars += item.doc.text.length;
-    pending.push({ seq: s, hash, doc: item.doc });
+    pending.push({ job: { seq: s, hash, doc: item.doc } });
     dispatch();
   };
 
+  // Documents between reading and writing (a chunk counts its lines), so a chunk is never more
+  // work in flight than the same documents one by one: Ctrl-C still finishes quickly.
   const hasRoom = (): boolean =>
-    seq - writer.next < window && (inFlightChars < maxChars || seq === writer.next) && writer.failed === undefined;
+    seq - writer.next < window &&
+    (taken - written - skipped < window || seq === writer.next) &&
+    (inFlightChars < maxChars || seq === writer.next) &&
+    writer.failed === undefined;
 
   const ticker = opts.onProgress ? setInterval(progress, 250) : undefined;
   ticker?.unref();
-  const iter = readInputs(opts.inputs, opts.read ?? {})[Symbol.asyncIterator]();
+  const iter = readInputUnits(opts.inputs, opts.read ?? {}, undefined, chunkBytes)[Symbol.asyncIterator]();
   let readError: unknown;
   let interrupted = false;
   try {
@@ -266,7 +329,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   return summary.build({
     mode: scanner.mode,
     workers: scanner.workers,
-    read: seq,
+    read: taken,
     scanned,
     skipped,
     resumedLines: state.lines,
@@ -294,4 +357,15 @@ async function defaultScanner(opts: BatchOptions, mask: boolean): Promise<Scanne
   if (opts.engine?.rules) pool.rules = opts.engine.rules;
   if (opts.engine?.segmenter) pool.segmenter = opts.engine.segmenter;
   return createThreadPool(pool);
+}
+
+/** The read options a chunk needs to be parsed elsewhere: plain data only (no callbacks). */
+function cloneableReadOptions(r: ReadOptions & WalkOptions): ReadOptions {
+  const out: ReadOptions = {};
+  if (r.textFields) out.textFields = [...r.textFields];
+  if (r.idField !== undefined) out.idField = r.idField;
+  if (r.xmlElements) out.xmlElements = [...r.xmlElements];
+  if (r.maxBytes !== undefined) out.maxBytes = r.maxBytes;
+  if (r.encoding !== undefined) out.encoding = r.encoding;
+  return out;
 }

@@ -2,9 +2,12 @@
 // the one pipeline, serialize its line, and summarize it. A document that throws becomes a
 // recorded failure; the batch goes on.
 import type { Engine } from "../engine.js";
+import { chunkItems, type ReadOptions } from "../ingest/index.js";
 import { scanDocument } from "../pipeline.js";
-import type { Document, Failure } from "../types.js";
+import { maskText } from "../score/mask.js";
+import type { Document, Failure, LineChunk } from "../types.js";
 import { buildCaseCard, type CaseCard } from "./case-card.js";
+import { contentHash } from "./content-hash.js";
 import { serializeFailure, serializeResult } from "./lines.js";
 import { recordOfFailure, recordOfResult, type OutcomeRecord } from "./record.js";
 
@@ -50,4 +53,83 @@ export function scanJob(job: Job, engine: Engine, opts: ScanBatchOptions): JobOu
 export function failedJob(job: Job, code: string, message: string): JobOutcome {
   const f: Failure = { source: job.doc.source, id: job.doc.id, code, message: message.replace(/\s*[\r\n]+\s*/g, " ") };
   return { seq: job.seq, line: serializeFailure(f, job.hash), record: recordOfFailure(code) };
+}
+
+/** A LineChunk to parse and scan where it lands (a worker thread), and the read options to parse it with. */
+export interface ChunkJob {
+  seq: number;
+  chunk: LineChunk;
+  /** Structured-cloneable read options (text and id fields, size limit). */
+  read: ReadOptions;
+}
+
+/** A chunk's output: its lines as UTF-8, each LF-terminated, and per line what the summary needs. */
+export interface ChunkOutcome {
+  seq: number;
+  /** Lines that were documents (scanned or failed as such); the rest were read failures. */
+  documents: number;
+  bytes: Uint8Array;
+  records: OutcomeRecord[];
+  cards: (CaseCard | undefined)[];
+}
+
+const utf8 = new TextEncoder();
+
+/** Whole lines as UTF-8 in a buffer of their own (transferable to another thread). */
+function encodeLines(lines: string[]): Uint8Array {
+  return utf8.encode(lines.length > 0 ? lines.join("\n") + "\n" : "");
+}
+
+/**
+ * Every line of the chunk as a batch would have handled it one by one: parsed as the JSONL reader
+ * does (parseJsonlLine), a read failure masked and written without a hash as on the reading side,
+ * a document hashed and scanned by scanJob. Encoded here so the writing thread only copies bytes.
+ */
+export function scanChunk(job: ChunkJob, engine: Engine, opts: ScanBatchOptions): ChunkOutcome {
+  let documents = 0;
+  const lines: string[] = [];
+  const records: OutcomeRecord[] = [];
+  const cards: (CaseCard | undefined)[] = [];
+  for (const item of chunkItems(job.chunk, job.read)) {
+    if (!item.ok) {
+      const f = readFailureShown(item.failure, opts.mask);
+      lines.push(serializeFailure(f));
+      records.push(recordOfFailure(f.code));
+      cards.push(undefined);
+      continue;
+    }
+    documents++;
+    const o = scanJob({ seq: job.seq, hash: contentHash(item.doc.text), doc: item.doc }, engine, opts);
+    lines.push(o.line);
+    records.push(o.record);
+    cards.push(o.card);
+  }
+  return { seq: job.seq, documents, bytes: encodeLines(lines), records, cards };
+}
+
+/** A read failure as written: its message masked unless identifiers are shown (it may quote the input). */
+export function readFailureShown(f: Failure, mask: boolean): Failure {
+  return mask ? { ...f, message: maskText(f.message) } : f;
+}
+
+/**
+ * A chunk whose scan never finished (its worker died, the run was stopped): each document in it a
+ * failure keyed by its hash, each unreadable line its read failure, so nothing in it is lost.
+ */
+export function failedChunk(job: ChunkJob, code: string, why: string, mask: boolean): ChunkOutcome {
+  let documents = 0;
+  const lines: string[] = [];
+  const records: OutcomeRecord[] = [];
+  for (const item of chunkItems(job.chunk, job.read)) {
+    if (item.ok) {
+      documents++;
+      lines.push(failedJob({ seq: job.seq, hash: contentHash(item.doc.text), doc: item.doc }, code, `${item.doc.source}: ${why}`).line);
+      records.push(recordOfFailure(code));
+    } else {
+      const f = readFailureShown(item.failure, mask);
+      lines.push(serializeFailure(f));
+      records.push(recordOfFailure(f.code));
+    }
+  }
+  return { seq: job.seq, documents, bytes: encodeLines(lines), records, cards: records.map(() => undefined) };
 }

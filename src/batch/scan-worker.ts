@@ -2,7 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createEngine, type Engine, type EngineOptions } from "../engine.js";
 import { CaseflagError } from "../errors.js";
-import { scanJobs } from "./scan-batch.js";
+import { scanChunk, scanJobs } from "./scan-batch.js";
 import { snippetMask } from "./snippet-mask.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./worker-protocol.js";
 
@@ -26,12 +26,13 @@ if (port) {
   if (engine) {
     const e = engine;
     port.on("message", (m: ToWorker) => {
-      const outcomes = scanJobs(m.jobs, e, {
-        mask: config.mask,
-        cardThreshold: m.cardThreshold,
-        ...(config.mask ? { maskText: snippetMask } : {}),
-      });
-      post({ type: "done", batchId: m.batchId, outcomes });
+      const opts = { mask: config.mask, cardThreshold: m.cardThreshold, ...(config.mask ? { maskText: snippetMask } : {}) };
+      if (m.type === "chunk") {
+        const outcome = scanChunk(m.job, e, opts);
+        port.postMessage({ type: "chunkDone", batchId: m.batchId, outcome } satisfies FromWorker, [outcome.bytes.buffer as ArrayBuffer]);
+        return;
+      }
+      post({ type: "done", batchId: m.batchId, outcomes: scanJobs(m.jobs, e, opts) });
     });
     post({ type: "ready" });
   }

@@ -1,5 +1,5 @@
 // The default scanner: one worker thread per core, each with its own engine (built once). Jobs go
-// in small batches to amortize messaging; each thread holds at most two batches so one is always
+// in small batches to amortize messaging, JSONL dumps as raw line chunks the threads parse themselves; each thread holds at most two batches so one is always
 // queued behind the one it is scanning. A thread that dies fails only the jobs it held (recorded
 // as E_WORKER) and is replaced.
 import { existsSync } from "node:fs";
@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import { CaseflagError } from "../errors.js";
-import { failedJob, type Job, type JobOutcome } from "./scan-batch.js";
+import { failedChunk, failedJob, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
 import type { Scanner } from "./scanner.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./worker-protocol.js";
 
@@ -30,9 +30,11 @@ export interface ThreadPoolOptions extends WorkerConfig {
  */
 export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8 };
 
+/** A batch or chunk a thread holds: settled by its answer, or failed whole if the thread goes. */
 interface Pending {
-  jobs: Job[];
-  resolve: (o: JobOutcome[]) => void;
+  answer(m: FromWorker): void;
+  /** Every document in it becomes a failure `code` with message "<source>: <why>". */
+  fail(code: string, why: string): void;
 }
 
 interface Slot {
@@ -73,10 +75,10 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
         else if (m.type === "fatal") {
           fatal = new CaseflagError(m.code, m.message);
           reject(fatal);
-        } else if (m.type === "done") {
+        } else if (m.type === "done" || m.type === "chunkDone") {
           const p = slot.batches.get(m.batchId);
           slot.batches.delete(m.batchId);
-          p?.resolve(m.outcomes);
+          p?.answer(m);
         }
       });
       // An uncaught error ends the thread; "exit" follows and settles its batches.
@@ -87,9 +89,7 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
         slot.exited = true;
         const why = lastError?.message ?? `exit code ${code}`;
         reject(fatal ?? new CaseflagError("E_WORKER", `scan worker stopped before it was ready: ${why}`));
-        for (const p of slot.batches.values()) {
-          p.resolve(p.jobs.map((j) => failedJob(j, "E_WORKER", `${j.doc.source}: scan worker stopped: ${why}`)));
-        }
+        for (const p of slot.batches.values()) p.fail("E_WORKER", `scan worker stopped: ${why}`);
         slot.batches.clear();
         if (!closing && !fatal && respawns < MAX_RESPAWNS_PER_WORKER * n) {
           respawns++;
@@ -121,14 +121,31 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
       await Promise.all(slots.map((s) => s.ready));
     },
     async scan(jobs: Job[], cardThreshold: number): Promise<JobOutcome[]> {
+      const fail = (code: string, why: string): JobOutcome[] => jobs.map((j) => failedJob(j, code, `${j.doc.source}: ${why}`));
       const slot = pick();
-      if (!slot) {
-        return jobs.map((j) => failedJob(j, "E_WORKER", `${j.doc.source}: no scan worker left`));
-      }
+      if (!slot) return fail("E_WORKER", "no scan worker left");
       const batchId = nextBatch++;
       return new Promise<JobOutcome[]>((resolve) => {
-        slot.batches.set(batchId, { jobs, resolve });
+        slot.batches.set(batchId, {
+          answer: (m) => resolve(m.type === "done" ? m.outcomes : fail("E_WORKER", "scan worker answered out of turn")),
+          fail: (code, why) => resolve(fail(code, why)),
+        });
         const msg: ToWorker = { type: "scan", batchId, cardThreshold, jobs };
+        slot.worker.postMessage(msg);
+      });
+    },
+    async scanChunk(job: ChunkJob, cardThreshold: number): Promise<ChunkOutcome> {
+      // The chunk is copied, not transferred: if the thread dies, its lines are still here to fail one by one.
+      const fail = (code: string, why: string): ChunkOutcome => failedChunk(job, code, why, opts.mask);
+      const slot = pick();
+      if (!slot) return fail("E_WORKER", "no scan worker left");
+      const batchId = nextBatch++;
+      return new Promise<ChunkOutcome>((resolve) => {
+        slot.batches.set(batchId, {
+          answer: (m) => resolve(m.type === "chunkDone" ? m.outcome : fail("E_WORKER", "scan worker answered out of turn")),
+          fail: (code, why) => resolve(fail(code, why)),
+        });
+        const msg: ToWorker = { type: "chunk", batchId, cardThreshold, job };
         slot.worker.postMessage(msg);
       });
     },
@@ -142,7 +159,7 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
         slots.map(async (s) => {
           const held = [...s.batches.values()];
           s.batches.clear();
-          for (const p of held) p.resolve(p.jobs.map((j) => failedJob(j, "E_INTERRUPTED", `${j.doc.source}: interrupted`)));
+          for (const p of held) p.fail("E_INTERRUPTED", "interrupted");
           if (!s.exited) await s.worker.terminate();
         }),
       );

@@ -1,5 +1,5 @@
 // Messages between the pool and its scan workers.
-import type { Job, JobOutcome } from "./scan-batch.js";
+import type { ChunkJob, ChunkOutcome, Job, JobOutcome } from "./scan-batch.js";
 
 export interface WorkerConfig {
   mask: boolean;
@@ -7,10 +7,14 @@ export interface WorkerConfig {
   segmenter?: "node-rs" | "nodejieba";
 }
 
-export type ToWorker = { type: "scan"; batchId: number; cardThreshold: number; jobs: Job[] };
+export type ToWorker =
+  | { type: "scan"; batchId: number; cardThreshold: number; jobs: Job[] }
+  | { type: "chunk"; batchId: number; cardThreshold: number; job: ChunkJob };
 
 export type FromWorker =
   | { type: "ready" }
   | { type: "done"; batchId: number; outcomes: JobOutcome[] }
+  /** The chunk's bytes come transferred, not copied. */
+  | { type: "chunkDone"; batchId: number; outcome: ChunkOutcome }
   /** The engine could not be built (bad rules): the run cannot go on. */
   | { type: "fatal"; code: string; message: string };

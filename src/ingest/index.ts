@@ -1,8 +1,9 @@
 // Ingest: bytes in, ReadItem (Document | Failure) out. No scanning here.
 export type { InputSource, ReadOptions, Reader, ReaderRegistry, WalkItem, WalkOptions } from "./types.js";
 export { createReaderRegistry, defaultReaders, extensionOf, supportedExtensions } from "./registry.js";
-export { readSource } from "./read-source.js";
-export { fileSource, isFailure, readInputs, readPath, stdinSource, walkInputs } from "./walk.js";
+export { readSource, readSourceUnits } from "./read-source.js";
+export { fileSource, isFailure, readInputs, readInputUnits, readPath, stdinSource, walkInputs } from "./walk.js";
+export { chunkItems } from "./readers/jsonl.js";
 export { decodeText, detectEncoding, encodingLabel } from "./encoding.js";
 export { archiveKindOf } from "./archive-kind.js";
 export { DEFAULT_MAX_BYTES } from "./streams.js";

@@ -1,5 +1,5 @@
 // One source -> ReadItems through the reader its name (or head) selects. Never throws.
-import type { ReadItem } from "../types.js";
+import type { ReadItem, ReadUnit } from "../types.js";
 import { binaryReason } from "./encoding.js";
 import { failed, failure, failureFrom } from "./failures.js";
 import { createReaderRegistry, extensionOf, supportedExtensions } from "./registry.js";
@@ -12,7 +12,18 @@ function registryOrDefault(r: ReaderRegistry | undefined): ReaderRegistry {
   return r ?? (defaultRegistry ??= createReaderRegistry());
 }
 
-export async function* readSource(src: InputSource, opts: ReadOptions = {}, registry?: ReaderRegistry): AsyncGenerator<ReadItem> {
+export function readSource(src: InputSource, opts: ReadOptions = {}, registry?: ReaderRegistry): AsyncGenerator<ReadItem> {
+  // Without chunkBytes only ReadItems come out.
+  return readSourceUnits(src, opts, registry) as AsyncGenerator<ReadItem>;
+}
+
+/** readSource, where a reader that can (JSONL) hands over LineChunks of about `chunkBytes`. */
+export async function* readSourceUnits(
+  src: InputSource,
+  opts: ReadOptions = {},
+  registry?: ReaderRegistry,
+  chunkBytes?: number,
+): AsyncGenerator<ReadUnit> {
   const reg = registryOrDefault(registry);
   let stream: NodeJS.ReadableStream | undefined;
   let rest: NodeJS.ReadableStream | undefined;
@@ -27,7 +38,8 @@ export async function* readSource(src: InputSource, opts: ReadOptions = {}, regi
     }
     const replay: InputSource = { name: src.name, open: openOnce(src.name, rest) };
     if (src.size !== undefined) replay.size = src.size;
-    yield* reader.read(replay, opts);
+    if (chunkBytes !== undefined && reader.readChunks) yield* reader.readChunks(replay, opts, chunkBytes);
+    else yield* reader.read(replay, opts);
   } catch (err) {
     yield failed(failureFrom(err, src.name));
   } finally {

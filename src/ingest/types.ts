@@ -1,5 +1,5 @@
 // Shapes of the ingest stage: where bytes come from, how readers turn them into ReadItems.
-import type { Failure, ReadItem } from "../types.js";
+import type { Failure, ReadItem, ReadUnit } from "../types.js";
 
 /** Something that can be opened as a byte stream: a file, stdin, an archive member. */
 export interface InputSource {
@@ -56,6 +56,11 @@ export interface Reader {
   /** Decides from the first bytes (up to 64 KiB) when the name has no known extension. */
   sniff?(head: Buffer): boolean;
   read(src: InputSource, opts: ReadOptions): AsyncIterable<ReadItem>;
+  /**
+   * Like read, but may hand over runs of raw records (LineChunks of about `chunkBytes`) for the
+   * consumer to parse elsewhere; whatever it cannot chunk it yields as ReadItems.
+   */
+  readChunks?(src: InputSource, opts: ReadOptions, chunkBytes: number): AsyncIterable<ReadUnit>;
 }
 
 export interface ReaderRegistry {

@@ -4,13 +4,13 @@
 import { createReadStream } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Failure, ReadItem } from "../types.js";
+import type { Failure, ReadItem, ReadUnit } from "../types.js";
 import { archiveKindOf } from "./archive-kind.js";
 import { Budget, isHiddenPath, walkContext, type WalkContext } from "./archive/limits.js";
 import { walkTar } from "./archive/tar.js";
 import { walkZip } from "./archive/zip.js";
 import { failure, failureFrom } from "./failures.js";
-import { readSource } from "./read-source.js";
+import { readSourceUnits } from "./read-source.js";
 import { openOnce } from "./streams.js";
 import type { InputSource, ReaderRegistry, ReadOptions, WalkItem, WalkOptions } from "./types.js";
 
@@ -96,11 +96,25 @@ export async function* walkInputs(inputs: string[], opts: WalkOptions = {}): Asy
 }
 
 /** walkInputs + readSource, streamed: each source is read before the walk advances. Never throws. */
-export async function* readInputs(
+export function readInputs(
   inputs: string[],
   opts: ReadOptions & WalkOptions = {},
   registry?: ReaderRegistry,
 ): AsyncGenerator<ReadItem> {
+  // Without chunkBytes only ReadItems come out.
+  return readInputUnits(inputs, opts, registry) as AsyncGenerator<ReadItem>;
+}
+
+/**
+ * readInputs for a consumer that parses JSONL itself where it scans (batch): UTF-8/GB18030 dumps
+ * come as LineChunks of about `chunkBytes`, everything else as ReadItems.
+ */
+export async function* readInputUnits(
+  inputs: string[],
+  opts: ReadOptions & WalkOptions = {},
+  registry?: ReaderRegistry,
+  chunkBytes?: number,
+): AsyncGenerator<ReadUnit> {
   // When an archive breaks while a member is being read, the member's reader and the walker both
   // report the same error: keep one.
   let lastFailure: Failure | undefined;
@@ -114,8 +128,8 @@ export async function* readInputs(
         continue;
       }
       lastFailure = undefined;
-      for await (const read of readSource(item, opts, registry)) {
-        lastFailure = read.ok ? undefined : read.failure;
+      for await (const read of readSourceUnits(item, opts, registry, chunkBytes)) {
+        lastFailure = read.ok === false ? read.failure : undefined;
         yield read;
       }
     }

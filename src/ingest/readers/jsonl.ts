@@ -4,7 +4,7 @@
 // stream-decoded (TextDecoder stream:true) and split as text. Memory: one line at a time, each
 // line bounded by maxBytes.
 import { InputError } from "../../errors.js";
-import type { ReadItem } from "../../types.js";
+import type { LineChunk, ReadItem, ReadUnit } from "../../types.js";
 import { type Detected, detectEncoding, looseHeadText } from "../encoding.js";
 import { failed, failure } from "../failures.js";
 import { destroyQuietly, HEAD_BYTES, peekStream, splitByteLines, splitDecodedLines, tooLarge } from "../streams.js";
@@ -12,9 +12,9 @@ import type { InputSource, ReadOptions, Reader } from "../types.js";
 import { recordToItem } from "./records.js";
 import { guarded, maxBytesOf } from "./whole.js";
 
-function lineItem(src: InputSource, line: number, text: string, opts: ReadOptions): ReadItem | undefined {
+function lineItem(name: string, line: number, text: string, opts: ReadOptions): ReadItem | undefined {
   if (text.trim() === "") return undefined;
-  const where = `${src.name}:${line}`;
+  const where = `${name}:${line}`;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -25,9 +25,54 @@ function lineItem(src: InputSource, line: number, text: string, opts: ReadOption
   return recordToItem(value, opts, { source: where, fallbackId: String(line), line, code: "E_JSON_LINE" });
 }
 
-function isBlank(bytes: Buffer): boolean {
+function isBlank(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   return true;
+}
+
+/**
+ * One line of a byte-split dump (BOM already removed) to its item: undefined for a blank line, a
+ * Failure for bytes that do not decode or a line that is not a JSON object with text. The reader
+ * and the batch workers parsing LineChunks both call this, so a line reads the same on either.
+ */
+export function parseJsonlLine(
+  name: string,
+  line: number,
+  bytes: Uint8Array,
+  decoder: InstanceType<typeof TextDecoder>,
+  opts: ReadOptions,
+): ReadItem | undefined {
+  if (isBlank(bytes)) return undefined;
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    const where = `${name}:${line}`;
+    return failed(failure(where, "E_ENCODING", `${where}: bytes are not valid ${decoder.encoding}`, { line }));
+  }
+  return lineItem(name, line, text, opts);
+}
+
+/** The decoder parseJsonlLine expects for a dump in `encoding`. */
+export function lineDecoder(encoding: string): InstanceType<typeof TextDecoder> {
+  return new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+}
+
+/** The items of a LineChunk, in line order (see parseJsonlLine). */
+export function* chunkItems(chunk: LineChunk, opts: ReadOptions): Generator<ReadItem> {
+  const decoder = lineDecoder(chunk.encoding);
+  const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+  let line = chunk.firstLine;
+  let start = 0;
+  while (start <= bytes.length) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl === -1 ? bytes.length : nl;
+    const item = parseJsonlLine(chunk.source, line, bytes.subarray(start, end), decoder, opts);
+    if (item) yield item;
+    if (nl === -1) break;
+    start = nl + 1;
+    line++;
+  }
 }
 
 /**
@@ -60,7 +105,11 @@ function detectLineEncoding(head: Buffer, source: string, forced: string | undef
   }
 }
 
-async function* readLines(src: InputSource, opts: ReadOptions): AsyncGenerator<ReadItem> {
+/**
+ * The dump's items; with `chunkBytes`, UTF-8 and GB18030 dumps come as LineChunks instead (UTF-16
+ * ones, split as text, stay per line).
+ */
+async function* readLines(src: InputSource, opts: ReadOptions, chunkBytes?: number): AsyncGenerator<ReadUnit> {
   const max = maxBytesOf(opts);
   const stream = src.open();
   const { head, rest } = await peekStream(stream, HEAD_BYTES);
@@ -78,7 +127,7 @@ async function* readLines(src: InputSource, opts: ReadOptions): AsyncGenerator<R
             yield failed(failure(`${src.name}:${l.line}`, e.code, e.message, { line: l.line }));
             continue;
           }
-          const item = lineItem(src, l.line, l.text, opts);
+          const item = lineItem(src.name, l.line, l.text, opts);
           if (item) yield item;
         }
       } catch (err) {
@@ -88,26 +137,47 @@ async function* readLines(src: InputSource, opts: ReadOptions): AsyncGenerator<R
       }
       return;
     }
-    const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+    const decoder = lineDecoder(encoding);
+    // Chunks: whole lines, about chunkBytes each, parsed by whoever scans them. A line too large
+    // to keep ends the chunk before it and is a failure in its place, so order is kept.
+    let lines: Buffer[] = [];
+    let size = 0;
+    let items = 0;
+    let firstLine = 1;
+    const flush = (): ReadUnit => {
+      const bytes = Buffer.allocUnsafeSlow(Math.max(0, size - 1));
+      let at = 0;
+      lines.forEach((l, i) => {
+        if (i > 0) bytes[at++] = 0x0a;
+        at += l.copy(bytes, at);
+      });
+      const chunk: LineChunk = { source: src.name, encoding, firstLine, bytes, items };
+      lines = [];
+      size = 0;
+      items = 0;
+      return { ok: "chunk", chunk };
+    };
     for await (const l of splitByteLines(rest, max)) {
       const where = `${src.name}:${l.line}`;
       if (l.bytes === undefined) {
+        if (chunkBytes !== undefined && lines.length > 0) yield flush();
         const e = tooLarge(src.name, max, l.line);
         yield failed(failure(where, e.code, e.message, { line: l.line }));
         continue;
       }
       const bytes = l.line === 1 ? l.bytes.subarray(bomLength) : l.bytes;
-      if (isBlank(bytes)) continue;
-      let text: string;
-      try {
-        text = decoder.decode(bytes);
-      } catch {
-        yield failed(failure(where, "E_ENCODING", `${where}: bytes are not valid ${encoding}`, { line: l.line }));
+      if (chunkBytes === undefined) {
+        const item = parseJsonlLine(src.name, l.line, bytes, decoder, opts);
+        if (item) yield item;
         continue;
       }
-      const item = lineItem(src, l.line, text, opts);
-      if (item) yield item;
+      if (lines.length === 0) firstLine = l.line;
+      lines.push(bytes);
+      size += bytes.length + 1;
+      if (!isBlank(bytes)) items++;
+      if (size >= chunkBytes) yield flush();
     }
+    if (lines.length > 0) yield flush();
   } finally {
     destroyQuietly(rest);
     destroyQuietly(stream);
@@ -130,6 +200,10 @@ export const jsonlReader: Reader = {
     }
   },
   read(src, opts) {
-    return guarded(src, () => readLines(src, opts));
+    // Without chunkBytes readLines yields only ReadItems.
+    return guarded(src, () => readLines(src, opts) as AsyncGenerator<ReadItem>);
+  },
+  readChunks(src, opts, chunkBytes) {
+    return guarded(src, () => readLines(src, opts, chunkBytes));
   },
 };

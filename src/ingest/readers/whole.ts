@@ -1,5 +1,5 @@
 // Readers of whole-file formats (txt, xml, html, json, docx) share this: bounded read, one Failure on error.
-import type { ReadItem } from "../../types.js";
+import type { ReadItem, ReadUnit } from "../../types.js";
 import { failed, failureFrom } from "../failures.js";
 import { DEFAULT_MAX_BYTES, readAllBounded, tooLarge } from "../streams.js";
 import type { InputSource, ReadOptions } from "../types.js";
@@ -19,7 +19,7 @@ export async function readWhole(src: InputSource, opts: ReadOptions): Promise<Bu
  * Wraps a reader body so that whatever it throws becomes one Failure item after the items it
  * already yielded.
  */
-export async function* guarded(src: InputSource, body: () => AsyncIterable<ReadItem>): AsyncGenerator<ReadItem> {
+export async function* guarded<T extends ReadUnit>(src: InputSource, body: () => AsyncIterable<T>): AsyncGenerator<T | ReadItem> {
   try {
     yield* body();
   } catch (err) {
