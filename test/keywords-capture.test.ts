@@ -137,6 +137,16 @@ describe("caseflag keywords", () => {
     await expect(cli([NETWORK, "--kind", "crime"])).rejects.toThrow(/no background documents/);
   });
 
+  it("reports what it could read and exits 2 when some input could not be read", async () => {
+    const ok = await cli([NETWORK, OTHER, "--kind", "crime", "--min-count", "2"]);
+    expect(ok.code).toBe(0);
+    const bad = await cli([NETWORK, OTHER, join(ROOT, "fixtures/bad/undecodable.txt"), "--kind", "crime", "--min-count", "2"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe(ok.stdout);
+    expect(bad.stderr).toMatch(/undecodable\.txt/);
+    expect(bad.stderr).toMatch(/1 input\(s\) could not be read/);
+  });
+
   it("infers the kind from --target and assigns every candidate to it", async () => {
     const report = await capture([NETWORK, OTHER], { targets: ["help-network-crime"], minCount: 2 });
     expect(report.kind).toBe("crime");

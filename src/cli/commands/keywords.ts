@@ -115,7 +115,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       }
       if (flags.out !== undefined) await writeFile(at(flags.out), candidatesToYaml(report), "utf8");
       io.stdout(flags.format === "json" ? JSON.stringify(report, null, 2) + "\n" : formatCandidateTable(report));
+      // As scan: the report covers what could be read, and exit 2 says some input could not be.
       if (s.failures > 0) io.stderr(`caseflag: ${s.failures} input(s) could not be read (listed above)\n`);
-      setExit(0);
+      setExit(s.failures > 0 ? 2 : 0);
     });
 }
