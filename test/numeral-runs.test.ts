@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { numeralMatches, numeralRuns, unitAfterSpace, unitRightAfter } from "../src/detect/numeral-runs.js";
 import { ARABIC_NUMBER_SOURCE as A, CN_NUMERAL_CHARS as CN } from "../src/detect/numbers.js";
 
-const COUNT = `(?<![0-9.${CN}第每元/])(?<![0-9],)(${A}[${CN}余多]*|[${CN}][${CN}余多]*)\\s?(条|份|组|个)`;
+const COUNT = `(?<![0-9.${CN}第每元/])(?<![0-9],)(${A}[${CN}余多]*|[${CN}][${CN}余多]*|数[十百千万亿][${CN}余多]*)\\s?(条|份|组|个)`;
 const VICTIMS = `((?:${A}[万]?|[${CN}]+))(余|多)?(?:名|位|个|户)(?:被害人|老人)`;
 
 function scan(source: string, text: string): [number, string][] {
@@ -27,7 +27,7 @@ function lcg(seed: number): () => number {
   };
 }
 
-const PIECES = ["1", "0", "5", "12", ",", ".", "三", "十", "万", "余", "多", "第", "元", "/", " ", "条", "份", "个", "名", "位", "被害人", "老人", "信息", "人", "，"];
+const PIECES = ["1", "0", "5", "12", ",", ".", "三", "十", "万", "余", "多", "数", "第", "元", "/", " ", "条", "份", "个", "名", "位", "被害人", "老人", "信息", "人", "，"];
 
 function randomText(rand: () => number): string {
   let s = "";
@@ -37,9 +37,10 @@ function randomText(rand: () => number): string {
 }
 
 describe("numeral runs", () => {
-  it("are the maximal runs of digits, Chinese numerals, separators and 余/多", () => {
+  it("are the maximal runs of digits, Chinese numerals, separators and 余/多/数", () => {
     expect(numeralRuns("出售信息4万余条，共1,200元")).toEqual([4, 7, 10, 15]);
-    expect(numeralRuns("没有数字")).toEqual([]);
+    expect(numeralRuns("没有号码")).toEqual([]);
+    expect(numeralRuns("数据数万条")).toEqual([0, 1, 2, 4]);
   });
 
   it("find exactly what a global scan finds (count pattern, 20,000 random strings)", () => {

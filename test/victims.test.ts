@@ -9,6 +9,9 @@ describe("victim counts", () => {
     expect(counts("致使二十余位老人被骗")).toEqual([[20, true]]);
     expect(counts("被害人共计1,200人")).toEqual([[1200, false]]);
     expect(counts("诈骗50户")).toEqual([[50, false]]);
+    expect(counts("骗取数十名老年人钱款")).toEqual([[20, true]]);
+    expect(counts("被害人数百人")).toEqual([[200, true]]);
+    expect(counts("被害人数为5人")).toEqual([]);
   });
 
   it("does not count defendants, objects or article numbers", () => {

@@ -42,6 +42,9 @@ describe("extractVolumes: counts", () => {
     ["出售公民个人信息12,000条。", 12000, false, "12,000条"],
     ["出售公民个人信息5000条以上。", 5000, true, "5000条以上"],
     ["出售公民个人信息两千三百条。", 2300, false, "两千三百条"],
+    // 数 ("several"): the least it can mean, marked approximate.
+    ["出售公民个人信息数万条。", 20000, true, "数万条"],
+    ["非法获取公民个人信息数十万条。", 200000, true, "数十万条"],
   ])("%s", (text, count, approximate, match) => {
     expect(vols(text)).toEqual([["personal-information", "C", count, approximate, match]]);
   });

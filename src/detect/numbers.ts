@@ -13,6 +13,10 @@ const BIG_UNITS: Readonly<Record<string, number>> = { 万: 1e4, 亿: 1e8 };
 /** Characters that may appear inside a number written the Chinese way (for callers' regexes). */
 export const CN_NUMERAL_CHARS = "零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万亿";
 
+/** "数" before a unit: "several" (数万条, 数十名). Callers' regexes accept it with SEVERAL_SOURCE. */
+export const SEVERAL_SOURCE = "数[十百千万亿]";
+const SEVERAL = new RegExp(`^${SEVERAL_SOURCE}`);
+
 /** An Arabic number: digits with optional thousands separators and decimals. */
 export const ARABIC_NUMBER_SOURCE = String.raw`(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?`;
 
@@ -21,12 +25,16 @@ const ARABIC_AT = new RegExp(`^${ARABIC_NUMBER_SOURCE}`);
 /**
  * Parses a count or amount into a number. `余`/`多` inside the string are skipped, so "十余万"
  * gives 100000 and "二十余" 20: the value is the lower bound and the caller records that it was
- * approximate. A leading big unit means one of it ("万余" = 10000). Colloquial abbreviations keep
+ * approximate. A leading big unit means one of it ("万余" = 10000); a leading 数 ("several") two
+ * ("数万" = 20000, also a lower bound). Colloquial abbreviations keep
  * their meaning ("三万五" = 35000, "一千五" = 1500). Returns null for anything that is not a number.
  */
 export function parseChineseNumber(s: string): number | null {
-  const src = s.trim();
+  let src = s.trim();
   if (src.length === 0) return null;
+  // "数万" / "数十" / "数百万": several of the unit. Two is the least "several" can mean, and a
+  // count that decides severity must not be overstated; callers record it as approximate.
+  if (SEVERAL.test(src)) src = "二" + src.slice(1);
 
   let total = 0; // committed value of everything up to the last 亿/万
   let section = 0; // value below the current big unit (十/百/千 groups)

@@ -1,5 +1,5 @@
 // Where counts and amounts can be: maximal runs of numeral characters (digits, Chinese numerals,
-// "," "." 余 多), found with one pass over the text's character codes and shared by the money,
+// "," "." 余 多 数), found with one pass over the text's character codes and shared by the money,
 // volume and victim extractors.
 //
 // Why: their regexes begin with a numeral, and a regex that does cannot be searched for quickly:
@@ -10,7 +10,8 @@
 import { CN_NUMERAL_CHARS } from "./numbers.js";
 
 const RUN_CHAR = new Uint8Array(65536);
-for (const ch of `0123456789,.${CN_NUMERAL_CHARS}余多`) RUN_CHAR[ch.charCodeAt(0)] = 1;
+// 数 too: "数万条" (several ten thousand) is a count.
+for (const ch of `0123456789,.${CN_NUMERAL_CHARS}余多数`) RUN_CHAR[ch.charCodeAt(0)] = 1;
 
 let lastText: string | undefined;
 let lastRuns: number[] = [];

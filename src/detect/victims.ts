@@ -3,11 +3,11 @@
 // art. 70 "众多个人"), and record counts alone miss cases counted in people.
 import type { VictimCount } from "../types.js";
 import { numeralMatches, unitRightAfter } from "./numeral-runs.js";
-import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber } from "./numbers.js";
+import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, SEVERAL_SOURCE } from "./numbers.js";
 
 export type { VictimCount };
 
-const NUM = `(?:${ARABIC_NUMBER_SOURCE}[万]?|[${CN_NUMERAL_CHARS}]+)`;
+const NUM = `(?:${ARABIC_NUMBER_SOURCE}[万]?|[${CN_NUMERAL_CHARS}]+|${SEVERAL_SOURCE}[${CN_NUMERAL_CHARS}]*)`;
 const WHO = "(?:被害人|受害人|受害者|被害单位|受害群众|群众|老年人|老人|学生|儿童|未成年人|客户|用户|消费者|妇女)";
 const PATTERNS: RegExp[] = [
   // 被害人30余名 / 被害人共计120人
@@ -38,7 +38,7 @@ export function extractVictims(text: string): VictimCount[] {
       if (n === null || n < 1 || !Number.isInteger(n)) continue;
       const start = m.index + m[0].indexOf(m[1]!);
       if (out.some((v) => v.start === start)) continue;
-      out.push({ count: n, approximate: m[2] !== undefined, start, end: m.index + m[0].length, match: m[0] });
+      out.push({ count: n, approximate: m[2] !== undefined || m[1]!.startsWith("数"), start, end: m.index + m[0].length, match: m[0] });
     }
   }
   return out.sort((a, b) => a.start - b.start);

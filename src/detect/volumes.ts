@@ -4,7 +4,7 @@
 
 import type { Volume } from "../types.js";
 import { numeralMatches, unitAfterSpace } from "./numeral-runs.js";
-import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber } from "./numbers.js";
+import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber, SEVERAL_SOURCE } from "./numbers.js";
 
 /** An information-type mention found by the keyword matcher, in normalized-text offsets. */
 export interface InfoSpan {
@@ -27,7 +27,7 @@ const CN = CN_NUMERAL_CHARS;
 // numeral (we'd be mid-number), 第 (ordinal / article number), or 每/元// (a unit price: "0.5元一条").
 // Tried only at numeral runs followed by a unit (see numeral-runs.ts).
 const ZH_COUNT = new RegExp(
-  `(?<![0-9.${CN}第每元/])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*)\\s?(条|份|组|个)`,
+  `(?<![0-9.${CN}第每元/])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*|${SEVERAL_SOURCE}[${CN}余多]*)\\s?(条|份|组|个)`,
   "y",
 );
 const UNIT_AFTER = unitAfterSpace(["条", "份", "组", "个"]);
@@ -114,7 +114,7 @@ function chineseCounts(text: string): RawCount[] {
     if (LEGAL_BEFORE.test(text.slice(Math.max(0, start - 6), start))) continue;
     const count = parseChineseNumber(numeral);
     if (count === null || count <= 0) continue;
-    let approximate = /[余多]/.test(numeral) || APPROX_BEFORE.test(text.slice(Math.max(0, start - 3), start));
+    let approximate = /[余多数]/.test(numeral) || APPROX_BEFORE.test(text.slice(Math.max(0, start - 3), start));
     const tail = APPROX_AFTER.exec(after);
     if (tail) {
       approximate = true;
