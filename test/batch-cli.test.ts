@@ -60,6 +60,15 @@ describe("caseflag batch (child process)", () => {
     expect(s.run.skipped).toBe(partial.length);
   });
 
+  it("names sources as the inputs were given (relative stays relative, as in scan)", async () => {
+    const out = join(dir, "relative.jsonl");
+    const p = spawnNode([...cli, "fixtures/docs/theft-negative.txt", "fixtures/docs/cases.jsonl", "--out", out], repoRoot);
+    expect((await p.exited).code).toBe(0);
+    const sources = ((await readLines(out)) as { source: string }[]).map((l) => l.source);
+    expect(sources[0]).toBe("fixtures/docs/theft-negative.txt");
+    expect(sources.slice(1).every((s) => /^fixtures\/docs\/cases\.jsonl:\d+$/.test(s))).toBe(true);
+  });
+
   it("after kill -9 mid-run, --resume repairs the file and every document appears exactly once", async () => {
     const out = join(dir, "sigkill.jsonl");
     const p = spawnNode([...cli, dump, "--out", out, "--workers", "1"], dir);

@@ -71,8 +71,12 @@ export function register(
     let matches = 0;
     const soft = new AbortController();
     const hard = new AbortController();
+    // Sources in the output name inputs as the user gave them, as scan does (resolved only when the
+    // CLI runs for another directory, in tests). The queue's workers open files by path, possibly
+    // on other hosts: they get absolute paths.
+    const asGiven = (p: string): string => (p === "-" || io.cwd === process.cwd() ? p : resolve(io.cwd, p));
     const opts: BatchOptions = {
-      inputs: inputs.map(at),
+      inputs: inputs.map(flags.queue !== undefined ? at : asGiven),
       out,
       mask: flags.mask,
       signal: soft.signal,
