@@ -4,7 +4,7 @@
 import { compileRules, type CompiledRules } from "./rules/compile.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
-import { DEFAULT_SEGMENTER, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
+import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
 import { BlockBreaks, NODEJIEBA_BLOCK_BREAKS, NODE_RS_BLOCK_BREAKS, prepareWords } from "./text/segmenter.js";
 import type { IdentifierType } from "./detect/identifiers.js";
 
@@ -24,16 +24,22 @@ export interface EngineOptions {
   /** Rule directories or files; default: the bundled rules/. */
   rules?: string[];
   segmenter?: Segmenter | SegmenterName;
+  /**
+   * "document": load, per document, only the dictionary entries it holds (same tokens; for a
+   * command that scans a few files, as `scan` does). Default "full": the whole dictionary once,
+   * for batches and workers.
+   */
+  dictionary?: "full" | "document";
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const ruleSet = await loadRules(options.rules);
-  return createEngineFromRules(ruleSet, options.segmenter);
+  return createEngineFromRules(ruleSet, options.segmenter, options.dictionary);
 }
 
-export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterName): Engine {
+export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterName, dictionary?: "full" | "document"): Engine {
   const compiled = compileRules(ruleSet, { normalize: (s) => normalize(s).text, stemPhrase });
-  const seg = typeof segmenter === "object" ? segmenter : lazySegmenter(segmenter);
+  const seg = typeof segmenter === "object" ? segmenter : lazySegmenter(segmenter, dictionary);
   seg.addWords(compiled.userWords);
   const identifierContext: Partial<Record<IdentifierType, string[]>> = {};
   const identifierRules = new Map<string, { id: string; weight: number }>();
@@ -51,14 +57,14 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
  * A segmenter whose dictionary loads on first use. Loading jieba's dictionary is most of a
  * one-file scan's start-up, and documents that no token-boundary rule touches never need it.
  */
-export function lazySegmenter(kind?: SegmenterName): Segmenter {
+export function lazySegmenter(kind?: SegmenterName, dictionary: "full" | "document" = "full"): Segmenter {
   let real: Segmenter | undefined;
   const pending: string[][] = [];
   // Known without loading the dictionary: the kind's break characters minus those of the words added.
   const breaks = new BlockBreaks((kind ?? DEFAULT_SEGMENTER) === "nodejieba" ? NODEJIEBA_BLOCK_BREAKS : NODE_RS_BLOCK_BREAKS);
   const get = (): Segmenter => {
     if (!real) {
-      real = createSegmenter(kind);
+      real = dictionary === "document" ? createDocumentSegmenter(kind) : createSegmenter(kind);
       for (const words of pending.splice(0)) real.addWords(words);
     }
     return real;
@@ -73,6 +79,7 @@ export function lazySegmenter(kind?: SegmenterName): Segmenter {
       else pending.push(words);
     },
     segment: (text: string) => get().segment(text),
+    prepare: (text: string) => get().prepare?.(text),
     isBlockBreak: (code: number) => breaks.has(code),
   };
 }

@@ -21,9 +21,12 @@ import type { ReadOptions } from "./ingest/index.js";
 import { scanDocument, type ScanOptions } from "./pipeline.js";
 import type { CaseResult, Outcome } from "./types.js";
 
-/** Scan one text. Builds an engine each call: for many texts, createEngine once and use scanDocument. */
+/**
+ * Scan one text. Builds an engine each call (jieba loading only the dictionary entries the text
+ * holds): for many texts, createEngine once and use scanDocument.
+ */
 export async function scanText(text: string, options: EngineOptions & ScanOptions & { id?: string } = {}): Promise<CaseResult> {
-  const engine = await createEngine(options);
+  const engine = await createEngine({ dictionary: "document", ...options });
   return scanDocument({ id: options.id ?? "text", source: "text", text, meta: {} }, engine, options);
 }
 

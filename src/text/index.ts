@@ -2,7 +2,8 @@
 // (two jieba bindings behind one interface) and English tokenization with stems. Pure functions; the only
 // I/O is loading segmentation dictionaries when a segmenter is created.
 
-import { NodeRsSegmenter } from "./segmenter-node-rs.js";
+import { jiebaIndexFile, loadJiebaIndex } from "./jieba-index.js";
+import { NodeRsSegmenter, ScopedNodeRsSegmenter } from "./segmenter-node-rs.js";
 import { NodejiebaSegmenter } from "./segmenter-nodejieba.js";
 import type { Segmenter, SegmenterKind } from "./segmenter.js";
 import { UsageError } from "../errors.js";
@@ -20,6 +21,16 @@ export const SEGMENTER_KINDS: readonly SegmenterKind[] = ["node-rs", "nodejieba"
 
 /** node-rs: fastest to load and to cut (see src/bench/segmenters.ts), and its dictionary is per instance. */
 export const DEFAULT_SEGMENTER: SegmenterKind = "node-rs";
+
+/**
+ * A segmenter for a few documents: node-rs loading per document only the dictionary entries the
+ * document holds (same tokens, no whole-dictionary load), when the build's index is there;
+ * otherwise createSegmenter(kind).
+ */
+export function createDocumentSegmenter(kind: SegmenterKind = DEFAULT_SEGMENTER): Segmenter {
+  const file = kind === "node-rs" ? jiebaIndexFile() : undefined;
+  return file ? new ScopedNodeRsSegmenter(loadJiebaIndex(file)) : createSegmenter(kind);
+}
 
 /** A new segmenter with the packaged jieba dictionary loaded (node-rs ~0.2 s; nodejieba ~3 s, once per process). */
 export function createSegmenter(kind: SegmenterKind = DEFAULT_SEGMENTER): Segmenter {

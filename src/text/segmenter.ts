@@ -25,6 +25,11 @@ export interface Segmenter {
    * segment one clause instead of a whole sentence. Absent: no such guarantee.
    */
   isBlockBreak?(code: number): boolean;
+  /**
+   * The whole document, before its clauses are segmented: a segmenter that loads only what a
+   * document needs (ScopedNodeRsSegmenter) loads it here once instead of clause by clause.
+   */
+  prepare?(text: string): void;
 }
 
 export type SegmenterKind = "node-rs" | "nodejieba";

@@ -18,7 +18,12 @@ export function createTokenBoundaries(text: string, segmenter: Segmenter, senten
   /** Segmented stretches: start -> end. */
   const done = new Map<number, number>();
   const isBreak = segmenter.isBlockBreak?.bind(segmenter);
+  let prepared = false;
   const segmentAround = (at: number): void => {
+    if (!prepared) {
+      prepared = true;
+      segmenter.prepare?.(text);
+    }
     let a = sentences.startOf(at);
     // The sentence without its delimiter: the delimiter is never inside a rule term.
     let b = sentences.endOf(at);

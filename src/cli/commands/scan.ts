@@ -21,9 +21,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
+    // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
     const engine = await createEngine({
       ...(flags.rules ? { rules: flags.rules } : {}),
       ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
+      dictionary: "document",
     });
     const results: CaseResult[] = [];
     let failures = 0;
