@@ -60,12 +60,15 @@ describe("scoped jieba", () => {
     let scoped = new ScopedNodeRsSegmenter(idx);
     texts.forEach((text, i) => {
       if (i % 40 === 0) {
-        scoped = new ScopedNodeRsSegmenter(idx);
+        expect(scoped.loadedWholeDictionary).toBe(false);
+        // No time budget here: every text must go through a partial dictionary.
+        scoped = new ScopedNodeRsSegmenter(idx, { budgetMs: Infinity });
         scoped.addWords(words);
       }
       scoped.prepare(text);
       expect(scoped.segment(text), `text ${i}`).toEqual(full.segment(text));
     });
+    expect(scoped.loadedWholeDictionary).toBe(false);
     expect(texts.length).toBeGreaterThan(640);
   });
 
@@ -92,11 +95,22 @@ describe("scoped jieba", () => {
     expect(n).toBeGreaterThan(60);
   });
 
-  it("falls back to the whole dictionary past its limit, or for a text holding the placeholder", () => {
+  it("loads the whole dictionary once its time budget is spent (many files), or for a text holding the placeholder", () => {
     expect(MAX_SCOPED_WORDS).toBeGreaterThan(10_000);
     const full = new NodeRsSegmenter();
-    const scoped = new ScopedNodeRsSegmenter(idx);
-    const odd = "个人信息\uFDD0\uFDD1出售";
-    expect(scoped.segment(odd)).toEqual(full.segment(odd));
+    const facts = readFileSync("../shared/data/cail/dev.jsonl", "utf8").split("\n").filter(Boolean).slice(0, 20);
+    const scoped = new ScopedNodeRsSegmenter(idx, { budgetMs: 0 });
+    const first = normalize((JSON.parse(facts[0]!) as { fact: string }).fact).text;
+    expect(scoped.segment(first)).toEqual(full.segment(first));
+    expect(scoped.loadedWholeDictionary).toBe(false);
+    for (const l of facts.slice(1)) {
+      const text = normalize((JSON.parse(l) as { fact: string }).fact).text;
+      expect(scoped.segment(text)).toEqual(full.segment(text));
+    }
+    expect(scoped.loadedWholeDictionary).toBe(true);
+    const odd = new ScopedNodeRsSegmenter(idx);
+    const text = "个人信息\uFDD0\uFDD1出售";
+    expect(odd.segment(text)).toEqual(full.segment(text));
+    expect(odd.loadedWholeDictionary).toBe(true);
   });
 });

@@ -65,7 +65,8 @@ export class NodeRsSegmenter implements Segmenter {
 /**
  * A jieba that loads, for each document, only the dictionary entries occurring in it (see
  * jieba-index.ts): the same tokens as NodeRsSegmenter, without the ~150 ms dictionary load. For
- * `caseflag scan` of a few files; past MAX_SCOPED_WORDS entries it loads the whole dictionary once.
+ * `caseflag scan` of a few files; past SCOPED_BUDGET_MS of building (many files) or MAX_SCOPED_WORDS
+ * entries it loads the whole dictionary once.
  */
 export class ScopedNodeRsSegmenter implements Segmenter {
   readonly name = "node-rs";
@@ -81,9 +82,18 @@ export class ScopedNodeRsSegmenter implements Segmenter {
   private readonly loaded = new Set<number>();
   private jieba: Jieba | undefined;
   private full: NodeRsSegmenter | undefined;
+  /** Time spent building partial dictionaries so far. */
+  private spentMs = 0;
+  private readonly budgetMs: number;
 
-  constructor(index: JiebaIndex) {
+  constructor(index: JiebaIndex, opts: { budgetMs?: number } = {}) {
     this.index = index;
+    this.budgetMs = opts.budgetMs ?? SCOPED_BUDGET_MS;
+  }
+
+  /** Whether it has given up on partial dictionaries and loaded the whole one. */
+  get loadedWholeDictionary(): boolean {
+    return this.full !== undefined;
   }
 
   addWords(words: string[]): void {
@@ -123,12 +133,16 @@ export class ScopedNodeRsSegmenter implements Segmenter {
       }
     }
     if (!missing) return;
-    if (this.loaded.size > MAX_SCOPED_WORDS) return this.useFull();
+    // Many documents: partial dictionaries would cost more than the whole one. Past the budget,
+    // load the whole dictionary once and keep it.
+    if (this.loaded.size > MAX_SCOPED_WORDS || this.spentMs > this.budgetMs) return this.useFull();
+    const t0 = performance.now();
     this.fresh ??= this.judgeFresh();
     for (const w of this.freshEntries) this.loaded.add(w);
     const jieba = this.withEntries(this.loaded);
     for (const f of this.fresh) if (f.length > 0) jieba.loadDict(userDict(f));
     this.jieba = jieba;
+    this.spentMs += performance.now() - t0;
   }
 
   /** Which user words the full dictionary splits, batch by batch as NodeRsSegmenter decides it. */
@@ -169,6 +183,12 @@ export class ScopedNodeRsSegmenter implements Segmenter {
 
 /** Entries a scoped segmenter loads before it gives up and loads the whole dictionary. */
 export const MAX_SCOPED_WORDS = 60_000;
+
+/**
+ * Time a scoped segmenter spends on partial dictionaries before it loads the whole one (which
+ * takes ~150 ms): scanning many files never costs more than ~this over the whole dictionary.
+ */
+export const SCOPED_BUDGET_MS = 60;
 
 /**
  * Stands for every dictionary entry a scoped segmenter left out, so the total frequency is the
