@@ -205,10 +205,11 @@ describe("runBatch", () => {
     expect(s2.failures).toBe(s1.failures);
   });
 
-  it("a hard stop leaves whole lines only, a prefix of the input", async () => {
-    const dump = join(dir, "hard.jsonl");
+  /** A batch of 60 documents hard-stopped at the 5th record: its summary, the ids in, the lines out. */
+  async function hardStop(name: string, chunkBytes: number) {
+    const dump = join(dir, `${name}.jsonl`);
     const ids = await writeDump(dump, 60, texts.map((t) => t.slice(0, 400)));
-    const out = join(dir, "hard-out.jsonl");
+    const out = join(dir, `${name}-out.jsonl`);
     const hard = new AbortController();
     let seen = 0;
     const s = await runBatch({
@@ -216,35 +217,23 @@ describe("runBatch", () => {
       out,
       scanner: inline(),
       hardSignal: hard.signal,
-      chunkBytes: 0,
+      chunkBytes,
       onRecord: () => {
         if (++seen === 5) hard.abort();
       },
     });
     expect(s.run.interrupted).toBe(true);
-    const got = await lines(out); // throws on a partial line
+    return { ids, got: await lines(out) }; // lines() throws on a partial line
+  }
+
+  it("a hard stop leaves whole lines only, a prefix of the input", async () => {
+    const { ids, got } = await hardStop("hard", 0);
     expect(got.length).toBe(5);
     expect(got.map((l) => l.id)).toEqual(ids.slice(0, 5));
   });
 
   it("a hard stop while reading chunks leaves whole lines only, whole chunks, a prefix of the input", async () => {
-    const dump = join(dir, "hard-chunks.jsonl");
-    const ids = await writeDump(dump, 60, texts.map((t) => t.slice(0, 400)));
-    const out = join(dir, "hard-chunks-out.jsonl");
-    const hard = new AbortController();
-    let seen = 0;
-    const s = await runBatch({
-      inputs: [dump],
-      out,
-      scanner: inline(),
-      hardSignal: hard.signal,
-      chunkBytes: 4096,
-      onRecord: () => {
-        if (++seen === 5) hard.abort();
-      },
-    });
-    expect(s.run.interrupted).toBe(true);
-    const got = await lines(out); // throws on a partial line
+    const { ids, got } = await hardStop("hard-chunks", 4096);
     expect(got.length).toBeGreaterThanOrEqual(5);
     expect(got.length).toBeLessThan(60);
     expect(got.map((l) => l.id)).toEqual(ids.slice(0, got.length));
