@@ -107,6 +107,18 @@ describe("HTML report in Chromium", () => {
     expect(sev).toContain(String(summary.flaggedBy.severity["especially-serious"]));
   });
 
+  it("fits every chart in its card, at a laptop's width and a phone's, with no sideways scrolling", async () => {
+    for (const width of [1200, 420]) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.locator("figure.chart").evaluateAll((els) =>
+        els.map((e) => ({ chart: e.getAttribute("data-chart"), over: e.scrollWidth - e.clientWidth })),
+      );
+      expect(overflow.length).toBe(5);
+      for (const o of overflow) expect(o, `${width}px`).toMatchObject({ over: 0 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    }
+  });
+
   it("lists the top cases by score with highlighted evidence, escaped and masked", async () => {
     const cards = page.locator("article.case");
     expect(await cards.count()).toBe(summary.topCases.length);

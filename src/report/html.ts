@@ -181,8 +181,9 @@ h3{font-size:15px;margin:0 0 4px}
 .totals{display:flex;flex-wrap:wrap;gap:10px;margin:0}
 .totals div{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:110px}
 .totals dt{font-size:12px;color:#666}.totals dd{margin:0;font-size:22px;font-weight:600}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px}
-.chart{background:#fff;border:1px solid #ddd;border-radius:6px;margin:0;padding:8px;overflow-x:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr));gap:16px}
+.chart{background:#fff;border:1px solid #ddd;border-radius:6px;margin:0;padding:8px;overflow-x:auto;min-width:0}
+.chart svg{max-width:100%;height:auto}
 .chart figcaption{font-weight:600;margin-bottom:4px}
 .case{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;margin:12px 0}
 .score{background:#222;color:#fff;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}
