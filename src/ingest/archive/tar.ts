@@ -10,13 +10,10 @@ const tar = lazyRequire<typeof tarTypes>("tar-stream");
 import { InputError } from "../../errors.js";
 import { archiveKindOf } from "../archive-kind.js";
 import { failure, failureFrom, oneLine } from "../failures.js";
-import { destroyQuietly, readAllBounded } from "../streams.js";
+import { destroyQuietly } from "../streams.js";
 import type { WalkItem } from "../types.js";
-import {
-  bombFailure, type Budget, decodeMemberName, depthFailure, isBomb, isHiddenPath, memberLimit, tooBigFailure,
-  type WalkContext,
-} from "./limits.js";
-import { walkZip } from "./zip.js";
+import { bombFailure, type Budget, decodeMemberName, depthFailure, isBomb, isHiddenPath, type WalkContext } from "./limits.js";
+import { admitMember, walkNested } from "./members.js";
 
 /** tar-stream's entry: a streamx Readable. Destroying it would destroy the whole extract, so never do. */
 type TarEntry = AsyncIterable<Buffer> & {
@@ -176,36 +173,18 @@ export async function* walkTar(
         continue;
       }
       const size = header.size ?? 0;
-      const limit = memberLimit(inner, ctx);
-      if (size > limit) {
-        yield tooBigFailure(name, size, limit);
+      // The ratio of a tar member is metered on the gzip stream as it inflates (RatioMeter).
+      const admitted = admitMember({ name, inner, size }, display, ctx, budget);
+      if (!admitted.ok) {
+        yield admitted.failure;
+        if (admitted.stop) return;
         await tracked.drain();
         continue;
-      }
-      try {
-        budget.take(size, name, display);
-      } catch (err) {
-        yield failureFrom(err, name);
-        return;
       }
       const kind = archiveKindOf(inner);
       if (kind !== undefined) {
         if (depth + 1 > ctx.maxDepth) yield depthFailure(name, ctx);
-        else {
-          const stream = tracked.stream(name);
-          try {
-            if (kind === "zip") {
-              const buf = await readAllBounded(stream, limit, name);
-              yield* walkZip({ buffer: buf }, name, depth + 1, ctx, budget);
-            } else {
-              yield* walkTar(stream, name, kind === "tgz", depth + 1, ctx, budget);
-            }
-          } catch (err) {
-            yield failureFrom(err, name);
-          } finally {
-            destroyQuietly(stream);
-          }
-        }
+        else yield* walkNested(kind, tracked.stream(name), name, admitted.limit, depth, ctx, budget);
         await tracked.drain();
         continue;
       }

@@ -9,13 +9,9 @@ const yauzl = lazyRequire<typeof yauzlTypes>("yauzl");
 import { InputError } from "../../errors.js";
 import { archiveKindOf } from "../archive-kind.js";
 import { failure, failureFrom, oneLine } from "../failures.js";
-import { readAllBounded } from "../streams.js";
 import type { WalkItem } from "../types.js";
-import {
-  bombFailure, type Budget, decodeMemberName, depthFailure, isBomb, isHiddenPath, memberLimit, tooBigFailure,
-  type WalkContext,
-} from "./limits.js";
-import { walkTar } from "./tar.js";
+import { type Budget, decodeMemberName, depthFailure, isHiddenPath, type WalkContext } from "./limits.js";
+import { admitMember, walkNested } from "./members.js";
 
 export type ZipInput = { path: string } | { buffer: Buffer };
 
@@ -110,20 +106,11 @@ export async function* walkZip(input: ZipInput, display: string, depth: number, 
         continue;
       }
       const size = entry.uncompressedSize;
-      const limit = memberLimit(inner, ctx);
-      if (size > limit) {
-        yield tooBigFailure(name, size, limit);
+      const admitted = admitMember({ name, inner, size, compressed: entry.compressedSize }, display, ctx, budget);
+      if (!admitted.ok) {
+        yield admitted.failure;
+        if (admitted.stop) return;
         continue;
-      }
-      if (isBomb(size, entry.compressedSize, ctx)) {
-        yield bombFailure(name, size, entry.compressedSize, ctx);
-        continue;
-      }
-      try {
-        budget.take(size, name, display);
-      } catch (err) {
-        yield failureFrom(err, name);
-        return;
       }
       const kind = archiveKindOf(inner);
       if (kind !== undefined) {
@@ -131,18 +118,14 @@ export async function* walkZip(input: ZipInput, display: string, depth: number, 
           yield depthFailure(name, ctx);
           continue;
         }
+        let stream: NodeJS.ReadableStream;
         try {
-          const stream = await openEntry(zip, entry);
-          if (kind === "zip") {
-            // yauzl needs random access: a nested zip is held in memory, bounded by the member limit.
-            const buf = await readAllBounded(stream, limit, name);
-            yield* walkZip({ buffer: buf }, name, depth + 1, ctx, budget);
-          } else {
-            yield* walkTar(stream, name, kind === "tgz", depth + 1, ctx, budget);
-          }
+          stream = await openEntry(zip, entry);
         } catch (err) {
           yield failureFrom(err, name);
+          continue;
         }
+        yield* walkNested(kind, stream, name, admitted.limit, depth, ctx, budget);
         continue;
       }
       const e = entry;
