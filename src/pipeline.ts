@@ -47,20 +47,29 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     findings.push(toIdentifierFinding(m, norm, engine, mask, negatedBy?.ruleId));
   }
 
+  // Counts of records, money and victims inside a zone (an unproven charge, a defence argument)
+  // were not found by the court: they do not count, as the findings there do not.
+  const zones = matched.scopes.filter((s) => s.ruleId.startsWith("zone."));
+  const outsideZones = (v: { start: number }): boolean => !zones.some((z) => v.start >= z.start && v.start < z.end);
+
   const infoDims = engine.ruleSet.dimensions.get("info-type");
   const infoSpans = matched.findings
     .filter((f) => f.rule.rule.kind === "info-type" && !f.negated)
     .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
   const volumes: Volume[] = [
-    ...extractVolumes(text, infoSpans),
-    ...volumesFromIdentifiers(ids.filter((m) => m.valid)),
+    ...extractVolumes(text, infoSpans).filter(outsideZones),
+    ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m))),
   ].map((v) => {
     const span = remap(v, norm, doc.text);
     // Identifier counts span the listed values: their match is a count, never the values.
     return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
   });
-  const money: Money[] = extractMoney(text).map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
-  const victims: VictimCount[] = extractVictims(text).map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
+  const money: Money[] = extractMoney(text)
+    .filter(outsideZones)
+    .map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
+  const victims: VictimCount[] = extractVictims(text)
+    .filter(outsideZones)
+    .map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
 
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return assembleResult({
