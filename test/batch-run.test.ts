@@ -140,6 +140,25 @@ describe("runBatch", () => {
     expect(await readFile(out, "utf8")).toBe(await readFile(byLine, "utf8"));
   });
 
+  it("passes read options (text field, id field, size limit) to chunks parsed in worker threads", async () => {
+    assertBatchBuilt();
+    const dump = join(dir, "fields.jsonl");
+    const recs = Array.from({ length: 12 }, (_, i) => JSON.stringify({ key: `k${i}`, body2: texts[i % texts.length]!.slice(0, 300), fact: "不是这一段" }));
+    recs.splice(5, 0, JSON.stringify({ key: "big", body2: "长".repeat(3000) }));
+    await writeFile(dump, recs.join("\n") + "\n");
+    const read = { textFields: ["body2"], idField: "key", maxBytes: 4000 };
+    const a = join(dir, "fields-threads.jsonl");
+    const b = join(dir, "fields-lines.jsonl");
+    await runBatch({ inputs: [dump], out: a, workers: 2, read, chunkBytes: 1024 });
+    await runBatch({ inputs: [dump], out: b, scanner: inline(), read, chunkBytes: 0 });
+    expect(await readFile(a, "utf8")).toBe(await readFile(b, "utf8"));
+    const got = await lines(a);
+    expect(got.map((l) => l.id)).toEqual(["k0", "k1", "k2", "k3", "k4", `${dump}:6`, "k5", "k6", "k7", "k8", "k9", "k10", "k11"]);
+    expect(got[5]!.error!.code).toBe("E_TOO_LARGE");
+    // The text came from body2 (the fixtures' cases), not from fact ("不是这一段", nothing to find).
+    expect(got.some((l) => (l.score ?? 0) > 0)).toBe(true);
+  });
+
   it("resumes after a stop: the partial last line is cut, done documents skipped, each document once", async () => {
     const dump = join(dir, "resume.jsonl");
     const ids = await writeDump(dump, 60, texts.map((t) => t.slice(0, 400)));
