@@ -21,6 +21,7 @@ describe("extractMoney: amounts", () => {
     ["支付结算金额20万元。", "settlement", 200000, false, "20万元"],
     ["价值3000元的手机一部。", "other", 3000, false, "3000元"],
     ["判处罚金人民币二万元。", "other", 20000, false, "人民币二万元"],
+    ["非法获利数万元。", "gain", 20000, true, "数万元"],
     ["赔偿被害人经济损失26000元。", "other", 26000, false, "26000元"],
     ["卖了100块钱。", "other", 100, false, "100块钱"],
   ])("%s", (text, role, yuan, approximate, match) => {

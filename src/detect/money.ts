@@ -4,14 +4,14 @@
 
 import type { Money } from "../types.js";
 import { numeralMatches, unitAfterSpace } from "./numeral-runs.js";
-import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber } from "./numbers.js";
+import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber, SEVERAL_SOURCE } from "./numbers.js";
 
 type Role = Money["role"];
 
 const CN = CN_NUMERAL_CHARS;
 /** An amount in yuan; tried only at numeral runs followed by 元/块钱 (see numeral-runs.ts). */
 const ZH_AMOUNT = new RegExp(
-  `(?<![0-9.${CN}])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*)\\s?(元|块钱)`,
+  `(?<![0-9.${CN}])(?<![0-9],)(${ARABIC_NUMBER_SOURCE}[${CN}余多]*|[${CN}][${CN}余多]*|${SEVERAL_SOURCE}[${CN}余多]*)\\s?(元|块钱)`,
   "y",
 );
 const YUAN_AFTER = unitAfterSpace(["元", "块钱"]);
@@ -62,7 +62,7 @@ export function extractMoney(text: string): Money[] {
     lastMatchEnd = end;
     const yuan = parseChineseNumber(numeral);
     if (yuan === null || yuan <= 0) continue;
-    let approximate = /[余多]/.test(numeral);
+    let approximate = /[余多数]/.test(numeral);
     const tail = /^(?:以上|左右|许)/.exec(text.slice(end, end + 2));
     if (tail) {
       approximate = true;
