@@ -180,8 +180,18 @@ describe("with a worker (real Redis, real processes)", () => {
 
   it("inline documents: awaited result, masked identifiers, nothing of the text left in Redis", async () => {
     const producer = createProducer({ url: server.url, prefix, maxInlineBytes: 64 * 1024 });
+    const events = new QueueEvents("scan", { connection: { host: "127.0.0.1", port: server.port }, prefix });
+    events.on("error", () => undefined);
+    await events.waitUntilReady();
     try {
       const text = `${texts[0]!}\n被告人身份证号码11010519491231002X，手机13812345678。`;
+      // The outcome is recorded before BullMQ moves the job to completed (and removes it): listen
+      // for that event from before the job exists.
+      const completed = new Promise<void>((resolve) =>
+        events.on("completed", ({ jobId: id }) => {
+          if (id === sha256(text)) resolve();
+        }),
+      );
       const jobId = await producer.submit({ id: "inline-1", source: "upload:inline-1", text, meta: {} });
       expect(jobId).toBe(sha256(text));
       const got = await producer.waitForResult(jobId, { timeoutMs: 30_000 });
@@ -194,6 +204,7 @@ describe("with a worker (real Redis, real processes)", () => {
       expect(JSON.stringify(o.result)).not.toContain("11010519491231002X");
       expect(JSON.stringify(o.result)).not.toContain("13812345678");
       // The completed job (and its inline text) is gone from Redis.
+      await completed;
       expect(await redis.exists(`${prefix}:scan:${jobId}`)).toBe(0);
       const dump = (await redis.xrange(`${prefix}:results`, "-", "+")).flatMap(([, f]) => f).join("\n");
       expect(dump).not.toContain("11010519491231002X");
@@ -201,6 +212,7 @@ describe("with a worker (real Redis, real processes)", () => {
       await expect(producer.submit({ id: "big", source: "big", text: "案".repeat(40_000), meta: {} })).rejects.toThrow(/inline limit/);
     } finally {
       await producer.close();
+      await events.close();
     }
   });
 
