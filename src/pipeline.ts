@@ -39,18 +39,17 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const matched = matchRules(view, engine.compiled);
   const findings: Finding[] = matched.findings.map((f) => toFinding(f, norm));
 
+  // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
+  // by the court: identifiers there are negated, and counts of records, money and victims there
+  // do not count, as rule findings there are negated by matchRules.
+  const zones = matched.scopes.filter((s) => s.ruleId.startsWith("zone."));
+  const zoneAt = (at: number) => zones.find((z) => at >= z.start && at < z.end);
+  const outsideZones = (v: { start: number }): boolean => zoneAt(v.start) === undefined;
+
   const ids = detectIdentifiers(text, { contextTerms: engine.identifierContext }).filter(
     (m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE,
   );
-  for (const m of ids) {
-    const negatedBy = matched.scopes.find((s) => s.ruleId.startsWith("zone.") && m.start >= s.start && m.start < s.end);
-    findings.push(toIdentifierFinding(m, norm, engine, mask, negatedBy?.ruleId));
-  }
-
-  // Counts of records, money and victims inside a zone (an unproven charge, a defence argument)
-  // were not found by the court: they do not count, as the findings there do not.
-  const zones = matched.scopes.filter((s) => s.ruleId.startsWith("zone."));
-  const outsideZones = (v: { start: number }): boolean => !zones.some((z) => v.start >= z.start && v.start < z.end);
+  for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, zoneAt(m.start)?.ruleId));
 
   const infoDims = engine.ruleSet.dimensions.get("info-type");
   const infoSpans = matched.findings
