@@ -1,7 +1,13 @@
 // Sentence edges of a text, found once per document with one native regex pass; lookups are a
 // binary search. Token-boundary checks and rule regexes both work sentence by sentence.
 
-const DELIMITER = /[。！？；!?;\n\r]/g;
+const DELIMITER_CHARS = "。！？；!?;\n\r";
+const DELIMITER = new RegExp(`[${DELIMITER_CHARS}]`, "g");
+
+/** Whether the character ends a sentence. */
+export function isSentenceDelimiter(code: number): boolean {
+  return DELIMITER_CHARS.includes(String.fromCharCode(code));
+}
 
 export interface Sentences {
   /** Start of the sentence holding position `at` (just after the previous delimiter). */

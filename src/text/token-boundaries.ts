@@ -8,7 +8,7 @@
 // Segmenting only the clauses where a token-boundary rule has a candidate keeps the engine's cost in
 // proportion to the evidence, not the document.
 import type { Segmenter } from "./segmenter.js";
-import { indexSentences, type Sentences } from "./sentences.js";
+import { indexSentences, isSentenceDelimiter, type Sentences } from "./sentences.js";
 
 export type TokenSpanTest = (start: number, end: number) => boolean;
 
@@ -27,7 +27,7 @@ export function createTokenBoundaries(text: string, segmenter: Segmenter, senten
     let a = sentences.startOf(at);
     // The sentence without its delimiter: the delimiter is never inside a rule term.
     let b = sentences.endOf(at);
-    if (b > a && b <= text.length && isDelimiter(text.charCodeAt(b - 1))) b--;
+    if (b > a && b <= text.length && isSentenceDelimiter(text.charCodeAt(b - 1))) b--;
     // Narrowed to the segmenter's own block (a clause between commas) when it says it cuts there:
     // the same tokens for a fraction of the text. A candidate never starts on a break character;
     // if one did, the whole sentence is segmented as before.
@@ -53,9 +53,3 @@ export function createTokenBoundaries(text: string, segmenter: Segmenter, senten
     return starts[start] === 1 && ends[end] === 1;
   };
 }
-
-function isDelimiter(c: number): boolean {
-  return DELIMITERS.includes(String.fromCharCode(c));
-}
-
-const DELIMITERS = "。！？；!?;\n\r";
