@@ -5,7 +5,6 @@ import { compileRules, type CompiledRules } from "./rules/compile.js";
 import { loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
 import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
-import { BlockBreaks, NODEJIEBA_BLOCK_BREAKS, NODE_RS_BLOCK_BREAKS, prepareWords } from "./text/segmenter.js";
 import type { IdentifierType } from "./detect/identifiers.js";
 
 export type SegmenterName = "node-rs" | "nodejieba";
@@ -60,8 +59,6 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
 export function lazySegmenter(kind?: SegmenterName, dictionary: "full" | "document" = "full"): Segmenter {
   let real: Segmenter | undefined;
   const pending: string[][] = [];
-  // Known without loading the dictionary: the kind's break characters minus those of the words added.
-  const breaks = new BlockBreaks((kind ?? DEFAULT_SEGMENTER) === "nodejieba" ? NODEJIEBA_BLOCK_BREAKS : NODE_RS_BLOCK_BREAKS);
   const get = (): Segmenter => {
     if (!real) {
       real = dictionary === "document" ? createDocumentSegmenter(kind) : createSegmenter(kind);
@@ -74,12 +71,12 @@ export function lazySegmenter(kind?: SegmenterName, dictionary: "full" | "docume
       return kind ?? DEFAULT_SEGMENTER;
     },
     addWords(words: string[]): void {
-      breaks.exclude(prepareWords(words));
       if (real) real.addWords(words);
       else pending.push(words);
     },
     segment: (text: string) => get().segment(text),
     prepare: (text: string) => get().prepare?.(text),
-    isBlockBreak: (code: number) => breaks.has(code),
+    // Asked only while segmenting, so the real segmenter is there by then.
+    isBlockBreak: (code: number) => get().isBlockBreak?.(code) ?? false,
   };
 }
