@@ -1,6 +1,7 @@
 // The default scanner: one worker thread per core, each with its own engine (built once). Jobs go
-// in small batches to amortize messaging, JSONL dumps as raw line chunks the threads parse themselves; each thread holds at most two batches so one is always
-// queued behind the one it is scanning. A thread that dies fails only the jobs it held (recorded
+// in small batches to amortize messaging, JSONL dumps as raw line chunks the threads parse
+// themselves; each thread holds at most two batches so one is always queued behind the one it is
+// scanning. A thread that dies fails only the jobs it held (recorded
 // as E_WORKER) and is replaced.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -113,6 +114,23 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
     return best;
   };
 
+  /**
+   * One batch or chunk to the least busy thread. `fail` makes its outcome when no thread is left or
+   * the thread goes; `take` reads the answer (undefined: not the answer this message asked for).
+   */
+  const send = <T>(fail: (code: string, why: string) => T, take: (m: FromWorker) => T | undefined, message: (batchId: number) => ToWorker): Promise<T> => {
+    const slot = pick();
+    if (!slot) return Promise.resolve(fail("E_WORKER", "no scan worker left"));
+    const batchId = nextBatch++;
+    return new Promise<T>((resolve) => {
+      slot.batches.set(batchId, {
+        answer: (m) => resolve(take(m) ?? fail("E_WORKER", "scan worker answered out of turn")),
+        fail: (code, why) => resolve(fail(code, why)),
+      });
+      slot.worker.postMessage(message(batchId));
+    });
+  };
+
   return {
     mode: "threads",
     workers: n,
@@ -121,33 +139,19 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
       await Promise.all(slots.map((s) => s.ready));
     },
     async scan(jobs: Job[], cardThreshold: number): Promise<JobOutcome[]> {
-      const fail = (code: string, why: string): JobOutcome[] => jobs.map((j) => failedJob(j, code, `${j.doc.source}: ${why}`));
-      const slot = pick();
-      if (!slot) return fail("E_WORKER", "no scan worker left");
-      const batchId = nextBatch++;
-      return new Promise<JobOutcome[]>((resolve) => {
-        slot.batches.set(batchId, {
-          answer: (m) => resolve(m.type === "done" ? m.outcomes : fail("E_WORKER", "scan worker answered out of turn")),
-          fail: (code, why) => resolve(fail(code, why)),
-        });
-        const msg: ToWorker = { type: "scan", batchId, cardThreshold, jobs };
-        slot.worker.postMessage(msg);
-      });
+      return send(
+        (code, why) => jobs.map((j) => failedJob(j, code, `${j.doc.source}: ${why}`)),
+        (m) => (m.type === "done" ? m.outcomes : undefined),
+        (batchId) => ({ type: "scan", batchId, cardThreshold, jobs }),
+      );
     },
     async scanChunk(job: ChunkJob, cardThreshold: number): Promise<ChunkOutcome> {
       // The chunk is copied, not transferred: if the thread dies, its lines are still here to fail one by one.
-      const fail = (code: string, why: string): ChunkOutcome => failedChunk(job, code, why, opts.mask);
-      const slot = pick();
-      if (!slot) return fail("E_WORKER", "no scan worker left");
-      const batchId = nextBatch++;
-      return new Promise<ChunkOutcome>((resolve) => {
-        slot.batches.set(batchId, {
-          answer: (m) => resolve(m.type === "chunkDone" ? m.outcome : fail("E_WORKER", "scan worker answered out of turn")),
-          fail: (code, why) => resolve(fail(code, why)),
-        });
-        const msg: ToWorker = { type: "chunk", batchId, cardThreshold, job };
-        slot.worker.postMessage(msg);
-      });
+      return send(
+        (code, why) => failedChunk(job, code, why, opts.mask),
+        (m) => (m.type === "chunkDone" ? m.outcome : undefined),
+        (batchId) => ({ type: "chunk", batchId, cardThreshold, job }),
+      );
     },
     async close() {
       closing = true;
@@ -180,4 +184,3 @@ export function workerScriptUrl(): URL {
   }
   return built;
 }
-
