@@ -86,25 +86,7 @@ function encodeLines(lines: string[]): Uint8Array {
  * a document hashed and scanned by scanJob. Encoded here so the writing thread only copies bytes.
  */
 export function scanChunk(job: ChunkJob, engine: Engine, opts: ScanBatchOptions): ChunkOutcome {
-  let documents = 0;
-  const lines: string[] = [];
-  const records: OutcomeRecord[] = [];
-  const cards: (CaseCard | undefined)[] = [];
-  for (const item of chunkItems(job.chunk, job.read)) {
-    if (!item.ok) {
-      const f = readFailureShown(item.failure, opts.mask);
-      lines.push(serializeFailure(f));
-      records.push(recordOfFailure(f.code));
-      cards.push(undefined);
-      continue;
-    }
-    documents++;
-    const o = scanJob({ seq: job.seq, hash: contentHash(item.doc.text), doc: item.doc }, engine, opts);
-    lines.push(o.line);
-    records.push(o.record);
-    cards.push(o.card);
-  }
-  return { seq: job.seq, documents, bytes: encodeLines(lines), records, cards };
+  return chunkOutcome(job, opts.mask, (j) => scanJob(j, engine, opts));
 }
 
 /** A read failure as written: its message masked unless identifiers are shown (it may quote the input). */
@@ -117,19 +99,28 @@ export function readFailureShown(f: Failure, mask: boolean): Failure {
  * failure keyed by its hash, each unreadable line its read failure, so nothing in it is lost.
  */
 export function failedChunk(job: ChunkJob, code: string, why: string, mask: boolean): ChunkOutcome {
+  return chunkOutcome(job, mask, (j) => failedJob(j, code, `${j.doc.source}: ${why}`));
+}
+
+/** The chunk's lines in order: each document's outcome from `perDocument`, each unreadable line its read failure. */
+function chunkOutcome(job: ChunkJob, mask: boolean, perDocument: (j: Job) => JobOutcome): ChunkOutcome {
   let documents = 0;
   const lines: string[] = [];
   const records: OutcomeRecord[] = [];
+  const cards: (CaseCard | undefined)[] = [];
   for (const item of chunkItems(job.chunk, job.read)) {
-    if (item.ok) {
-      documents++;
-      lines.push(failedJob({ seq: job.seq, hash: contentHash(item.doc.text), doc: item.doc }, code, `${item.doc.source}: ${why}`).line);
-      records.push(recordOfFailure(code));
-    } else {
+    if (!item.ok) {
       const f = readFailureShown(item.failure, mask);
       lines.push(serializeFailure(f));
       records.push(recordOfFailure(f.code));
+      cards.push(undefined);
+      continue;
     }
+    documents++;
+    const o = perDocument({ seq: job.seq, hash: contentHash(item.doc.text), doc: item.doc });
+    lines.push(o.line);
+    records.push(o.record);
+    cards.push(o.card);
   }
-  return { seq: job.seq, documents, bytes: encodeLines(lines), records, cards: records.map(() => undefined) };
+  return { seq: job.seq, documents, bytes: encodeLines(lines), records, cards };
 }
