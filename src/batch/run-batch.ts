@@ -14,7 +14,7 @@ import { serializeFailure } from "./lines.js";
 import { OrderedWriter, type LineEntry } from "./ordered-writer.js";
 import { recordOfFailure, type OutcomeRecord } from "./record.js";
 import { DoneSet, failureKey, hashKey, loadResumeState } from "./resume.js";
-import { failedChunk, readFailureShown, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
+import { failedChunk, failedJob, readFailureShown, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
 import type { Scanner } from "./scanner.js";
 import { SummaryBuilder, type BatchSummary } from "./summary.js";
 import { createThreadPool } from "./thread-pool.js";
@@ -211,14 +211,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
           dispatch();
           changed();
         },
-        (err: unknown) =>
-          onScanError(err, () =>
-            jobs.map((j) => ({
-              seq: j.seq,
-              line: serializeFailure({ source: j.doc.source, id: j.doc.id, code: "E_SCAN", message: `${j.doc.source}: ${String(err)}` }, j.hash),
-              record: recordOfFailure("E_SCAN"),
-            })),
-          ),
+        (err: unknown) => onScanError(err, () => jobs.map((j) => failedJob(j, "E_SCAN", `${j.doc.source}: ${String(err)}`))),
       );
     }
   };
