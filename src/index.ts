@@ -10,6 +10,7 @@ export { normalize, detectLanguage, createSegmenter, tokenizeEnglish } from "./t
 export type { Segmenter, Token, NormalizedText } from "./text/index.js";
 export { getFormatter, formatterNames, formatJsonLine, formatFailureLine, type Formatter } from "./report/formatters.js";
 export { Evaluator, createChargeMap } from "./eval/evaluate.js";
+export { TypicalEvaluator, baselinePrediction, caseflagPrediction, formatTypicalTable } from "./eval/typical.js";
 export { captureKeywords, loadKeywordLexicon, candidatesToYaml, formatCandidateTable } from "./keywords/index.js";
 export type { KeywordReport, KeywordCandidate, CaptureOptions } from "./keywords/index.js";
 export * from "./errors.js";
