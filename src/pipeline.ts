@@ -1,12 +1,15 @@
 // THE path from a document to its result. `scan`, `batch`, the queue worker and `eval` all call
 // scanDocument; nothing is re-implemented per entry point. Pure: no I/O, no printing.
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
-import { matchRules, type RawFinding, type TextView } from "./detect/match.js";
+import { BOOST_FACTOR, matchRules, type RawFinding, type TextView } from "./detect/match.js";
 import { extractMoney } from "./detect/money.js";
 import { extractVictims } from "./detect/victims.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
-import { maskIdentifier } from "./score/mask.js";
+import type { LoadedKind } from "./rules/types.js";
+import { BINDING_KINDS, attribute, type Adjustment, type AttributionMention } from "./score/attribution.js";
+import { toLeaks } from "./score/leaks.js";
+import { maskIdentifier, maskText } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
 import { indexSentences } from "./text/sentences.js";
@@ -16,6 +19,11 @@ import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCou
 export interface ScanOptions {
   /** Mask identifiers in findings (default true). */
   mask?: boolean;
+  /**
+   * Keep every match of the binding kinds (role, access, flow, party, source, proceeding) among the
+   * findings, not only those that are parts of a leak chain: for rule examples and debugging.
+   */
+  allBindings?: boolean;
 }
 
 /** Identifier confidence below this is kept out of findings: a long number, not an identifier. */
@@ -37,7 +45,6 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   if (HAS_LATIN_WORD.test(text)) view.english = language === "en" ? tokenizeEnglish(text) : latinTokens(text);
 
   const matched = matchRules(view, engine.compiled);
-  const findings: Finding[] = matched.findings.map((f) => toFinding(f, norm));
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
@@ -49,16 +56,48 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const ids = detectIdentifiers(text, { contextTerms: engine.identifierContext }).filter(
     (m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE,
   );
-  for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, zoneAt(m.start)?.ruleId));
 
   const infoDims = engine.ruleSet.dimensions.get("info-type");
   const infoSpans = matched.findings
     .filter((f) => f.rule.rule.kind === "info-type" && !f.negated)
     .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
-  const volumes: Volume[] = [
-    ...extractVolumes(text, infoSpans).filter(outsideZones),
-    ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m))),
-  ].map((v) => {
+  const proseVolumes = extractVolumes(text, infoSpans).filter(outsideZones);
+  const normVolumes = [...proseVolumes, ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m)))];
+
+  // The leak chains, and what they decide for industries, groups, insider and the PI crime.
+  const mentionOf = new Map<RawFinding, AttributionMention>();
+  for (const f of matched.findings) {
+    mentionOf.set(f, {
+      ruleId: f.rule.rule.id,
+      kind: f.rule.rule.kind,
+      target: f.rule.rule.target,
+      start: f.start,
+      end: f.end,
+      weight: baseWeight(f),
+      negated: f.negated,
+      negatedBy: f.negated && f.note !== undefined ? f.note.replace(/^in scope of /, "") : null,
+      proceedings: f.rule.rule.proceedings,
+    });
+  }
+  const attribution = attribute({ text, mentions: [...mentionOf.values()], volumes: proseVolumes, rules: engine.chainRules });
+  reweigh(matched.findings, (f) => attribution.adjust.get(mentionOf.get(f)!));
+
+  const findings: Finding[] = [];
+  for (const f of matched.findings) {
+    const m = mentionOf.get(f)!;
+    if (BINDING_KINDS.has(m.kind) && !options.allBindings && !attribution.parts.has(m)) continue;
+    const finding = toFinding(f, norm);
+    const adj = attribution.adjust.get(m);
+    if (adj) finding.note = adj.note;
+    findings.push(finding);
+  }
+  for (const d of attribution.derived) {
+    const { start, end } = norm.spanToOriginal(d.start, d.end);
+    findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: doc.text.slice(start, end), weight: d.weight, note: d.note });
+  }
+  for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, zoneAt(m.start)?.ruleId));
+
+  const volumes: Volume[] = normVolumes.map((v) => {
     const span = remap(v, norm, doc.text);
     // Identifier counts span the listed values: their match is a count, never the values.
     return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
@@ -69,6 +108,18 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const victims: VictimCount[] = extractVictims(text)
     .filter(outsideZones)
     .map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
+  const insider = {
+    flag: attribution.insider.flag,
+    score: attribution.insider.score,
+    evidence: attribution.insider.evidence.map((e) => ({ ruleId: e.ruleId, ...remap(e, norm, doc.text) })),
+  };
+  const leaks = toLeaks(attribution.leaks, {
+    span: (x) => {
+      const r = remap(x, norm, doc.text);
+      return { ...r, match: mask ? maskText(r.match) : r.match };
+    },
+    label: (kind, id) => engine.ruleSet.dimensions.get(kind as LoadedKind)?.get(id)?.label?.zh,
+  });
 
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return assembleResult({
@@ -79,8 +130,36 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     volumes,
     money,
     victims,
+    insider,
+    leaks,
+    industryOrder: attribution.industryOrder,
     rules: engine.ruleSet,
   });
+}
+
+/** A match's weight before "a rule counts once" (match.ts) gave it to one occurrence. */
+function baseWeight(f: RawFinding): number {
+  return Math.min(100, f.rule.rule.weight * (f.boosted ? BOOST_FACTOR : 1));
+}
+
+/**
+ * Applies the chains' weight changes, then gives each changed rule's weight again to its strongest
+ * occurrence that still counts (the one match.ts chose may be the one the chain demoted).
+ */
+function reweigh(findings: RawFinding[], adjustment: (f: RawFinding) => Adjustment | undefined): void {
+  const touched = new Set<number>();
+  for (const f of findings) if (adjustment(f)) touched.add(f.rule.index);
+  if (touched.size === 0) return;
+  const best = new Map<number, RawFinding>();
+  for (const f of findings) {
+    if (!touched.has(f.rule.index)) continue;
+    const adj = adjustment(f);
+    f.weight = 0;
+    if (f.negated || adj) continue;
+    const b = best.get(f.rule.index);
+    if (!b || baseWeight(f) > baseWeight(b) || (baseWeight(f) === baseWeight(b) && f.start < b.start)) best.set(f.rule.index, f);
+  }
+  for (const f of best.values()) f.weight = baseWeight(f);
 }
 
 const LATIN_RUN = /[a-z0-9](?:[a-z0-9'.,&\- ]*[a-z0-9])?/g;

@@ -1,10 +1,11 @@
 // One output line per document: a CaseResult, or a recorded failure. Lines are built whole (no
 // newline inside: JSON.stringify escapes them) so a writer can append them atomically.
+import { SCHEMA_VERSION } from "../score/result.js";
 import type { CaseResult, Failure } from "../types.js";
 
 /** What a failure line looks like in results.jsonl. */
 export interface FailureLine {
-  schemaVersion: 1;
+  schemaVersion: typeof SCHEMA_VERSION;
   id: string;
   source: string;
   contentHash?: string;
@@ -18,7 +19,7 @@ export type ResultLine = CaseResult & { contentHash?: string };
 export function toFailureLine(f: Failure, hash?: string): FailureLine {
   const error: FailureLine["error"] = { code: f.code, message: f.message };
   if (f.line !== undefined) error.line = f.line;
-  const out: FailureLine = { schemaVersion: 1, id: f.id ?? f.source, source: f.source, error };
+  const out: FailureLine = { schemaVersion: SCHEMA_VERSION, id: f.id ?? f.source, source: f.source, error };
   if (hash !== undefined) out.contentHash = hash;
   return out;
 }
@@ -51,7 +52,7 @@ export function isResultLine(v: unknown): v is ResultLine {
   return (
     typeof v === "object" &&
     v !== null &&
-    (v as ResultLine).schemaVersion === 1 &&
+    (v as ResultLine).schemaVersion === SCHEMA_VERSION &&
     typeof (v as ResultLine).score === "number" &&
     Array.isArray((v as ResultLine).flags)
   );

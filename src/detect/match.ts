@@ -52,7 +52,7 @@ export interface MatchResult {
 const DETECTION_EXCLUDED = new Set(["negation", "zone", "identifier"]);
 const SENTENCE_END = /[。！？；!?;\n]/g;
 const LATIN = /[a-z0-9]/;
-const BOOST_FACTOR = 1.5;
+export const BOOST_FACTOR = 1.5;
 
 export function matchRules(view: TextView, compiled: CompiledRules): MatchResult {
   const { text } = view;

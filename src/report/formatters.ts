@@ -1,6 +1,8 @@
 // Formatters are pure: results in, text out. They never print and never unmask: masking is
 // decided when the result is built (scanDocument's `mask` option).
 import { UsageError } from "../errors.js";
+import { formatLeakLine } from "../score/leaks.js";
+import { SCHEMA_VERSION } from "../score/result.js";
 import type { CaseResult, DimensionScore, Failure } from "../types.js";
 
 export interface Formatter {
@@ -27,7 +29,7 @@ export function formatJsonLine(r: CaseResult): string {
 export function formatFailureLine(f: Failure): string {
   const error: Record<string, unknown> = { code: f.code, message: f.message };
   if (f.line !== undefined) error["line"] = f.line;
-  return JSON.stringify({ schemaVersion: 1, id: f.id ?? f.source, source: f.source, error }) + "\n";
+  return JSON.stringify({ schemaVersion: SCHEMA_VERSION, id: f.id ?? f.source, source: f.source, error }) + "\n";
 }
 
 const CSV_COLUMNS = [
@@ -99,6 +101,7 @@ function formatCase(r: CaseResult): string {
   row("industries", r.industries);
   row("groups", r.groups);
   if (r.insider.score > 0) lines.push(`  ${"insider".padEnd(11)} ${r.insider.flag ? "yes" : "weak"} ${r.insider.score}`);
+  r.leaks.forEach((l, i) => lines.push(`  ${(i === 0 ? "leaks" : "").padEnd(11)} ${formatLeakLine(l)}`));
   row("regions", r.regions);
   if (r.volumes.length > 0) {
     lines.push(
