@@ -125,7 +125,7 @@ const OWNER_GAP = 8;
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
 /** What stands between a name and the role it introduces (张某系…, 李某在…担任…). */
-const INTRODUCES_ROLE = /^(?:等人|等)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
+const INTRODUCES_ROLE = /^(?:等人|等)?(?:先后|曾经|曾|原|一直|长期)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
 /** An organisation or system this close before a verb taking or holding data is where it came from. */
 const HOLDER_BEFORE_VERB = 12;
 /** 通过“企查查”等平台APP: a means word this close before a holder phrase makes it a means. */
@@ -158,6 +158,11 @@ export function readLeakChains(input: ChainInput): ChainReading {
       else hi = mid - 1;
     }
     return lo;
+  };
+  const sameClause = (a: Span, b: Span): boolean => {
+    const from = Math.min(a.end, b.end);
+    const to = Math.max(a.start, b.start);
+    return to <= from || !CLAUSE_BREAK.test(text.slice(from, to));
   };
   const byKind = new Map<string, ChainMention[]>();
   for (const m of input.mentions) {
@@ -205,11 +210,15 @@ export function readLeakChains(input: ChainInput): ChainReading {
       .startingIn(o.start - MEANS_GAP - MAX_TERM, o.start)
       .some((i) => i.end <= o.start && o.start - i.end <= MEANS_GAP && sameClause(i, o) && flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start));
   const pretexts = by("source", "pretext");
-  const industries = by("industry");
-  const groups = by("group");
   const cues: Cue[] = input.mentions
     .filter((m) => m.kind === "party" && m.target !== "person" && m.target !== "subject")
     .map((m) => ({ start: m.start, end: m.end, ruleId: m.ruleId, position: m.target as PartyPosition, ...rules.reach(m.ruleId) }));
+  // Whoever is impersonated (冒充某银行工作人员, 自称某平台客服) holds nothing the chain moved.
+  const impersonations = cues.filter((c) => c.position === "impersonated");
+  const impersonated = (m: Span): boolean =>
+    impersonations.some((c) => m.start >= c.end && m.start - c.end <= c.after && sameClause(c, m));
+  const industries = by("industry").filter((m) => !impersonated(m));
+  const groups = by("group");
 
   const peopleIndex = new SpanIndex(people);
   const groupIndex = new SpanIndex(groups);
@@ -232,11 +241,6 @@ export function readLeakChains(input: ChainInput): ChainReading {
     return p === undefined || p === "offender";
   };
 
-  const sameClause = (a: Span, b: Span): boolean => {
-    const from = Math.min(a.end, b.end);
-    const to = Math.max(a.start, b.start);
-    return to <= from || !CLAUSE_BREAK.test(text.slice(from, to));
-  };
   const owned = (d: ChainMention) => (p: Span): boolean => p.end <= d.start && d.start - p.end <= OWNER_GAP && sameClause(p, d);
   const personal = (d: ChainMention): boolean =>
     d.kind === "info-type" ||
@@ -268,10 +272,11 @@ export function readLeakChains(input: ChainInput): ChainReading {
       // passing data on may name it first (将…信息出售给, 信息遭泄露).
       // Data before the verb is its object only right next to it (信息泄露, 数据送给) or moved by 将/把
       // (将获取的手机号码发送到微信群); otherwise it is the means (用…手机号码给其发送了…账号).
+      // Taking verbs too, with 将/把 (将公司系统内的业主姓名、电话导出).
+      const disposed = f.start >= d.end && DISPOSAL.test(text.slice(clauseOf(text, d.start, sent).start, d.start));
       const before =
-        (direction === "out" || direction === "exchange") &&
         f.start >= d.end &&
-        (f.start - d.end <= ADJACENT_OBJECT || DISPOSAL.test(text.slice(clauseOf(text, d.start, sent).start, d.start)));
+        (((direction === "out" || direction === "exchange") && f.start - d.end <= ADJACENT_OBJECT) || (direction !== "hold" && disposed));
       const gap = d.start >= f.end ? d.start - f.end : before ? f.start - d.end + 0.5 : -1;
       if (gap < 0 || gap > (direction === "hold" ? HOLD_REACH : DATA_REACH)) continue;
       all.push(d);
@@ -361,7 +366,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (!chain) continue;
       const movement = chain.events.filter((e) => (forMoney ? e.all.some((d) => d.kind === "info-type") && moving(e, s) : moving(e, s)));
       if (movement.length === 0) continue;
-      let role = roles.find((r) => usableRole(r) && [s, s - 1, t].includes(sentenceIndex(r.start))) ?? null;
+      // The role nearest the access phrase: in its sentence (closest first), then the chain's, then the one before.
+      const near = (i: number): ChainMention[] =>
+        roles.filter((r) => sentenceIndex(r.start) === i && usableRole(r)).sort((x, y) => Math.abs(x.start - a.start) - Math.abs(y.start - a.start));
+      let role: ChainMention | null = [...near(s), ...near(t), ...near(s - 1)][0] ?? null;
       let person: Span | null = personsIn(t, movement[0]!.flow.start).at(-1) ?? personsIn(s, a.start).at(-1) ?? null;
       if (!role) {
         for (const p of [...personsIn(s), ...personsIn(t)]) {
@@ -579,7 +587,14 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (len > 0 && !recipients.some((r) => r.start === from)) recipients.push({ start: from, end: from + len });
     }
     ranked.push({
-      rank: (chain.leaker?.access ? 30 : chain.leaker ? 20 : 10) + (found?.strength ?? 0),
+      // An insider's chain first; then the one that names the most: access, role, person, source, count.
+      rank:
+        (chain.leaker?.insider ? 100 : 0) +
+        (chain.leaker?.access ? 4 : 0) +
+        (chain.leaker?.role ? 3 : 0) +
+        (chain.leaker?.person ? 1 : 0) +
+        (source && source.industries.length > 0 ? (found?.strength ?? 0) : 0) +
+        (count ? 2 : 0),
       span,
       source,
       leaker: chain.leaker,
@@ -601,7 +616,11 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const leaks: LeakDraft[] = [];
   for (const { rank: _rank, ...l } of ranked) {
     const same = l.leaker?.insider
-      ? leaks.find((k) => k.leaker?.insider && (k.leaker.role === l.leaker?.role || l.leaker?.role === null))
+      ? leaks.find(
+          (k) =>
+            k.leaker?.insider &&
+            (k.leaker.role === l.leaker?.role || l.leaker?.role === null || !l.source || sameIndustries(k.source, l.source)),
+        )
       : undefined;
     // A chain with no leaker that names no other source and no other data than an earlier one
     // restates it (the court's reasoning repeats the facts).
@@ -630,6 +649,11 @@ function sameIndustries(a: SourceDraft | null, b: SourceDraft): boolean {
 
 /** Fills what the first telling of a chain left open from a later one. */
 function mergeInto(same: LeakDraft, l: LeakDraft): void {
+  if (same.leaker && l.leaker) {
+    same.leaker.access ??= l.leaker.access;
+    same.leaker.role ??= l.leaker.role;
+    same.leaker.person ??= l.leaker.person;
+  }
   same.count ??= l.count;
   same.source ??= l.source;
   for (const r of l.recipients) if (!same.recipients.some((x) => x.start === r.start)) same.recipients.push(r);

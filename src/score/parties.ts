@@ -73,6 +73,9 @@ export interface Bound {
 /** Characters that end a clause: a subject binding does not cross them. */
 // An ASCII comma inside a number (30,000) is no break.
 const CLAUSE_BREAK = /[，。；;：:！？!?\n]|,(?!\d)/;
+const FORWARD_STOP = /[，,。；;：:！？!?\n给向对与跟]/;
+/** Words that make the mention the one acting on the data, not its owner (员工将新生儿视频…). */
+const AGENT_MARK = /[将把向给对从用以被在]/;
 /** How far after a mention its data may start for the mention to be the data's subject. */
 export const SUBJECT_GAP = 6;
 
@@ -123,7 +126,8 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
 function subjectOf(m: Span, ctx: PartyContext): Bound | null {
   let best: Span | null = null;
   for (const d of ctx.data.startingIn(m.end, m.end + SUBJECT_GAP + 1)) {
-    if (CLAUSE_BREAK.test(ctx.text.slice(m.end, d.start))) continue;
+    const gap = ctx.text.slice(m.end, d.start);
+    if (CLAUSE_BREAK.test(gap) || AGENT_MARK.test(gap)) continue;
     if (ctx.verbs.startingIn(m.end, d.start).some((v) => v.end <= d.start)) continue;
     if (!best || d.start < best.start) best = d;
   }
@@ -137,7 +141,8 @@ function nearestCue(m: Span, cues: SpanIndex<Cue>, ctx: PartyContext): Bound | n
     if (c.end > sentence.end) continue;
     let gap: number;
     if (c.start >= m.end) gap = c.start - m.end <= c.before ? c.start - m.end : -1;
-    else if (m.start >= c.end) gap = m.start - c.end <= c.after ? m.start - c.end : -1;
+    // Reaching forward stops at a clause break or a preposition (冒充孙子给老人打电话: the old man is not the one impersonated).
+    else if (m.start >= c.end) gap = m.start - c.end <= c.after && !FORWARD_STOP.test(ctx.text.slice(c.end, m.start)) ? m.start - c.end : -1;
     // A cue phrase holding the mention places it (以农村独居老人为目标); one merely overlapping it does not.
     else gap = c.start <= m.start && c.end >= m.end && c.end - c.start > m.end - m.start ? 0 : -1;
     if (gap < 0) continue;
