@@ -106,7 +106,7 @@ export function assembleResult(input: ResultInput): CaseResult {
     flag("key-group", `key victim group: ${keyGroups.map((d) => d.id).join(", ")}`, keyGroups.flatMap((d) => d.evidence));
   }
   // Scale is about how many people's data, not how much money: a gain alone does not make it large.
-  const victimsMax = Math.max(0, ...input.victims.map((v) => v.count));
+  const victimsMax = input.victims.reduce((m, v) => Math.max(m, v.count), 0);
   const especiallyByCount = severity === "especially-serious" && severityBasis?.by === "count";
   if (piLeak && (records >= LARGE_SCALE_RECORDS || especiallyByCount || victimsMax >= LARGE_SCALE_VICTIMS)) {
     flag(
