@@ -96,7 +96,8 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   // past the cap, only their count stays.
   const identifierFindings = capPerRule(result.findings, (f) => (f.kind === "identifier" ? f.ruleId : ""), (f) => f.kind !== "identifier");
   const omitted = ruleFindings.omitted + identifierFindings.omitted;
-  return omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
+  const out = omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
+  return doc.warnings && doc.warnings.length > 0 ? { ...out, warnings: [...doc.warnings] } : out;
 }
 
 /**

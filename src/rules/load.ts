@@ -133,7 +133,14 @@ export function parseRulePacks(files: PackFile[]): RuleSet {
       }
       continue;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      // maxAliasCount: a rule pack has no use for aliases past a handful; an alias bomb stops here.
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      problems.push({ file, message: `YAML: ${(err as Error).message.split("\n")[0]}` });
+      continue;
+    }
     if (!validatePack(value)) {
       for (const e of validatePack.errors ?? []) problems.push(schemaProblem(file, value, e));
       continue;

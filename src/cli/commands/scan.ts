@@ -43,7 +43,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           continue;
         }
         try {
-          results.push(scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) }));
+          const result = scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) });
+          for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
+          results.push(result);
         } catch (err) {
           // One document that cannot be scanned (over its budget) is reported; the others still are.
           if (!(err instanceof CaseflagError)) throw err;

@@ -85,7 +85,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       await stopped;
       await worker.close(forced ? { force: true } : {});
       io.stderr(`caseflag worker: stopped after ${worker.finished} job(s)\n`);
-      setExit(forced ? 1 : 0);
+      // 130 as batch uses for an interrupted run: 1 means "a result met --fail-on", not "killed".
+      setExit(forced ? 130 : 0);
     } finally {
       removeSignals();
     }
