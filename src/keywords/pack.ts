@@ -27,13 +27,14 @@ function describe(c: KeywordCandidate, report: KeywordReport): string {
   const s = report.summary;
   const parts = [
     `keyword candidate: in ${c.foregroundDocs}/${s.foregroundDocs} foreground and ${c.backgroundDocs}/${s.backgroundDocs} background documents`,
+    c.generalDocs !== null ? `${c.generalDocs} general-background documents` : "",
+    `ratio ${c.ratio} (log2, against the ${c.against} background)`,
     `G² ${c.g2}`,
-    `tf-idf ${c.tfidf}`,
     `with ${c.kind}/${c.target} in ${c.targetDocs} documents`,
   ];
   if (c.inside !== undefined) parts.push(`inside pack term ${c.inside}`);
   if (c.rules.length > 0) parts.push(`near rules ${c.rules.slice(0, 3).join(", ")}`);
-  return parts.join(", ");
+  return parts.filter((p) => p !== "").join(", ");
 }
 
 export function candidatesToYaml(report: KeywordReport): string {

@@ -18,6 +18,8 @@ import {
   defaultLexiconFiles,
   type CaptureOptions,
   type KeywordKind,
+  loadGeneralBackground,
+  defaultBackgroundFile,
 } from "../../keywords/index.js";
 import { maskText } from "../../score/mask.js";
 import type { CliIo } from "../io.js";
@@ -85,8 +87,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         ...(segmenter ? { segmenter } : {}),
       });
       const lexicon = await loadKeywordLexicon(defaultLexiconFiles(), (flags.stopwords ?? []).map(at));
+      const general = await loadGeneralBackground();
+      if (general === null) io.stderr(`caseflag: no general keyword background (${defaultBackgroundFile()}): ranking against the corpus's own background only\n`);
       const options: CaptureOptions = {
         lexicon,
+        general,
         top: positiveInt("--top", flags.top),
         minCount: positiveInt("--min-count", flags.minCount),
         vocabularyCap: positiveInt("--max-vocabulary", flags.maxVocabulary),
