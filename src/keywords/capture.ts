@@ -32,8 +32,8 @@ export const DEFAULT_MIN_COUNT = 3;
 
 export interface CaptureOptions {
   lexicon: KeywordLexicon;
-  /** The general background (background.ts); null = discount against the user's background only. */
-  general: GeneralBackground | null;
+  /** The general background (background.ts); null or absent = discount against the user's background only. */
+  general?: GeneralBackground | null;
   /** Terms a reviewer rejected (`caseflag keywords reject`): never proposed. */
   rejected?: ReadonlySet<string>;
   /** The kind of dimension that defines the foreground; default: documents with any flag. */
@@ -228,7 +228,7 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
     minCount: options.minCount ?? DEFAULT_MIN_COUNT,
     targets: plan.universe,
     lexicon: lex,
-    general: options.general,
+    general: options.general ?? null,
   };
   if (options.minG2 !== undefined) rankOptions.minG2 = options.minG2;
   if (options.rejected) rankOptions.rejected = options.rejected;

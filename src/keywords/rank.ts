@@ -10,9 +10,10 @@
 //      every judgment) and general Chinese (jieba's dictionary frequencies): the smallest of the
 //      three G² must be significant;
 //   4. is ranked by how many times more often it occurs in the foreground than in the background
-//      where it is most common (log₂ ratio, the foreground share taken at its 95% Wilson lower bound
-//      so that a string in three documents does not outrank one in thirty on luck): specific terms
-//      first, words that are merely frequent (公司, 报道) last.
+//      where it is most common (log₂ ratio; the foreground share at its 95% Wilson lower bound, so
+//      that a string in three documents does not outrank one in thirty on luck; a background's share
+//      smoothed by half a document, the general table's below its min-df taken as min-df − 1):
+//      specific terms first, words that are merely frequent (公司, 报道) last.
 // English terms (stems and stem pairs) go through 2–4 against the user's background only.
 import type { GeneralBackground } from "./background.js";
 import type { TermCounter, TermEntry } from "./counter.js";
@@ -118,15 +119,17 @@ const FUNCTION_EDGE = new Set([..."的了着过之地得所以而与和及或并
  */
 export const FORMAL_REGISTER = 10;
 /**
- * A candidate must be at least 2^MIN_RATIO = 4 times as frequent in the foreground (at its lower
+ * A candidate must be at least 2^MIN_RATIO ≈ 2.8 times as frequent in the foreground (at its lower
  * bound) as in the background where it is commonest: a shorter list beats one padded with words that
- * are merely a little more frequent (Hardie's log ratio; 1 is "notable", 2 is asked here).
+ * are merely a little more frequent (Hardie's log ratio, made conservative).
  */
-export const MIN_RATIO = 2;
+export const MIN_RATIO = 1.5;
 /**
- * A word inside a pack term (获取 inside 非法获取) that general Chinese uses this often (per million
- * words) is not proposed: the pack chose the longer phrase because the bare word is everyday language.
- * A rare one (验证码 inside 短信验证码) would widen the pack usefully and is proposed, marked `inside`.
+ * Everyday words: general Chinese uses them this often (per million words) or more. One inside a pack
+ * term (获取 inside 非法获取) is not proposed: the pack chose the longer phrase because the bare word is
+ * everyday language (a rare one, 验证码 inside 短信验证码, would widen the pack usefully and is
+ * proposed, marked `inside`). Any other must be twice as over-represented (MIN_RATIO + 1) as a rare
+ * word: as a rule term it would fire on ordinary prose (姓名, 注册).
  */
 export const COMMON_PER_MILLION = 10;
 
@@ -167,6 +170,16 @@ interface Scored {
   boundary?: { left: number; right: number; pmi: number };
   cooc: Uint32Array;
   refs: ExampleRef[];
+}
+
+/** Upper bound of the Wilson score interval for a share a/n. */
+export function wilsonUpper(a: number, n: number, z: number = WILSON_Z): number {
+  if (n <= 0) return 1;
+  const p = a / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + half) / (1 + z2 / n));
 }
 
 /** Lower bound of the Wilson score interval for a share a/n. */
@@ -212,7 +225,7 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
   // Words per foreground document, to turn a per-word frequency into a per-document share.
   const wordsPerDoc = fg > 0 ? ps.foregroundChars / fg / 1.5 : 0;
   const lower = (a: number): number => wilsonLower(a, fg);
-  const bgShare = (b: number): number => (b + 0.5) / (bg + 0.5);
+  const bgShare = (b: number): number => (b + 0.5) / (bg + 1);
 
   const scored = new Map<string, Scored>();
   for (const e of phrases.entries.values()) {
@@ -293,7 +306,8 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
     let generalDocs: number | null = null;
     if (general !== null && general.docs > 0) {
       generalDocs = general.df(term);
-      const g = generalDocs > 0 ? generalDocs : (general.minDf - 1) / 2;
+      // Below min-df the table cannot tell 0 from min-df − 1: take the larger.
+      const g = generalDocs > 0 ? generalDocs : general.minDf - 1;
       shares.push(["general", g / general.docs, logLikelihood(e.fgDf, fg, generalDocs, general.docs)]);
     }
     if (perWord > 0) {
@@ -304,7 +318,9 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
     const g2 = Math.min(...shares.map((s) => s[2]));
     if (g2 < minG2) return drop(term, `not significant against the ${shares.find((s) => s[2] === g2)![0]} background (G² ${g2.toFixed(1)})`);
     const ratio = Math.log2(lower(e.fgDf) / top[1]);
-    if (!(ratio >= MIN_RATIO)) return drop(term, `not ${2 ** MIN_RATIO}× as frequent as in the ${top[0]} background (log₂ ratio ${ratio.toFixed(2)})`);
+    // An everyday word must stand out twice as far as a rare one.
+    const needed = perWord * 1e6 >= COMMON_PER_MILLION ? MIN_RATIO + 1 : MIN_RATIO;
+    if (!(ratio >= needed)) return drop(term, `not ${(2 ** needed).toFixed(1)}× as frequent as in the ${top[0]} background (log₂ ratio ${ratio.toFixed(2)})`);
     const refs: ExampleRef[] = [];
     for (let i = 0; i + 2 < e.examples.length; i += 3) refs.push({ doc: e.examples[i]!, start: e.examples[i + 1]!, end: e.examples[i + 2]! });
     return {
@@ -326,11 +342,12 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
 
   function scoreWord(key: string, e: TermEntry): Scored | null {
     if (e.fgDf < opts.minCount || opts.rejected?.has(e.surface)) return null;
-    if (packs.has(key, "en") || packs.contained(key, "en") !== null) return null;
+    // A Latin word in Chinese text may be a pack's zh term as written (pos, app).
+    if (packs.has(key, "en") || packs.has(e.surface, "zh") || packs.contained(key, "en") !== null) return null;
     const ws = words.stats();
     const g2 = logLikelihood(e.fgDf, ws.foregroundDocs, e.bgDf, ws.backgroundDocs);
     if (g2 < minG2) return null;
-    const ratio = Math.log2(wilsonLower(e.fgDf, ws.foregroundDocs) / ((e.bgDf + 0.5) / (ws.backgroundDocs + 0.5)));
+    const ratio = Math.log2(wilsonLower(e.fgDf, ws.foregroundDocs) / ((e.bgDf + 0.5) / (ws.backgroundDocs + 1)));
     if (!(ratio >= MIN_RATIO)) return null;
     const refs: ExampleRef[] = [];
     if (e.exDoc0 >= 0) refs.push({ doc: e.exDoc0, start: e.exStart0, end: e.exEnd0 });

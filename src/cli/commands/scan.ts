@@ -8,7 +8,7 @@ import { getFormatter } from "../../report/formatters.js";
 import { maskText } from "../../score/mask.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addScanOptions, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addScanOptions(
@@ -22,8 +22,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
+    const rules = rulePathsOf(flags.rules, io.cwd);
     const engine = await createEngine({
-      ...(flags.rules ? { rules: flags.rules } : {}),
+      ...(rules ? { rules } : {}),
       ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
       dictionary: "document",
     });
