@@ -246,7 +246,7 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
   const out: KeywordCandidate[] = [];
   for (const s of ordered) {
     if (out.length >= opts.top) break;
-    const assigned = assignTarget(s.cooc, s.fgDf, fg, phrases, words, opts);
+    const assigned = assignTarget(s.cooc, s.fgDf, fg, words.stats().targetDocs, opts);
     const cand: KeywordCandidate = {
       term: s.term,
       lang: s.lang,
@@ -401,12 +401,9 @@ function assignTarget(
   cooc: Uint32Array,
   fgDf: number,
   fgDocs: number,
-  phrases: PhraseCounter,
-  words: TermCounter,
+  targetDocs: Uint32Array,
   opts: RankOptions,
 ): { index: number; docs: number } | null {
-  const targetDocs = words.stats().targetDocs;
-  void phrases;
   let most: { index: number; docs: number } | null = null;
   for (let t = 0; t < cooc.length; t++) {
     if (opts.assignable && !opts.assignable.has(t)) continue;
