@@ -1,12 +1,14 @@
 // THE path from a document to its result. `scan`, `batch`, the queue worker and `eval` all call
 // scanDocument; nothing is re-implemented per entry point. Pure: no I/O, no printing.
+import { createBudget, type BudgetLimits } from "./budget.js";
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
 import { matchRules, type RawFinding, type TextView } from "./detect/match.js";
 import { extractMoney } from "./detect/money.js";
 import { extractVictims } from "./detect/victims.js";
+import { firstScopeAt } from "./detect/spans.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
-import { maskIdentifier } from "./score/mask.js";
+import { maskIdentifier, maskText } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
 import { indexSentences } from "./text/sentences.js";
@@ -16,6 +18,8 @@ import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCou
 export interface ScanOptions {
   /** Mask identifiers in findings (default true). */
   mask?: boolean;
+  /** Time and match limits for this document (defaults in budget.ts); past them it throws BudgetError. */
+  budget?: BudgetLimits;
 }
 
 /** Identifier confidence below this is kept out of findings: a long number, not an identifier. */
@@ -24,6 +28,7 @@ const HAS_LATIN_WORD = /[a-z]{2}/;
 
 export function scanDocument(doc: Document, engine: Engine, options: ScanOptions = {}): CaseResult {
   const mask = options.mask ?? true;
+  const budget = createBudget(options.budget);
   const norm = normalize(doc.text);
   const text = norm.text;
   const language = detectLanguage(text);
@@ -32,20 +37,23 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     text,
     english: null,
     sentences,
-    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter, sentences) : null,
+    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter, sentences, budget) : null,
   };
   if (HAS_LATIN_WORD.test(text)) view.english = language === "en" ? tokenizeEnglish(text) : latinTokens(text);
 
-  const matched = matchRules(view, engine.compiled);
-  const findings: Finding[] = matched.findings.map((f) => toFinding(f, norm));
+  const matched = matchRules(view, engine.compiled, budget);
+  // Repetitions of a rule past the cap weigh nothing (a rule counts once): left out before they
+  // are turned into findings, so a term-dense document costs no more than its evidence.
+  const ruleFindings = capPerRule(matched.findings, (f) => f.rule.index, (f) => f.weight > 0);
+  const findings: Finding[] = ruleFindings.kept.map((f) => toFinding(f, norm));
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
   // do not count, as rule findings there are negated by matchRules.
-  const zones = matched.scopes.filter((s) => s.ruleId.startsWith("zone."));
-  const zoneAt = (at: number) => zones.find((z) => at >= z.start && at < z.end);
+  const zoneAt = firstScopeAt(matched.scopes.filter((s) => s.ruleId.startsWith("zone.")));
   const outsideZones = (v: { start: number }): boolean => zoneAt(v.start) === undefined;
 
+  budget.check();
   const ids = detectIdentifiers(text, { contextTerms: engine.identifierContext }).filter(
     (m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE,
   );
@@ -55,6 +63,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const infoSpans = matched.findings
     .filter((f) => f.rule.rule.kind === "info-type" && !f.negated)
     .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
+  budget.check();
   const volumes: Volume[] = [
     ...extractVolumes(text, infoSpans).filter(outsideZones),
     ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m))),
@@ -70,10 +79,12 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     .filter(outsideZones)
     .map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
 
+  budget.check();
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  return assembleResult({
-    id: doc.id,
-    source: doc.source,
+  const result = assembleResult({
+    // A file named after a person, an id field holding a phone number: masked like the findings.
+    id: mask ? maskText(doc.id) : doc.id,
+    source: mask ? maskText(doc.source) : doc.source,
     language,
     findings,
     volumes,
@@ -81,6 +92,36 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     victims,
     rules: engine.ruleSet,
   });
+  // Identifiers were all counted (the unmasked-identifier flag and severity need the number);
+  // past the cap, only their count stays.
+  const identifierFindings = capPerRule(result.findings, (f) => (f.kind === "identifier" ? f.ruleId : ""), (f) => f.kind !== "identifier");
+  const omitted = ruleFindings.omitted + identifierFindings.omitted;
+  return omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
+}
+
+/**
+ * Findings kept per rule (or identifier detector), in text order. A term-dense document would
+ * otherwise carry hundreds of thousands of repetitions into every output line and the results
+ * stream. Those left out are counted in the result's `findingsOmitted`.
+ */
+export const MAX_FINDINGS_PER_RULE = 1_000;
+
+function capPerRule<T extends { start: number }>(
+  list: readonly T[],
+  key: (t: T) => string | number,
+  alwaysKeep: (t: T) => boolean,
+): { kept: T[]; omitted: number } {
+  const seen = new Map<string | number, number>();
+  const kept: T[] = [];
+  let omitted = 0;
+  for (const t of list) {
+    const k = key(t);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    if (n <= MAX_FINDINGS_PER_RULE || alwaysKeep(t)) kept.push(t);
+    else omitted++;
+  }
+  return { kept, omitted };
 }
 
 const LATIN_RUN = /[a-z0-9](?:[a-z0-9'.,&\- ]*[a-z0-9])?/g;

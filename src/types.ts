@@ -172,6 +172,11 @@ export interface CaseResult {
   victims: VictimCount[];
   flags: Flag[];
   findings: Finding[];
+  /**
+   * Findings left out of `findings` because one rule matched more than 1,000 times (only on
+   * term-dense documents); the scores, severity and flags above counted them all.
+   */
+  findingsOmitted?: number;
 }
 
 /** What batch and queue write a line for: a result or a recorded failure. */

@@ -1,8 +1,12 @@
 // Match compiled rules against one normalized text: one Aho–Corasick pass per script, regexes
 // only where their keywords occur, then boundary, exclusion, context, negation and zone checks.
 // Offsets here are into the NORMALIZED text; the pipeline maps them back to the original.
+import { UNLIMITED, type Budget } from "../budget.js";
 import type { CompiledPattern, CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
 import type { Sentences } from "../text/sentences.js";
+import { anyCovering, anyWithin, firstScopeAt, sortSpans, type SortedSpans, type Span } from "./spans.js";
+
+export type { Span } from "./spans.js";
 
 export interface TextView {
   /** Normalized text. */
@@ -16,11 +20,6 @@ export interface TextView {
   sentences: Sentences;
   /** English tokens with stems (offsets into text), or null when the text has no Latin words. */
   english: { start: number; end: number; stem: string }[] | null;
-}
-
-export interface Span {
-  start: number;
-  end: number;
 }
 
 export interface RawFinding {
@@ -38,8 +37,8 @@ export interface RawFinding {
 export interface HitIndex {
   zh: Map<number, Span[]>;
   en: Map<number, Span[]>;
-  /** Per document: every span of any term of a set (context lists are checked many times). */
-  merged: Map<TermSet, Span[]>;
+  /** Per document: every span of any term of a set, sorted (context lists are checked many times). */
+  merged: Map<TermSet, SortedSpans>;
 }
 
 export interface MatchResult {
@@ -54,10 +53,11 @@ const SENTENCE_END = /[。！？；!?;\n]/g;
 const LATIN = /[a-z0-9]/;
 const BOOST_FACTOR = 1.5;
 
-export function matchRules(view: TextView, compiled: CompiledRules): MatchResult {
+export function matchRules(view: TextView, compiled: CompiledRules, budget: Budget = UNLIMITED): MatchResult {
   const { text } = view;
   const hits: HitIndex = { zh: new Map(), en: new Map(), merged: new Map() };
-  for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, { start: h.start, end: h.end });
+  // The automaton's hit objects serve as spans (they have start and end): one object a hit, not two.
+  for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, h);
   if (view.english && view.english.length > 0 && compiled.enTerms.length > 0) {
     for (const [term, span] of matchEnglish(view.english, compiled)) push(hits.en, term, span);
   }
@@ -65,6 +65,7 @@ export function matchRules(view: TextView, compiled: CompiledRules): MatchResult
   const candidates: RawFinding[] = [];
   const consider = (rule: CompiledRule, start: number, end: number, latinCheck: boolean): void => {
     if (DETECTION_EXCLUDED.has(rule.rule.kind)) return;
+    budget.match();
     const f = evaluate(rule, start, end, latinCheck, view, hits);
     if (f) candidates.push(f);
   };
@@ -85,15 +86,17 @@ export function matchRules(view: TextView, compiled: CompiledRules): MatchResult
   }
 
   const scopes = negationScopes(view, compiled, hits);
+  budget.check();
+  const scopeAt = firstScopeAt(scopes);
   for (const f of candidates) {
-    const scope = scopes.find((s) => f.start >= s.start && f.start < s.end);
+    const scope = scopeAt(f.start);
     if (scope) {
       f.negated = true;
       f.note = `in scope of ${scope.ruleId}`;
     }
   }
 
-  const findings = keepLongestPerRule(candidates);
+  const findings = keepLongestPerRule(candidates, text.length);
   assignRuleWeights(findings);
   findings.sort((a, b) => a.start - b.start || (a.rule.rule.id < b.rule.rule.id ? -1 : a.rule.rule.id > b.rule.rule.id ? 1 : 0));
   return { findings, hits, scopes };
@@ -177,7 +180,7 @@ function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex): Spa
   if (!anyHit(hits, p.gate)) return [];
   const { text, sentences } = view;
   const around = spansOf(hits, p.gate)
-    .map((s) =>
+    .spans.map((s) =>
       p.window === null
         ? { start: sentences.startOf(s.start), end: sentences.endOf(Math.max(s.start, s.end - 1)) }
         : { start: Math.max(0, s.start - p.window), end: Math.min(text.length, s.end + p.window) },
@@ -227,50 +230,60 @@ function anyHit(hits: HitIndex, set: TermSet): boolean {
   return set.zh.some((id) => hits.zh.has(id)) || set.en.some((id) => hits.en.has(id));
 }
 
-/** Every span of every term of the set in this document, computed once per set. */
-function spansOf(hits: HitIndex, set: TermSet): Span[] {
-  let spans = hits.merged.get(set);
-  if (spans === undefined) {
-    spans = [];
-    for (const id of set.zh) {
-      const s = hits.zh.get(id);
-      if (s) spans.push(...s);
-    }
-    for (const id of set.en) {
-      const s = hits.en.get(id);
-      if (s) spans.push(...s);
-    }
-    hits.merged.set(set, spans);
+/** Every span of every term of the set in this document, sorted, computed once per set. */
+function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
+  let sorted = hits.merged.get(set);
+  if (sorted === undefined) {
+    // A loop, not push(...s): a term-dense document holds more spans than a call may take arguments.
+    const spans: Span[] = [];
+    for (const id of set.zh) for (const s of hits.zh.get(id) ?? []) spans.push(s);
+    for (const id of set.en) for (const s of hits.en.get(id) ?? []) spans.push(s);
+    sorted = sortSpans(spans);
+    hits.merged.set(set, sorted);
   }
-  return spans;
+  return sorted;
 }
 
 /** Some term of the set occurs within [from, to], other than the candidate span itself. */
 function within(hits: HitIndex, set: TermSet, from: number, to: number, start: number, end: number): boolean {
-  return spansOf(hits, set).some((s) => s.start >= from && s.end <= to && !(s.start === start && s.end === end));
+  return anyWithin(spansOf(hits, set), from, to, start, end);
 }
 
 /** Some term of the set covers [start, end] entirely. */
 function covers(hits: HitIndex, set: TermSet, start: number, end: number): boolean {
-  return spansOf(hits, set).some((s) => s.start <= start && s.end >= end);
+  return anyCovering(spansOf(hits, set), start, end);
 }
 
-/** Overlapping matches of the same rule (公民个人信息 and 个人信息) are one piece of evidence: keep the longest. */
-function keepLongestPerRule(candidates: RawFinding[]): RawFinding[] {
+/**
+ * Overlapping matches of the same rule (公民个人信息 and 个人信息) are one piece of evidence: keep the
+ * longest (then the earliest). Taken positions are marked in one array reused across rules, so the
+ * overlap test costs the candidate's length, not the number already taken.
+ */
+function keepLongestPerRule(candidates: RawFinding[], textLength: number): RawFinding[] {
   const byRule = new Map<number, RawFinding[]>();
   for (const c of candidates) {
     const list = byRule.get(c.rule.index);
     if (list) list.push(c);
     else byRule.set(c.rule.index, [c]);
   }
+  const taken = new Uint8Array(textLength + 1);
   const kept: RawFinding[] = [];
   for (const list of byRule.values()) {
     list.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-    const taken: RawFinding[] = [];
+    const first = kept.length;
     for (const c of list) {
-      if (!taken.some((t) => c.start < t.end && t.start < c.end)) taken.push(c);
+      let free = true;
+      for (let i = c.start; i < c.end; i++) {
+        if (taken[i] === 1) {
+          free = false;
+          break;
+        }
+      }
+      if (!free) continue;
+      taken.fill(1, c.start, c.end);
+      kept.push(c);
     }
-    kept.push(...taken);
+    for (let k = first; k < kept.length; k++) taken.fill(0, kept[k]!.start, kept[k]!.end);
   }
   return kept;
 }
