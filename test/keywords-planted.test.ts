@@ -48,10 +48,10 @@ function rng(seed: number): () => number {
 }
 
 /** Plants each term into `count` documents (spread over the corpus) after a random comma of the text. */
-export function plant(facts: { id: string; fact: string }[], seed = 17): { id: string; fact: string }[] {
+export function plant(facts: { id: string; fact: string }[], seed = 17, planted: [string, number][] = PLANTED): { id: string; fact: string }[] {
   const next = rng(seed);
   const out = facts.map((f) => ({ ...f }));
-  for (const [term, count] of PLANTED) {
+  for (const [term, count] of planted) {
     const docs = new Set<number>();
     while (docs.size < count) docs.add(Math.floor(next() * out.length));
     for (const i of docs) {
@@ -140,12 +140,16 @@ describe("planted slang in the published personal-information cases", () => {
 });
 
 describe("planted slang in CAIL fraud facts", () => {
+  // A foreground eight times larger (~640 fraud facts): a term in 5 of them (0.8%) ranks around 30th
+  // there, so the counts start at 8 here.
+  const COUNTS: [string, number][] = PLANTED.map(([t], i) => [t, [8, 12, 18, 28, 40][i]!]);
   it("ranks all five in the top 25, whole, with the fraud facts the engine finds as foreground", async () => {
     const facts = readJsonl(DEV);
     // Plant into the facts labelled fraud only, so every planted document is in the foreground.
     const fraud = facts.filter((f) => /诈骗/.test(((f as unknown as { accusation: string[] }).accusation ?? []).join("")));
-    const ids = new Set(plant(fraud, 29).map((f) => f.id));
-    const plantedFraud = new Map(plant(fraud, 29).map((f) => [f.id, f.fact]));
+    const planted = plant(fraud, 29, COUNTS);
+    const ids = new Set(planted.map((f) => f.id));
+    const plantedFraud = new Map(planted.map((f) => [f.id, f.fact]));
     const corpus = join(tmp, "dev-planted.jsonl");
     writeFileSync(corpus, facts.map((f) => JSON.stringify({ id: f.id, fact: ids.has(f.id) ? plantedFraud.get(f.id) : f.fact })).join("\n") + "\n");
     const report = await captureKeywords(engine, { corpus: () => readInputs([corpus]) }, { lexicon, general, kind: "crime", targets: ["fraud"], top: 25 });
