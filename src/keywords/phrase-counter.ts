@@ -133,9 +133,9 @@ export interface PhraseStats {
 export class PhraseCounter {
   readonly entries = new Map<string, PhraseEntry>();
   readonly charTf = new Map<string, number>();
-  private readonly fgSketch = new CountMinSketch(3, 20);
-  private readonly first = new FirstSightings(20);
-  private readonly bgSketch = new CountMinSketch(4, 21);
+  private readonly fgSketch = new CountMinSketch(3, 19);
+  private readonly first = new FirstSightings(19);
+  private readonly bgSketch = new CountMinSketch(4, 20);
   private readonly sigs: number[][] = [];
   private readonly sigIds = new Map<string, number>();
   private fgDocs = 0;
