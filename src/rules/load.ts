@@ -2,6 +2,7 @@
 // Every problem in every file is collected and reported at once, each with its file and rule id.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
@@ -13,6 +14,20 @@ import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForm
 
 /** The packs shipped with caseflag: <package>/rules. */
 export const BUNDLED_RULES_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../rules");
+
+/**
+ * An analyst's own packs (terms accepted from `caseflag keywords`), relative to the directory a
+ * command runs in. The CLI loads them beside the bundled packs whenever the folder exists; a library
+ * caller passes rules explicitly.
+ */
+export const LOCAL_RULES_DIR = join("rules", "local");
+
+/** The bundled packs plus `<cwd>/rules/local` when that folder exists; undefined = the bundled packs alone. */
+export function defaultRulePaths(cwd: string): string[] | undefined {
+  const local = resolve(cwd, LOCAL_RULES_DIR);
+  if (!existsSync(local) || local === BUNDLED_RULES_DIR) return undefined;
+  return [BUNDLED_RULES_DIR, local];
+}
 /**
  * The bundled packs, validated at build time (npm run build writes it). Validation (ajv, yaml) is
  * most of a one-file scan's start-up, so a load whose files hash the same reuses it.
