@@ -92,6 +92,15 @@ describe("usage", () => {
 });
 
 describe("identifiers in names", () => {
+  it("a rule match spanning a phone number quotes it masked (fuzzing found 出售13912345678银行卡 printed whole)", () => {
+    const r = scan("被告人出售13912345678银行卡。");
+    const quoted = JSON.stringify([r.findings, r.crimes, r.flags]);
+    expect(quoted).toContain("出售139****5678银行卡");
+    expect(quoted).not.toContain("13912345678");
+    const raw = scanDocument({ id: "t", source: "t", text: "被告人出售13912345678银行卡。", meta: {} }, engine, { mask: false });
+    expect(JSON.stringify(raw.findings)).toContain("出售13912345678银行卡");
+  });
+
   const name = "身份证110105198603121231-手机13912345678.txt";
 
   it("a file named after a person's ID and phone is masked in results and failure lines", async () => {
