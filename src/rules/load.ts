@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject } from "ajv";
 import { RuleError, type RuleProblem } from "../errors.js";
+import { MAX_POSITIONS, regexShape } from "./regex-safety.js";
 import { packSchema } from "./schema.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
 
@@ -251,6 +252,16 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
       new RE2(p.regex, "g" + (p.flags ?? "").replace(/g/g, "") + "u");
     } catch (error) {
       at(`patterns[${i}]: regex does not compile on the linear-time engine (RE2): ${(error as Error).message}`);
+      return;
+    }
+    // Linear time is not cheap time: RE2's cost per character grows with the expanded pattern.
+    const { positions } = regexShape(p.regex);
+    if (positions === Infinity) {
+      at(`patterns[${i}]: regex uses syntax whose matching cost cannot be checked (inline flags, unknown escapes); rewrite it without`);
+    } else if (positions > MAX_POSITIONS) {
+      at(
+        `patterns[${i}]: regex expands to ${positions} positions (limit ${MAX_POSITIONS}): matching costs that much per character; narrow its repetition counts`,
+      );
     }
   });
   if (rule.examples.match.length === 0) at("examples.match needs at least one example");
