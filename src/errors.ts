@@ -59,3 +59,10 @@ export class QueueError extends CaseflagError {
     super("E_QUEUE", message, options);
   }
 }
+
+/** A document whose scan went past its budget (time or matches): recorded as its failure, the run goes on. */
+export class BudgetError extends CaseflagError {
+  constructor(message: string) {
+    super("E_BUDGET", message);
+  }
+}

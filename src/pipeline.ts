@@ -1,9 +1,11 @@
 // THE path from a document to its result. `scan`, `batch`, the queue worker and `eval` all call
 // scanDocument; nothing is re-implemented per entry point. Pure: no I/O, no printing.
+import { createBudget, type BudgetLimits } from "./budget.js";
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
 import { BOOST_FACTOR, matchRules, type RawFinding, type TextView } from "./detect/match.js";
 import { extractMoney } from "./detect/money.js";
 import { extractVictims } from "./detect/victims.js";
+import { firstScopeAt } from "./detect/spans.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
 import type { LoadedKind } from "./rules/types.js";
@@ -19,6 +21,8 @@ import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCou
 export interface ScanOptions {
   /** Mask identifiers in findings (default true). */
   mask?: boolean;
+  /** Time and match limits for this document (defaults in budget.ts); past them it throws BudgetError. */
+  budget?: BudgetLimits;
   /**
    * Keep every match of the binding kinds (role, access, flow, party, source, proceeding) among the
    * findings, not only those that are parts of a leak chain: for rule examples and debugging.
@@ -32,6 +36,7 @@ const HAS_LATIN_WORD = /[a-z]{2}/;
 
 export function scanDocument(doc: Document, engine: Engine, options: ScanOptions = {}): CaseResult {
   const mask = options.mask ?? true;
+  const budget = createBudget(options.budget);
   const norm = normalize(doc.text);
   const text = norm.text;
   const language = detectLanguage(text);
@@ -40,33 +45,39 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     text,
     english: null,
     sentences,
-    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter, sentences) : null,
+    isTokenSpan: language === "zh" ? createTokenBoundaries(text, engine.segmenter, sentences, budget) : null,
   };
   if (HAS_LATIN_WORD.test(text)) view.english = language === "en" ? tokenizeEnglish(text) : latinTokens(text);
 
-  const matched = matchRules(view, engine.compiled);
+  const matched = matchRules(view, engine.compiled, budget);
+  // Repetitions of a rule past the cap weigh nothing (a rule counts once): left out before they
+  // are turned into findings, so a term-dense document costs no more than its evidence.
+  const ruleFindings = capPerRule(matched.findings, (f) => f.rule.index, (f) => f.weight > 0);
+  budget.check();
+  const detected = detectIdentifiers(text, { contextTerms: engine.identifierContext });
+  // Every match a result quotes is cut from this text: the original with its identifiers masked
+  // (same length, same offsets), so a rule match spanning a phone number never shows it.
+  const shown = mask ? maskedOriginal(detected, norm) : doc.text;
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
   // do not count, as rule findings there are negated by matchRules.
-  const zones = matched.scopes.filter((s) => s.ruleId.startsWith("zone."));
-  const zoneAt = (at: number) => zones.find((z) => at >= z.start && at < z.end);
+  const zoneAt = firstScopeAt(matched.scopes.filter((s) => s.ruleId.startsWith("zone.")));
   const outsideZones = (v: { start: number }): boolean => zoneAt(v.start) === undefined;
 
-  const ids = detectIdentifiers(text, { contextTerms: engine.identifierContext }).filter(
-    (m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE,
-  );
+  const ids = detected.filter((m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE);
 
   const infoDims = engine.ruleSet.dimensions.get("info-type");
   const infoSpans = matched.findings
     .filter((f) => f.rule.rule.kind === "info-type" && !f.negated)
     .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
+  budget.check();
   const proseVolumes = extractVolumes(text, infoSpans).filter(outsideZones);
   const normVolumes = [...proseVolumes, ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m)))];
 
   // The leak chains, and what they decide for industries, groups, insider and the PI crime.
   const mentionOf = new Map<RawFinding, AttributionMention>();
-  for (const f of matched.findings) {
+  for (const f of ruleFindings.kept) {
     mentionOf.set(f, {
       ruleId: f.rule.rule.id,
       kind: f.rule.rule.kind,
@@ -79,52 +90,59 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
       proceedings: f.rule.rule.proceedings,
     });
   }
-  const attribution = attribute({ text, mentions: [...mentionOf.values()], volumes: proseVolumes, rules: engine.chainRules });
-  reweigh(matched.findings, (f) => attribution.adjust.get(mentionOf.get(f)!));
+  const attribution = attribute({
+    text,
+    mentions: [...mentionOf.values()],
+    volumes: proseVolumes,
+    rules: engine.chainRules,
+    tick: () => budget.tick(),
+  });
+  reweigh(ruleFindings.kept, (f) => attribution.adjust.get(mentionOf.get(f)!));
+  budget.check();
 
   const findings: Finding[] = [];
-  for (const f of matched.findings) {
+  for (const f of ruleFindings.kept) {
     const m = mentionOf.get(f)!;
     if (BINDING_KINDS.has(m.kind) && !options.allBindings && !attribution.parts.has(m)) continue;
-    const finding = toFinding(f, norm);
+    const finding = toFinding(f, norm, shown);
     const adj = attribution.adjust.get(m);
     if (adj) finding.note = adj.note;
     findings.push(finding);
   }
   for (const d of attribution.derived) {
     const { start, end } = norm.spanToOriginal(d.start, d.end);
-    findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: doc.text.slice(start, end), weight: d.weight, note: d.note });
+    findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: shown.slice(start, end), weight: d.weight, note: d.note });
   }
   for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, zoneAt(m.start)?.ruleId));
 
   const volumes: Volume[] = normVolumes.map((v) => {
-    const span = remap(v, norm, doc.text);
+    const span = remap(v, norm, shown);
     // Identifier counts span the listed values: their match is a count, never the values.
     return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
   });
   const money: Money[] = extractMoney(text)
     .filter(outsideZones)
-    .map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
+    .map((m) => ({ ...m, ...remap(m, norm, shown) }));
   const victims: VictimCount[] = extractVictims(text)
     .filter(outsideZones)
-    .map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
+    .map((v) => ({ ...v, ...remap(v, norm, shown) }));
   const insider = {
     flag: attribution.insider.flag,
     score: attribution.insider.score,
-    evidence: attribution.insider.evidence.map((e) => ({ ruleId: e.ruleId, ...remap(e, norm, doc.text) })),
+    evidence: attribution.insider.evidence.map((e) => ({ ruleId: e.ruleId, ...remap(e, norm, shown) })),
   };
+  // Leak parts are cut from the shown text: identifiers in them are masked as in the findings.
   const leaks = toLeaks(attribution.leaks, {
-    span: (x) => {
-      const r = remap(x, norm, doc.text);
-      return { ...r, match: mask ? maskText(r.match) : r.match };
-    },
+    span: (x) => remap(x, norm, shown),
     label: (kind, id) => engine.ruleSet.dimensions.get(kind as LoadedKind)?.get(id)?.label?.zh,
   });
 
+  budget.check();
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  return assembleResult({
-    id: doc.id,
-    source: doc.source,
+  const result = assembleResult({
+    // A file named after a person, an id field holding a phone number: masked like the findings.
+    id: mask ? maskText(doc.id) : doc.id,
+    source: mask ? maskText(doc.source) : doc.source,
     language,
     findings,
     volumes,
@@ -135,6 +153,37 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     industryOrder: attribution.industryOrder,
     rules: engine.ruleSet,
   });
+  // Identifiers were all counted (the unmasked-identifier flag and severity need the number);
+  // past the cap, only their count stays.
+  const identifierFindings = capPerRule(result.findings, (f) => (f.kind === "identifier" ? f.ruleId : ""), (f) => f.kind !== "identifier");
+  const omitted = ruleFindings.omitted + identifierFindings.omitted;
+  const out = omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
+  return doc.warnings && doc.warnings.length > 0 ? { ...out, warnings: [...doc.warnings] } : out;
+}
+
+/**
+ * Findings kept per rule (or identifier detector), in text order. A term-dense document would
+ * otherwise carry hundreds of thousands of repetitions into every output line and the results
+ * stream. Those left out are counted in the result's `findingsOmitted`.
+ */
+export const MAX_FINDINGS_PER_RULE = 1_000;
+
+function capPerRule<T extends { start: number }>(
+  list: readonly T[],
+  key: (t: T) => string | number,
+  alwaysKeep: (t: T) => boolean,
+): { kept: T[]; omitted: number } {
+  const seen = new Map<string | number, number>();
+  const kept: T[] = [];
+  let omitted = 0;
+  for (const t of list) {
+    const k = key(t);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    if (n <= MAX_FINDINGS_PER_RULE || alwaysKeep(t)) kept.push(t);
+    else omitted++;
+  }
+  return { kept, omitted };
 }
 
 /** A match's weight before "a rule counts once" (match.ts) gave it to one occurrence. */
@@ -185,7 +234,21 @@ function remap(span: { start: number; end: number }, norm: NormalizedText, origi
   return { start, end, match: original.slice(start, end) };
 }
 
-function toFinding(f: RawFinding, norm: NormalizedText): Finding {
+/** The original text with every unmasked identifier masked in place (masks keep length). */
+function maskedOriginal(ids: IdentifierMatch[], norm: NormalizedText): string {
+  let out = "";
+  let at = 0;
+  for (const m of ids) {
+    if (m.masked) continue;
+    const { start, end } = norm.spanToOriginal(m.start, m.end);
+    if (start < at) continue;
+    out += norm.original.slice(at, start) + maskIdentifier(m.type, norm.original.slice(start, end));
+    at = end;
+  }
+  return at === 0 ? norm.original : out + norm.original.slice(at);
+}
+
+function toFinding(f: RawFinding, norm: NormalizedText, shown: string): Finding {
   const { start, end } = norm.spanToOriginal(f.start, f.end);
   const finding: Finding = {
     ruleId: f.rule.rule.id,
@@ -193,7 +256,7 @@ function toFinding(f: RawFinding, norm: NormalizedText): Finding {
     target: f.rule.rule.target,
     start,
     end,
-    match: norm.original.slice(start, end),
+    match: shown.slice(start, end),
     weight: round2(f.weight),
   };
   if (f.negated) finding.negated = true;

@@ -1,8 +1,12 @@
 // Match compiled rules against one normalized text: one Aho–Corasick pass per script, regexes
 // only where their keywords occur, then boundary, exclusion, context, negation and zone checks.
 // Offsets here are into the NORMALIZED text; the pipeline maps them back to the original.
+import { UNLIMITED, type Budget } from "../budget.js";
 import type { CompiledPattern, CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
 import type { Sentences } from "../text/sentences.js";
+import { anyCovering, anyWithin, firstScopeAt, sortSpans, type SortedSpans, type Span } from "./spans.js";
+
+export type { Span } from "./spans.js";
 
 export interface TextView {
   /** Normalized text. */
@@ -16,11 +20,6 @@ export interface TextView {
   sentences: Sentences;
   /** English tokens with stems (offsets into text), or null when the text has no Latin words. */
   english: { start: number; end: number; stem: string }[] | null;
-}
-
-export interface Span {
-  start: number;
-  end: number;
 }
 
 export interface RawFinding {
@@ -38,8 +37,8 @@ export interface RawFinding {
 export interface HitIndex {
   zh: Map<number, Span[]>;
   en: Map<number, Span[]>;
-  /** Per document: every span of any term of a set (context lists are checked many times). */
-  merged: Map<TermSet, Span[]>;
+  /** Per document: every span of any term of a set, sorted (context lists are checked many times). */
+  merged: Map<TermSet, SortedSpans>;
 }
 
 export interface MatchResult {
@@ -54,10 +53,11 @@ const SENTENCE_END = /[。！？；!?;\n]/g;
 const LATIN = /[a-z0-9]/;
 export const BOOST_FACTOR = 1.5;
 
-export function matchRules(view: TextView, compiled: CompiledRules): MatchResult {
+export function matchRules(view: TextView, compiled: CompiledRules, budget: Budget = UNLIMITED): MatchResult {
   const { text } = view;
   const hits: HitIndex = { zh: new Map(), en: new Map(), merged: new Map() };
-  for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, { start: h.start, end: h.end });
+  // The automaton's hit objects serve as spans (they have start and end): one object a hit, not two.
+  for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, h);
   if (view.english && view.english.length > 0 && compiled.enTerms.length > 0) {
     for (const [term, span] of matchEnglish(view.english, compiled)) push(hits.en, term, span);
   }
@@ -65,6 +65,7 @@ export function matchRules(view: TextView, compiled: CompiledRules): MatchResult
   const candidates: RawFinding[] = [];
   const consider = (rule: CompiledRule, start: number, end: number, latinCheck: boolean): void => {
     if (DETECTION_EXCLUDED.has(rule.rule.kind)) return;
+    budget.match();
     const f = evaluate(rule, start, end, latinCheck, view, hits);
     if (f) candidates.push(f);
   };
@@ -80,20 +81,22 @@ export function matchRules(view: TextView, compiled: CompiledRules): MatchResult
   }
   for (const rule of compiled.patternRules) {
     for (const p of rule.patterns) {
-      for (const m of patternMatches(view, p, hits)) consider(rule, m.start, m.end, false);
+      for (const m of patternMatches(view, p, hits, budget)) consider(rule, m.start, m.end, false);
     }
   }
 
-  const scopes = negationScopes(view, compiled, hits);
+  const scopes = negationScopes(view, compiled, hits, budget);
+  budget.check();
+  const scopeAt = firstScopeAt(scopes);
   for (const f of candidates) {
-    const scope = scopes.find((s) => f.start >= s.start && f.start < s.end);
+    const scope = scopeAt(f.start);
     if (scope) {
       f.negated = true;
       f.note = `in scope of ${scope.ruleId}`;
     }
   }
 
-  const findings = keepLongestPerRule(candidates);
+  const findings = keepLongestPerRule(candidates, text.length);
   assignRuleWeights(findings);
   findings.sort((a, b) => a.start - b.start || (a.rule.rule.id < b.rule.rule.id ? -1 : a.rule.rule.id > b.rule.rule.id ? 1 : 0));
   return { findings, hits, scopes };
@@ -146,23 +149,24 @@ function matchEnglish(tokens: { start: number; end: number; stem: string }[], co
   return out;
 }
 
-function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex): (Span & { ruleId: string })[] {
+function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex, budget: Budget): (Span & { ruleId: string })[] {
   const scopes: (Span & { ruleId: string })[] = [];
+  const boundaryAfter = createBoundaries(view.text);
   for (const rule of compiled.scopeRules) {
     const kind = rule.rule.kind;
     const open = (cue: Span): void => {
       if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
       if (kind === "negation") {
-        const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(view.text, cue.end, "sentence"));
+        const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence"));
         scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
       } else {
-        const end = rule.rule.until === "match" ? cue.end : boundaryAfter(view.text, cue.end, rule.rule.until);
+        const end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
         scopes.push({ start: cue.start, end, ruleId: rule.rule.id });
       }
     };
     for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
     for (const id of rule.terms.en) for (const cue of hits.en.get(id) ?? []) open(cue);
-    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits)) open(m);
+    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits, budget)) open(m);
   }
   return scopes;
 }
@@ -173,11 +177,11 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex)
  * sentence-local, and RE2 costs per call in proportion to the text it is given: over whole
  * documents the regexes cost more than segmentation.
  */
-function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex): Span[] {
+function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex, budget: Budget): Span[] {
   if (!anyHit(hits, p.gate)) return [];
   const { text, sentences } = view;
   const around = spansOf(hits, p.gate)
-    .map((s) =>
+    .spans.map((s) =>
       p.window === null
         ? { start: sentences.startOf(s.start), end: sentences.endOf(Math.max(s.start, s.end - 1)) }
         : { start: Math.max(0, s.start - p.window), end: Math.min(text.length, s.end + p.window) },
@@ -191,30 +195,63 @@ function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex): Spa
   }
   const out: Span[] = [];
   for (const region of regions) {
+    budget.check();
     const slice = text.slice(region.start, region.end);
-    p.re.lastIndex = 0;
-    for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
-      if (m[0].length === 0) p.re.lastIndex = m.index + 1;
+    const re = p.regexFor(slice.length);
+    re.lastIndex = 0;
+    for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+      if (m[0].length === 0) re.lastIndex = m.index + 1;
       else out.push({ start: region.start + m.index, end: region.start + m.index + m[0].length });
     }
   }
   return out;
 }
 
-export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph" | "match"): number {
-  if (until === "line") {
-    const i = text.indexOf("\n", from);
-    return i < 0 ? text.length : i;
-  }
-  if (until === "paragraph") {
-    const m = /\n\s*\n/g;
-    m.lastIndex = from;
-    const r = m.exec(text);
-    return r ? r.index : text.length;
-  }
-  SENTENCE_END.lastIndex = from;
-  const r = SENTENCE_END.exec(text);
-  return r ? r.index + 1 : text.length;
+/**
+ * Where a scope opened at `from` ends: after the sentence's delimiter, at the line's newline, or
+ * at the blank line that ends the paragraph (the text's end when there is none). Each kind of edge
+ * is listed once per document on first use and found by binary search: searching the text forward
+ * from every cue cost cues × length on a document with many cues and no sentence end.
+ */
+export function createBoundaries(text: string): (from: number, until: "sentence" | "line" | "paragraph") => number {
+  const lists = new Map<string, number[]>();
+  const edges = (until: "sentence" | "line" | "paragraph"): number[] => {
+    let list = lists.get(until);
+    if (list === undefined) {
+      list = [];
+      if (until === "sentence") {
+        SENTENCE_END.lastIndex = 0;
+        for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) list.push(m.index + 1);
+      } else {
+        for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+          // A paragraph ends at a newline followed, across whitespace only, by another (/\n\s*\n/).
+          if (until === "line" || PARAGRAPH_AFTER.test(text.slice(i + 1, nextNewline(text, i + 1) + 1))) list.push(i);
+        }
+      }
+      lists.set(until, list);
+    }
+    return list;
+  };
+  return (from, until) => {
+    const list = edges(until);
+    // Sentence edges are stored one past their delimiter: the first at or after `from` + 1.
+    const at = until === "sentence" ? from + 1 : from;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length ? list[lo]! : text.length;
+  };
+}
+
+const PARAGRAPH_AFTER = /^\s*\n$/;
+
+function nextNewline(text: string, from: number): number {
+  const i = text.indexOf("\n", from);
+  return i < 0 ? text.length : i;
 }
 
 function push(map: Map<number, Span[]>, key: number, span: Span): void {
@@ -227,50 +264,60 @@ function anyHit(hits: HitIndex, set: TermSet): boolean {
   return set.zh.some((id) => hits.zh.has(id)) || set.en.some((id) => hits.en.has(id));
 }
 
-/** Every span of every term of the set in this document, computed once per set. */
-function spansOf(hits: HitIndex, set: TermSet): Span[] {
-  let spans = hits.merged.get(set);
-  if (spans === undefined) {
-    spans = [];
-    for (const id of set.zh) {
-      const s = hits.zh.get(id);
-      if (s) spans.push(...s);
-    }
-    for (const id of set.en) {
-      const s = hits.en.get(id);
-      if (s) spans.push(...s);
-    }
-    hits.merged.set(set, spans);
+/** Every span of every term of the set in this document, sorted, computed once per set. */
+function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
+  let sorted = hits.merged.get(set);
+  if (sorted === undefined) {
+    // A loop, not push(...s): a term-dense document holds more spans than a call may take arguments.
+    const spans: Span[] = [];
+    for (const id of set.zh) for (const s of hits.zh.get(id) ?? []) spans.push(s);
+    for (const id of set.en) for (const s of hits.en.get(id) ?? []) spans.push(s);
+    sorted = sortSpans(spans);
+    hits.merged.set(set, sorted);
   }
-  return spans;
+  return sorted;
 }
 
 /** Some term of the set occurs within [from, to], other than the candidate span itself. */
 function within(hits: HitIndex, set: TermSet, from: number, to: number, start: number, end: number): boolean {
-  return spansOf(hits, set).some((s) => s.start >= from && s.end <= to && !(s.start === start && s.end === end));
+  return anyWithin(spansOf(hits, set), from, to, start, end);
 }
 
 /** Some term of the set covers [start, end] entirely. */
 function covers(hits: HitIndex, set: TermSet, start: number, end: number): boolean {
-  return spansOf(hits, set).some((s) => s.start <= start && s.end >= end);
+  return anyCovering(spansOf(hits, set), start, end);
 }
 
-/** Overlapping matches of the same rule (公民个人信息 and 个人信息) are one piece of evidence: keep the longest. */
-function keepLongestPerRule(candidates: RawFinding[]): RawFinding[] {
+/**
+ * Overlapping matches of the same rule (公民个人信息 and 个人信息) are one piece of evidence: keep the
+ * longest (then the earliest). Taken positions are marked in one array reused across rules, so the
+ * overlap test costs the candidate's length, not the number already taken.
+ */
+function keepLongestPerRule(candidates: RawFinding[], textLength: number): RawFinding[] {
   const byRule = new Map<number, RawFinding[]>();
   for (const c of candidates) {
     const list = byRule.get(c.rule.index);
     if (list) list.push(c);
     else byRule.set(c.rule.index, [c]);
   }
+  const taken = new Uint8Array(textLength + 1);
   const kept: RawFinding[] = [];
   for (const list of byRule.values()) {
     list.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-    const taken: RawFinding[] = [];
+    const first = kept.length;
     for (const c of list) {
-      if (!taken.some((t) => c.start < t.end && t.start < c.end)) taken.push(c);
+      let free = true;
+      for (let i = c.start; i < c.end; i++) {
+        if (taken[i] === 1) {
+          free = false;
+          break;
+        }
+      }
+      if (!free) continue;
+      taken.fill(1, c.start, c.end);
+      kept.push(c);
     }
-    kept.push(...taken);
+    for (let k = first; k < kept.length; k++) taken.fill(0, kept[k]!.start, kept[k]!.end);
   }
   return kept;
 }

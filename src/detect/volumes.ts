@@ -82,9 +82,11 @@ interface RawCount {
 export function extractVolumes(text: string, infoSpans: InfoSpan[], opts: ExtractVolumesOptions = {}): Volume[] {
   const window = opts.bindWindow ?? 30;
   const spans = [...infoSpans].sort((a, b) => a.start - b.start || a.end - b.end);
+  let maxLength = 0;
+  for (const s of spans) maxLength = Math.max(maxLength, s.end - s.start);
   const out: Volume[] = [];
   for (const c of [...chineseCounts(text), ...englishCounts(text)]) {
-    const span = bindAfter(text, spans, c) ?? bindBefore(text, spans, c, window);
+    const span = bindAfter(text, spans, c) ?? bindBefore(text, spans, c, window, maxLength);
     if (span) {
       out.push(volume(c, span.target, span.tier));
       continue;
@@ -143,10 +145,24 @@ function englishCounts(text: string): RawCount[] {
 /** "共计4万余条，均系公民个人信息": a clause that only says what the counted records were. */
 const APPOSITIVE_GAP = /^[,，]\s?(?:均|全部|都|其中)?(?:为|系|是|属于?)$/;
 
+/** Index of the first span starting at or after `at` (spans sorted by start). */
+function firstStartingAt(spans: InfoSpan[], at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Both binders start at the first span that can bind (binary search), so a count looks only at the
+// spans near it: linear in counts and spans, however dense the document.
 function bindAfter(text: string, spans: InfoSpan[], c: RawCount): InfoSpan | null {
   const maxGap = c.lang === "zh" ? 4 : 16;
-  for (const s of spans) {
-    if (s.start < c.end) continue;
+  for (let i = firstStartingAt(spans, c.end); i < spans.length; i++) {
+    const s = spans[i]!;
     if (s.start - c.end > maxGap) break;
     const gap = text.slice(c.end, s.start);
     if (APPOSITIVE_GAP.test(gap)) return s;
@@ -156,9 +172,11 @@ function bindAfter(text: string, spans: InfoSpan[], c: RawCount): InfoSpan | nul
   return null;
 }
 
-function bindBefore(text: string, spans: InfoSpan[], c: RawCount, window: number): InfoSpan | null {
+function bindBefore(text: string, spans: InfoSpan[], c: RawCount, window: number, maxLength: number): InfoSpan | null {
   let best: InfoSpan | null = null;
-  for (const s of spans) {
+  // A span starting before this ends before the window opens: it could neither bind nor stop the search.
+  for (let i = firstStartingAt(spans, c.start - window - maxLength); i < spans.length; i++) {
+    const s = spans[i]!;
     if (s.end > c.start) break;
     if (c.start - s.end > window) continue;
     if (SENTENCE_END.test(text.slice(s.end, c.start))) continue;
@@ -243,13 +261,19 @@ export function volumesFromIdentifiers(
   }
   const out: Volume[] = [];
   for (const [infoType, g] of groups) {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const i of g.items) {
+      start = Math.min(start, i.start);
+      end = Math.max(end, i.end);
+    }
     out.push({
       infoType,
       tier: g.tier,
       count: g.items.length,
       approximate: false,
-      start: Math.min(...g.items.map((i) => i.start)),
-      end: Math.max(...g.items.map((i) => i.end)),
+      start,
+      end,
       // Never the values themselves: this string ends up in reports.
       match: [...g.perType].map(([type, n]) => `${n} × ${type}`).join(", "),
       from: "identifiers",

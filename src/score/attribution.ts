@@ -85,13 +85,21 @@ export function attribute(input: {
   mentions: AttributionMention[];
   volumes: Volume[];
   rules: ChainRules;
+  /** Counts a unit of work against the document's budget. */
+  tick?: () => void;
 }): Attribution {
   // An institution's name (某派出所, 某公安局) is negated as the body handling the case; when a role
   // belongs to it, it is the leaker's employer, so organisations and industries inside it still bind.
   const live = input.mentions.filter(
     (m) => !m.negated || (m.negatedBy === INSTITUTION_ZONE && (m.kind === "source" || m.kind === "industry")),
   );
-  const reading: ChainReading = readLeakChains({ text: input.text, mentions: live, volumes: input.volumes, rules: input.rules });
+  const reading: ChainReading = readLeakChains({
+    text: input.text,
+    mentions: live,
+    volumes: input.volumes,
+    rules: input.rules,
+    ...(input.tick ? { tick: input.tick } : {}),
+  });
   const adjust = new Map<AttributionMention, Adjustment>();
   const derived: DerivedFinding[] = [];
   const { leaks } = reading;

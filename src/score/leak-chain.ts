@@ -58,6 +58,8 @@ export interface ChainRules {
 export interface ChainInput {
   /** Normalized text. */
   text: string;
+  /** Counts a unit of work against the document's budget (throws when it is spent). */
+  tick?: () => void;
   mentions: ChainMention[];
   /** Record counts (normalized offsets). */
   volumes: Volume[];
@@ -117,6 +119,10 @@ const HOLD_REACH = 12;
 const ORG_BEFORE_ROLE = 10;
 /** A person named this close before a role (same clause) holds it: 张某系某银行客户经理. */
 const PERSON_ROLE_GAP = 24;
+/** Chains read per document, and how many mentions of one name or holder phrases a lookup walks. */
+const MAX_CHAINS = 200;
+const MAX_NAME_MENTIONS = 50;
+const MAX_ALIAS_SCAN = 500;
 /** Longer than any rule term or data phrase a window has to reach back over. */
 const MAX_TERM = 24;
 /** A people word this close before a data word owns it (客户的信息, 业主信息). */
@@ -184,6 +190,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const dataIndex = new SpanIndex(data);
   const flowIndex = new SpanIndex(flows);
   const persons = by("party", "person");
+  const personIndex = new SpanIndex(persons);
   const people = by("party", "subject");
   // A holder phrase starts after any verb or means word caught inside it (…方式非法获取本市多所中学 →
   // 本市多所中学; 利用爬虫软件 → 爬虫软件, a means).
@@ -209,7 +216,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     instrumentIndex
       .startingIn(o.start - MEANS_GAP - MAX_TERM, o.start)
       .some((i) => i.end <= o.start && o.start - i.end <= MEANS_GAP && sameClause(i, o) && flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start));
-  const pretexts = by("source", "pretext");
+  const pretextIndex = new SpanIndex(by("source", "pretext"));
   const cues: Cue[] = input.mentions
     .filter((m) => m.kind === "party" && m.target !== "person" && m.target !== "subject")
     .map((m) => ({ start: m.start, end: m.end, ruleId: m.ruleId, position: m.target as PartyPosition, ...rules.reach(m.ruleId) }));
@@ -226,7 +233,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     text,
     cues,
     data: dataIndex,
-    persons: new SpanIndex(persons),
+    persons: personIndex,
     verbs: flowIndex,
     sentenceOf: (at) => sentences[sentenceIndex(at)]!,
   };
@@ -261,6 +268,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   // phrase named in the sentence before.
   const dataless: Event[] = [];
   for (const f of flows) {
+    input.tick?.();
     const direction = rules.flowDirection(f.target)!;
     const s = sentenceIndex(f.start);
     const sent = sentences[s]!;
@@ -291,8 +299,20 @@ export function readLeakChains(input: ChainInput): ChainReading {
   }
   // An outflow in a later clause of the same sentence moves the data named before it
   // (查询客户征信报告2000余份，并出售给贷款中介).
+  const datalessIn = new Map<number, Event[]>();
   for (const e of dataless) {
-    const earlier = events.filter((x) => x.sentence === e.sentence && x.flow.start < e.flow.start && x.flow.target !== "rent");
+    const list = datalessIn.get(e.sentence);
+    if (list) list.push(e);
+    else datalessIn.set(e.sentence, [e]);
+  }
+  const boundIn = new Map<number, Event[]>();
+  for (const e of events) {
+    const list = boundIn.get(e.sentence);
+    if (list) list.push(e);
+    else boundIn.set(e.sentence, [e]);
+  }
+  for (const e of dataless) {
+    const earlier = (boundIn.get(e.sentence) ?? []).filter((x) => x.flow.start < e.flow.start && x.flow.target !== "rent");
     const from = earlier[earlier.length - 1];
     if (from) events.push({ ...e, data: from.data, all: from.all });
   }
@@ -311,16 +331,26 @@ export function readLeakChains(input: ChainInput): ChainReading {
     leaker: LeakerDraft | null;
     rank: number;
   }
+  // A filing tells a handful of leaks; a term-dense text past MAX_CHAINS sentences of them is read no further.
   const chains: Chain[] = [...bySentence.entries()]
     .sort((a, b) => a[0] - b[0])
+    .slice(0, MAX_CHAINS)
     .map(([sentence, list]) => ({ sentence, events: list, leaker: null, rank: 0 }));
-  const chainAt = (s: number): Chain | undefined => chains.find((c) => c.sentence === s);
+  const chainOf = new Map(chains.map((c) => [c.sentence, c]));
+  const chainAt = (s: number): Chain | undefined => chainOf.get(s);
 
   // A person's role, as any sentence introduces them: 张某系…客户经理, 陈某等人受雇…, 营业员张某.
+  const personsByName = new Map<string, ChainMention[]>();
+  for (const p of persons) {
+    const name = text.slice(p.start, p.end);
+    const list = personsByName.get(name);
+    if (list) list.push(p);
+    else personsByName.set(name, [p]);
+  }
+  const roleIndex = new SpanIndex(roles);
   const roleOfPerson = (name: string): ChainMention | null => {
-    for (const p of persons) {
-      if (text.slice(p.start, p.end) !== name) continue;
-      const r = roles.find((r) => {
+    for (const p of (personsByName.get(name) ?? []).slice(0, MAX_NAME_MENTIONS)) {
+      const r = roleIndex.startingIn(p.start - MAX_TERM, p.end + PERSON_ROLE_GAP + 1).find((r) => {
         if (!usableRole(r)) return false;
         if (r.end <= p.start) return p.start - r.end <= 1;
         if (r.start < p.end || r.start - p.end > PERSON_ROLE_GAP || !sameClause(p, r)) return false;
@@ -331,44 +361,64 @@ export function readLeakChains(input: ChainInput): ChainReading {
     }
     return null;
   };
-  const personsIn = (s: number, before?: number): Span[] =>
-    persons.filter((p) => sentenceIndex(p.start) === s && (before === undefined || p.start < before));
+  const personsIn = (s: number, before?: number): Span[] => {
+    const sent = sentences[s];
+    if (!sent) return [];
+    return personIndex.startingIn(sent.start, before === undefined ? sent.end : Math.min(sent.end, before));
+  };
 
   // Personal data in a sentence: an information type there (the bare 数据 an insider copies is
   // the 车主身份证号码… listed before it).
-  const typedIn = (s: number): boolean => typed.some((d) => sentenceIndex(d.start) === s);
+  const typedBySentence = new Map<number, ChainMention[]>();
+  for (const d of typed) {
+    const k = sentenceIndex(d.start);
+    const list = typedBySentence.get(k);
+    if (list) list.push(d);
+    else typedBySentence.set(k, [d]);
+  }
+  const typedIn = (s: number): boolean => typedBySentence.has(s);
   const moving = (e: Event, accessSentence: number): boolean =>
     e.data !== null &&
     (e.flow.target === "rent" || e.all.some(personal) || typedIn(e.sentence) || typedIn(accessSentence)) &&
     (e.direction === "out" || e.direction === "exchange" || (e.direction === "in" && e.flow.target !== "buy"));
 
   const nearestTyped = (s: number, at: number): ChainMention | null =>
-    typed.filter((d) => sentenceIndex(d.start) === s).sort((x, y) => Math.abs(x.start - at) - Math.abs(y.start - at))[0] ?? null;
+    [...(typedBySentence.get(s) ?? [])].sort((x, y) => Math.abs(x.start - at) - Math.abs(y.start - at))[0] ?? null;
+  const gainSentences = new Set(gains.map((g) => sentenceIndex(g.start)));
   // Insider through an access phrase.
   for (const a of access) {
     const s = sentenceIndex(a.start);
     // Money for the position in the same sentence (a bribe, embezzlement): the verb must reach
     // typed personal data itself.
-    const forMoney = gains.some((g) => sentenceIndex(g.start) === s);
+    input.tick?.();
+    const forMoney = gainSentences.has(s);
     for (const t of [s, s + 1]) {
       let chain = chainAt(t);
       const carried = nearestTyped(s, a.end);
-      if (!chain && carried && dataless.some((e) => e.sentence === t)) {
+      const unbound = datalessIn.get(t);
+      if (!chain && carried && unbound && chains.length < MAX_CHAINS) {
         chain = {
           sentence: t,
-          events: dataless.filter((e) => e.sentence === t).map((e) => ({ ...e, data: carried, all: [carried] })),
+          events: unbound.map((e) => ({ ...e, data: carried, all: [carried] })),
           leaker: null,
           rank: 0,
         };
         chains.push(chain);
+        chainOf.set(t, chain);
         chains.sort((x, y) => x.sentence - y.sentence);
       }
       if (!chain) continue;
       const movement = chain.events.filter((e) => (forMoney ? e.all.some((d) => d.kind === "info-type") && moving(e, s) : moving(e, s)));
       if (movement.length === 0) continue;
       // The role nearest the access phrase: in its sentence (closest first), then the chain's, then the one before.
-      const near = (i: number): ChainMention[] =>
-        roles.filter((r) => sentenceIndex(r.start) === i && usableRole(r)).sort((x, y) => Math.abs(x.start - a.start) - Math.abs(y.start - a.start));
+      const near = (i: number): ChainMention[] => {
+        const sent = sentences[i];
+        if (!sent) return [];
+        return roleIndex
+          .startingIn(sent.start, sent.end)
+          .filter(usableRole)
+          .sort((x, y) => Math.abs(x.start - a.start) - Math.abs(y.start - a.start));
+      };
       let role: ChainMention | null = [...near(s), ...near(t), ...near(s - 1)][0] ?? null;
       let person: Span | null = personsIn(t, movement[0]!.flow.start).at(-1) ?? personsIn(s, a.start).at(-1) ?? null;
       if (!role) {
@@ -393,12 +443,14 @@ export function readLeakChains(input: ChainInput): ChainReading {
   // Insider by role alone: a role passing on personal data in the same sentence — unless the data
   // was bought there or before (a trader who happens to hold a job title), or the sentence is about
   // money for the position.
-  const bought = (s: number): boolean => events.some((e) => e.flow.target === "buy" && e.sentence <= s);
+  const firstBuy = Math.min(...events.filter((e) => e.flow.target === "buy").map((e) => e.sentence));
+  const bought = (s: number): boolean => firstBuy <= s;
   for (const chain of chains) {
-    if (chain.leaker || bought(chain.sentence) || gains.some((g) => sentenceIndex(g.start) === chain.sentence)) continue;
+    if (chain.leaker || bought(chain.sentence) || gainSentences.has(chain.sentence)) continue;
     const out = chain.events.find((e) => e.direction === "out" && e.all.some(personal));
     if (!out) continue;
-    let role = roles.find((r) => usableRole(r) && sentenceIndex(r.start) === chain.sentence) ?? null;
+    const sentence = sentences[chain.sentence]!;
+    let role = roleIndex.startingIn(sentence.start, sentence.end).find(usableRole) ?? null;
     let person = personsIn(chain.sentence, out.flow.start).at(-1) ?? null;
     // 被告人李某系某医院护士。…李某将产妇信息出售给他人: the role a sentence before gave the person.
     if (!role && person) role = roleOfPerson(text.slice(person.start, person.end));
@@ -409,19 +461,23 @@ export function readLeakChains(input: ChainInput): ChainReading {
   }
 
   // ── sources ──
-  const industriesIn = (span: Span): ChainMention[] => industries.filter((i) => i.start >= span.start && i.end <= span.end);
-  const orgsIn = (span: Span): Holder[] => orgsOf().filter((o) => o.start >= span.start && o.end <= span.end);
+  const industryIndex = new SpanIndex(industries);
+  const industriesIn = (span: Span): ChainMention[] => industryIndex.startingIn(span.start, span.end).filter((i) => i.end <= span.end);
+  let holderIndex: SpanIndex<Holder> | null = null;
+  const holdersNear = (from: number, to: number): Holder[] => (holderIndex ??= new SpanIndex(orgsOf())).startingIn(from, to);
+  const orgsIn = (span: Span): Holder[] => holdersNear(span.start, span.end).filter((o) => o.end <= span.end);
   const holdersIn = (found: ChainMention[]): ChainMention[] => found.filter((i) => !rules.isChannel(i.ruleId));
   const floorOf = (at: number): number => sentences[Math.max(0, sentenceIndex(at) - REFER_BACK)]!.start;
   // 该公司, 一家公司: the organisation named in the sentences before.
   const referBack = (from: Span): ChainMention[] => {
     const floor = floorOf(from.start);
-    for (const o of orgsOf().filter((o) => o.end <= from.start && o.start >= floor).sort((a, b) => b.start - a.start)) {
+    for (const o of holdersNear(floor, from.start).filter((o) => o.end <= from.start).sort((a, b) => b.start - a.start)) {
       const found = holdersIn(industriesIn(o));
       if (found.length > 0) return found;
     }
-    return industries
-      .filter((i) => i.end <= from.start && i.start >= floor && i.weight >= INSTITUTION_WEIGHT && !rules.isChannel(i.ruleId))
+    return industryIndex
+      .startingIn(floor, from.start)
+      .filter((i) => i.end <= from.start && i.weight >= INSTITUTION_WEIGHT && !rules.isChannel(i.ruleId))
       .sort((a, b) => b.start - a.start)
       .slice(0, 1);
   };
@@ -429,7 +485,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const alias = (o: Span): ChainMention[] => {
     const core = text.slice(o.start, o.end).replace(ORG_SUFFIX, "").replace(ORG_PREFIX, "");
     if (core.length < 2) return [];
-    for (const other of orgsOf()) {
+    for (const other of orgsOf().slice(0, MAX_ALIAS_SCAN)) {
       if (other === o || (other.start < o.end && o.start < other.end)) continue;
       if (!text.slice(other.start, other.end).includes(core)) continue;
       const found = holdersIn(industriesIn(other));
@@ -462,19 +518,21 @@ export function readLeakChains(input: ChainInput): ChainReading {
         const o = orgsIn(r)[0] ?? null;
         add(o ?? r, o, 4);
       }
-      const before = orgsOf()
+      const before = holdersNear(r.start - ORG_BEFORE_ROLE - MAX_TERM * 2, r.start)
         .filter((o) => o.end <= r.start && r.start - o.end <= ORG_BEFORE_ROLE && sameClause(o, r))
         .sort((a, b) => b.end - a.end)[0];
       if (before) add(before, before, 4);
-      const own = industries.filter((i) => (i.start < r.end && r.start < i.end) || (i.end <= r.start && r.start - i.end <= 2));
+      const own = industryIndex
+        .startingIn(r.start - MAX_TERM, r.end)
+        .filter((i) => (i.start < r.end && r.start < i.end) || (i.end <= r.start && r.start - i.end <= 2));
       if (own.length > 0) add(r, null, 4, own);
     }
     for (const e of chain.events) {
       if (e.direction !== "in" && e.direction !== "hold") continue;
       const f = e.flow;
       const d = e.data;
-      if (d && d.start > f.end) for (const o of orgsOf().filter((o) => o.start >= f.end && o.end <= d.start)) add(o, o, 3);
-      const holder = orgsOf()
+      if (d && d.start > f.end) for (const o of holdersNear(f.end, d.start).filter((o) => o.end <= d.start)) add(o, o, 3);
+      const holder = holdersNear(f.start - HOLDER_BEFORE_VERB - MAX_TERM * 2, f.start)
         .filter((o) => o.end <= f.start && f.start - o.end <= HOLDER_BEFORE_VERB && sameClause(o, f))
         .sort((a, b) => b.end - a.end)[0];
       if (holder) add(holder, holder, 3);
@@ -485,14 +543,14 @@ export function readLeakChains(input: ChainInput): ChainReading {
       // What the data names: 学籍信息, 快递订单扫描图和就诊患者信息.
       const named = holdersIn(
         d.start >= e.flow.end
-          ? industries.filter((i) => i.start >= e.flow.end && i.end <= d.end)
-          : industries.filter((i) => (i.start < d.end && d.start < i.end) || (i.end <= d.start && d.start - i.end <= 1)),
+          ? industriesIn({ start: e.flow.end, end: d.end })
+          : industryIndex.startingIn(d.start - MAX_TERM, d.end).filter((i) => (i.start < d.end && d.start < i.end) || (i.end <= d.start && d.start - i.end <= 1)),
       );
       if (named.length > 0) add(d, null, 3, named);
     }
     // The business the collector posed as (以招聘兼职为由…提供本人姓名…).
-    for (const p of pretexts) {
-      if (p.start < sent.start || p.end > Math.max(...chain.events.map((e) => e.flow.start))) continue;
+    for (const p of pretextIndex.startingIn(sent.start, sent.end)) {
+      if (p.end > Math.max(...chain.events.map((e) => e.flow.start))) continue;
       add(p, null, 2, holdersIn(industriesIn(p)));
     }
     if (leaker?.role) {
@@ -544,6 +602,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   };
 
   // ── assemble ──
+  input.tick?.();
   const ranked: (LeakDraft & { rank: number })[] = [];
   for (const chain of chains) {
     const out = chain.events.find((e) => e.direction === "out" || e.direction === "exchange");
@@ -564,14 +623,15 @@ export function readLeakChains(input: ChainInput): ChainReading {
       largest(input.volumes.filter((v) => v.start >= span.start && v.end <= span.end)) ??
       (next ? largest(input.volumes.filter((v) => v.start >= next.start && v.end <= next.end)) : null);
     const subjects: LeakDraft["subjects"] = [];
-    for (const [g, b] of groupPlacement) {
-      if (g.start < span.start || g.end > span.end) continue;
+    for (const g of groupIndex.startingIn(span.start, span.end)) {
+      const b = groupPlacement.get(g);
+      if (g.end > span.end) continue;
       if (b && (b.placement === "subject" || b.placement === "victim")) subjects.push({ span: { start: g.start, end: g.end }, group: g.target });
     }
-    for (const p of people) {
-      if (p.start < span.start || p.end > span.end) continue;
+    for (const p of peopleIndex.startingIn(span.start, span.end)) {
+      if (p.end > span.end) continue;
       if (subjects.some((s) => s.span.start < p.end && p.start < s.span.end)) continue;
-      if (data.some((d) => d.start >= p.end && d.start - p.end <= 8 && sameClause(p, d))) subjects.push({ span: { start: p.start, end: p.end }, group: null });
+      if (dataIndex.startingIn(p.end, p.end + OWNER_GAP + 1).some((d) => sameClause(p, d))) subjects.push({ span: { start: p.start, end: p.end }, group: null });
     }
     const recipients: Span[] = [];
     for (const e of chain.events) {

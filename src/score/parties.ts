@@ -73,6 +73,9 @@ export interface Bound {
 /** Characters that end a clause: a subject binding does not cross them. */
 // An ASCII comma inside a number (30,000) is no break.
 const CLAUSE_BREAK = /[，。；;：:！？!?\n]|,(?!\d)/;
+/** Names followed through a text, and occurrences of one name looked at. */
+const MAX_NAMES = 50;
+const MAX_NAME_OCCURRENCES = 50;
 const FORWARD_STOP = /[，,。；;：:！？!?\n给向对与跟]/;
 /** Words that make the mention the one acting on the data, not its owner (员工将新生儿视频…). */
 const AGENT_MARK = /[将把向给对从用以被在]/;
@@ -90,13 +93,15 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
   };
 
   const personPlacement = (written: string): Bound | null => {
+    if (!personCache.has(written) && personCache.size >= MAX_NAMES) return null;
     // 小海（化名） is 小海 afterwards; a pseudonym caught with the word before it (生小海) is its last two characters.
     const bare = written.replace(/[（(]化名[)）]$/, "");
     const name = bare.length > 2 && bare !== written ? bare.slice(-2) : bare;
     if (personCache.has(name)) return personCache.get(name)!;
     let found: Bound | null = null;
     // The same name anywhere: an offender once is an offender; else a victim once is a victim.
-    for (let at = ctx.text.indexOf(name); at >= 0; at = ctx.text.indexOf(name, at + name.length)) {
+    let seen = 0;
+    for (let at = ctx.text.indexOf(name); at >= 0 && seen++ < MAX_NAME_OCCURRENCES; at = ctx.text.indexOf(name, at + name.length)) {
       const p = { start: at, end: at + name.length };
       const b = nearestCue(p, cues, ctx);
       if (!b) continue;
@@ -151,9 +156,21 @@ function nearestCue(m: Span, cues: SpanIndex<Cue>, ctx: PartyContext): Bound | n
   return best ? { placement: best.cue.position, by: { start: best.cue.start, end: best.cue.end, ruleId: best.cue.ruleId } } : null;
 }
 
-/** A cue inside a longer one does not count (受骗 inside 受骗参与). */
+/** A cue inside a longer one does not count (受骗 inside 受骗参与). One sweep over cues sorted by start. */
 export function longestCues(cues: Cue[]): Cue[] {
-  return cues
-    .filter((c) => !cues.some((k) => k !== c && k.start <= c.start && k.end >= c.end && k.end - k.start > c.end - c.start))
-    .sort((a, b) => a.start - b.start);
+  const sorted = [...cues].sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Cue[] = [];
+  // The furthest end among earlier cues, and the earliest start among those reaching it: a cue is
+  // inside a longer one when an earlier cue ends after it, or ends with it but starts before it.
+  let maxEnd = -1;
+  let startAtMaxEnd = Infinity;
+  for (const c of sorted) {
+    const inside = maxEnd > c.end || (maxEnd === c.end && startAtMaxEnd < c.start);
+    if (!inside) kept.push(c);
+    if (c.end > maxEnd) {
+      maxEnd = c.end;
+      startAtMaxEnd = c.start;
+    } else if (c.end === maxEnd) startAtMaxEnd = Math.min(startAtMaxEnd, c.start);
+  }
+  return kept;
 }

@@ -39,6 +39,19 @@ export interface ResultInput {
 /** The result schema's version (see CaseResult.schemaVersion). */
 export const SCHEMA_VERSION = 2 as const;
 
+/** Every flag a result can raise (the JSON Schema lists the same). */
+export const FLAG_IDS = [
+  "pi-leak",
+  "insider",
+  "key-industry",
+  "key-group",
+  "large-scale",
+  "pil-clue",
+  "cross-region",
+  "unmasked-identifier",
+  "telecom-fraud",
+] as const;
+
 /** Records at which a case is "large-scale" whatever its tier. */
 export const LARGE_SCALE_RECORDS = 10_000;
 /** Records (people's data) at which a case harms "众多个人" (PIPL art. 70) for the PIL clue. */
@@ -118,7 +131,7 @@ export function assembleResult(input: ResultInput): CaseResult {
     flag("key-group", `key victim group: ${keyGroups.map((d) => d.id).join(", ")}`, keyGroups.flatMap((d) => d.evidence));
   }
   // Scale is about how many people's data, not how much money: a gain alone does not make it large.
-  const victimsMax = Math.max(0, ...input.victims.map((v) => v.count));
+  const victimsMax = input.victims.reduce((m, v) => Math.max(m, v.count), 0);
   const especiallyByCount = severity === "especially-serious" && severityBasis?.by === "count";
   if (piLeak && (records >= LARGE_SCALE_RECORDS || especiallyByCount || victimsMax >= LARGE_SCALE_VICTIMS)) {
     flag(

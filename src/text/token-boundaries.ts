@@ -7,22 +7,31 @@
 // The same holds for a clause between two of the segmenter's block breaks (Segmenter.isBlockBreak).
 // Segmenting only the clauses where a token-boundary rule has a candidate keeps the engine's cost in
 // proportion to the evidence, not the document.
+import { UNLIMITED, type Budget } from "../budget.js";
 import type { Segmenter } from "./segmenter.js";
 import { indexSentences, isSentenceDelimiter, type Sentences } from "./sentences.js";
 
 export type TokenSpanTest = (start: number, end: number) => boolean;
 
-export function createTokenBoundaries(text: string, segmenter: Segmenter, sentences: Sentences = indexSentences(text)): TokenSpanTest {
+export function createTokenBoundaries(
+  text: string,
+  segmenter: Segmenter,
+  sentences: Sentences = indexSentences(text),
+  budget: Budget = UNLIMITED,
+): TokenSpanTest {
   const starts = new Uint8Array(text.length + 1);
   const ends = new Uint8Array(text.length + 1);
+  /** Positions already segmented: a candidate there costs nothing more (no walk to its clause's edges). */
+  const covered = new Uint8Array(text.length + 1);
   /** Segmented stretches: start -> end. */
   const done = new Map<number, number>();
   const isBreak = segmenter.isBlockBreak?.bind(segmenter);
   let prepared = false;
   const segmentAround = (at: number): void => {
+    if (covered[at] === 1) return;
     if (!prepared) {
       prepared = true;
-      segmenter.prepare?.(text);
+      budget.offClock(() => segmenter.prepare?.(text));
     }
     let a = sentences.startOf(at);
     // The sentence without its delimiter: the delimiter is never inside a rule term.
@@ -41,6 +50,8 @@ export function createTokenBoundaries(text: string, segmenter: Segmenter, senten
     }
     if ((done.get(a) ?? -1) >= b) return;
     done.set(a, b);
+    covered.fill(1, a, b);
+    budget.check();
     for (const t of segmenter.segment(text.slice(a, b))) {
       starts[a + t.start] = 1;
       ends[a + t.end] = 1;

@@ -9,7 +9,7 @@ import { TypicalEvaluator, formatTypicalTable, isTypicalExpect } from "../../eva
 import { readPath } from "../../ingest/index.js";
 import { scanDocument } from "../../pipeline.js";
 import type { CliIo } from "../io.js";
-import { segmenterOf, type ScanFlags } from "../options.js";
+import { rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -34,7 +34,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         const holdout = Number(flags.holdout);
         if (!Number.isInteger(holdout) || holdout < 2) throw new UsageError(`--holdout must be an integer ≥ 2 (got "${flags.holdout}")`);
         const seg = segmenterOf({ ...flags, mask: true, failOn: "never" });
-        const engine = await createEngine({ ...(flags.rules ? { rules: flags.rules } : {}), ...(seg ? { segmenter: seg } : {}) });
+        const rules = rulePathsOf(flags.rules, io.cwd);
+        const engine = await createEngine({ ...(rules ? { rules } : {}), ...(seg ? { segmenter: seg } : {}) });
         const crimes = new Evaluator(engine.ruleSet, Number(flags.list));
         const typical = new TypicalEvaluator(holdout);
         let failures = 0;

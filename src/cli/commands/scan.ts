@@ -8,7 +8,8 @@ import { getFormatter } from "../../report/formatters.js";
 import { maskText } from "../../score/mask.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { CaseflagError } from "../../errors.js";
+import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addScanOptions(
@@ -21,9 +22,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
+    const budget = budgetOf(flags);
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
+    const rules = rulePathsOf(flags.rules, io.cwd);
     const engine = await createEngine({
-      ...(flags.rules ? { rules: flags.rules } : {}),
+      ...(rules ? { rules } : {}),
       ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
       dictionary: "document",
     });
@@ -40,7 +43,17 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           io.stderr(`caseflag: ${flags.mask ? maskText(item.failure.message) : item.failure.message}\n`);
           continue;
         }
-        results.push(scanDocument(item.doc, engine, { mask: flags.mask }));
+        try {
+          const result = scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) });
+          for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
+          results.push(result);
+        } catch (err) {
+          // One document that cannot be scanned (over its budget) is reported; the others still are.
+          if (!(err instanceof CaseflagError)) throw err;
+          failures++;
+          const line = `${item.doc.source}: ${err.message} (${err.code})`;
+          io.stderr(`caseflag: ${flags.mask ? maskText(line) : line}\n`);
+        }
       }
     }
     if (results.length > 0) io.stdout(formatter.format(results));
