@@ -121,6 +121,8 @@ const ORG_BEFORE_ROLE = 10;
 const PERSON_ROLE_GAP = 24;
 /** Chains read per document, and how many mentions of one name or holder phrases a lookup walks. */
 const MAX_CHAINS = 200;
+/** Verbs of one chain a source is looked for around. */
+const MAX_EVENTS = 20;
 const MAX_NAME_MENTIONS = 50;
 const MAX_ALIAS_SCAN = 500;
 /** Longer than any rule term or data phrase a window has to reach back over. */
@@ -527,7 +529,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
         .filter((i) => (i.start < r.end && r.start < i.end) || (i.end <= r.start && r.start - i.end <= 2));
       if (own.length > 0) add(r, null, 4, own);
     }
-    for (const e of chain.events) {
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
       if (e.direction !== "in" && e.direction !== "hold") continue;
       const f = e.flow;
       const d = e.data;
@@ -537,7 +539,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
         .sort((a, b) => b.end - a.end)[0];
       if (holder) add(holder, holder, 3);
     }
-    for (const e of chain.events) {
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
       const d = e.data;
       if (!d || d === e.flow) continue;
       // What the data names: 学籍信息, 快递订单扫描图和就诊患者信息.
@@ -560,7 +562,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     }
     // Last, an institution named earlier in the sentence (…绕过招聘网站服务器防护策略，窃取…); for an
     // insider, any holder word there (在公司物流内部，通过…登录权限…): it describes the workplace.
-    for (const e of chain.events) {
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
       const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start }));
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }
@@ -634,7 +636,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (dataIndex.startingIn(p.end, p.end + OWNER_GAP + 1).some((d) => sameClause(p, d))) subjects.push({ span: { start: p.start, end: p.end }, group: null });
     }
     const recipients: Span[] = [];
-    for (const e of chain.events) {
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
       if (e.direction !== "out") continue;
       const verb = text.slice(e.flow.start, e.flow.end);
       // 出售给…, 提供给…: the verb names its receiver, in its own word or the next character.
