@@ -269,6 +269,13 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     expect(r.findings.some((f) => f.note === "civil or administrative proceedings, no criminal ones")).toBe(true);
   });
 
+  it("never prints an unmasked identifier in a chain", async () => {
+    const r = await scan("被告人张某系某银行员工，利用职务便利将客户信息出售给手机号为13912345678的买家。");
+    const line = formatLeakLine(r.leaks[0]!);
+    expect(line).toContain("139****5678");
+    expect(JSON.stringify(r.leaks)).not.toContain("13912345678");
+  });
+
   it("keeps every part's offsets pointing into the original text", async () => {
     const text = "被告人李某系某銀行支行客戶經理，利用職務便利查詢客戶徵信報告，並出售給貸款中介。";
     const r = await scan(text);
