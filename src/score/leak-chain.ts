@@ -172,12 +172,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     const to = Math.max(a.start, b.start);
     return to <= from || !CLAUSE_BREAK.test(text.slice(from, to));
   };
-  const byKind = new Map<string, ChainMention[]>();
-  for (const m of input.mentions) {
-    const list = byKind.get(m.kind);
-    if (list) list.push(m);
-    else byKind.set(m.kind, [m]);
-  }
+  const byKind = groupBy(input.mentions, (m) => m.kind);
   const by = (kind: string, target?: string): ChainMention[] =>
     (byKind.get(kind) ?? []).filter((m) => target === undefined || m.target === target);
 
@@ -301,18 +296,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
   }
   // An outflow in a later clause of the same sentence moves the data named before it
   // (查询客户征信报告2000余份，并出售给贷款中介).
-  const datalessIn = new Map<number, Event[]>();
-  for (const e of dataless) {
-    const list = datalessIn.get(e.sentence);
-    if (list) list.push(e);
-    else datalessIn.set(e.sentence, [e]);
-  }
-  const boundIn = new Map<number, Event[]>();
-  for (const e of events) {
-    const list = boundIn.get(e.sentence);
-    if (list) list.push(e);
-    else boundIn.set(e.sentence, [e]);
-  }
+  const datalessIn = groupBy(dataless, (e) => e.sentence);
+  const boundIn = groupBy(events, (e) => e.sentence);
   for (const e of dataless) {
     const earlier = (boundIn.get(e.sentence) ?? []).filter((x) => x.flow.start < e.flow.start && x.flow.target !== "rent");
     const from = earlier[earlier.length - 1];
@@ -321,12 +306,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
   events.sort((a, b) => a.flow.start - b.flow.start);
 
   // ── chains: one per sentence with a bound data flow ──
-  const bySentence = new Map<number, Event[]>();
-  for (const e of events) {
-    const list = bySentence.get(e.sentence);
-    if (list) list.push(e);
-    else bySentence.set(e.sentence, [e]);
-  }
+  const bySentence = groupBy(events, (e) => e.sentence);
+
   interface Chain {
     sentence: number;
     events: Event[];
@@ -342,13 +323,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const chainAt = (s: number): Chain | undefined => chainOf.get(s);
 
   // A person's role, as any sentence introduces them: 张某系…客户经理, 陈某等人受雇…, 营业员张某.
-  const personsByName = new Map<string, ChainMention[]>();
-  for (const p of persons) {
-    const name = text.slice(p.start, p.end);
-    const list = personsByName.get(name);
-    if (list) list.push(p);
-    else personsByName.set(name, [p]);
-  }
+  const personsByName = groupBy(persons, (p) => text.slice(p.start, p.end));
+
   const roleIndex = new SpanIndex(roles);
   const roleOfPerson = (name: string): ChainMention | null => {
     for (const p of (personsByName.get(name) ?? []).slice(0, MAX_NAME_MENTIONS)) {
@@ -371,13 +347,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
 
   // Personal data in a sentence: an information type there (the bare 数据 an insider copies is
   // the 车主身份证号码… listed before it).
-  const typedBySentence = new Map<number, ChainMention[]>();
-  for (const d of typed) {
-    const k = sentenceIndex(d.start);
-    const list = typedBySentence.get(k);
-    if (list) list.push(d);
-    else typedBySentence.set(k, [d]);
-  }
+  const typedBySentence = groupBy(typed, (d) => sentenceIndex(d.start));
+
   const typedIn = (s: number): boolean => typedBySentence.has(s);
   const moving = (e: Event, accessSentence: number): boolean =>
     e.data !== null &&
@@ -729,6 +700,17 @@ function draftSource(span: Span | Holder, found: ChainMention[], narrow: boolean
   const at = narrow ? { start: ordered[0]!.start, end: ordered[0]!.end } : { start: span.start, end: span.end };
   const system = !narrow && "target" in span && span.target === "system";
   return { span: at, named: narrow, system, industries: ids, evidence: ordered };
+}
+
+function groupBy<K, T>(list: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const t of list) {
+    const k = key(t);
+    const got = out.get(k);
+    if (got) got.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
 }
 
 /** A head term's phrase: back over at most `back` characters, up to the nearest stop character. */
