@@ -3,6 +3,7 @@
 import { createBudget, type BudgetLimits } from "./budget.js";
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
 import { BOOST_FACTOR, matchRules, type RawFinding, type TextView } from "./detect/match.js";
+import { createMarkerLookup } from "./detect/markers.js";
 import { extractMoney } from "./detect/money.js";
 import { extractVictims } from "./detect/victims.js";
 import { firstScopeAt } from "./detect/spans.js";
@@ -29,6 +30,9 @@ export interface ScanOptions {
    */
   allBindings?: boolean;
 }
+
+/** What the leak chain reads: the binding kinds and the dimensions it places or binds. */
+const CHAIN_KINDS: ReadonlySet<string> = new Set([...BINDING_KINDS, "industry", "group", "info-type"]);
 
 /** Identifier confidence below this is kept out of findings: a long number, not an identifier. */
 const MIN_IDENTIFIER_CONFIDENCE = 0.3;
@@ -78,6 +82,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   // The leak chains, and what they decide for industries, groups, insider and the PI crime.
   const mentionOf = new Map<RawFinding, AttributionMention>();
   for (const f of ruleFindings.kept) {
+    if (!CHAIN_KINDS.has(f.rule.rule.kind) && f.rule.rule.proceedings === null) continue;
     mentionOf.set(f, {
       ruleId: f.rule.rule.id,
       kind: f.rule.rule.kind,
@@ -90,24 +95,45 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
       proceedings: f.rule.rule.proceedings,
     });
   }
+  const markerLookup = createMarkerLookup(text, engine.compiled, matched.hits);
+  const asMention = (m: { start: number; end: number; rule: { rule: { id: string; kind: string; target: string } } }) => ({
+    ruleId: m.rule.rule.id,
+    kind: m.rule.rule.kind,
+    target: m.rule.rule.target,
+    start: m.start,
+    end: m.end,
+    weight: 0,
+  });
   const attribution = attribute({
     text,
     mentions: [...mentionOf.values()],
     volumes: proseVolumes,
     rules: engine.chainRules,
     tick: () => budget.tick(),
+    markers: { find: (target, from, to) => markerLookup.find(target, from, to).map(asMention) },
   });
-  reweigh(ruleFindings.kept, (f) => attribution.adjust.get(mentionOf.get(f)!));
+  const adjustmentOf = (f: RawFinding): Adjustment | undefined => {
+    const m = mentionOf.get(f);
+    return m && attribution.adjust.get(m);
+  };
+  reweigh(ruleFindings.kept, adjustmentOf);
   budget.check();
 
   const findings: Finding[] = [];
   for (const f of ruleFindings.kept) {
-    const m = mentionOf.get(f)!;
-    if (BINDING_KINDS.has(m.kind) && !options.allBindings && !attribution.parts.has(m)) continue;
+    const m = mentionOf.get(f);
+    if (BINDING_KINDS.has(f.rule.rule.kind) && !options.allBindings && !(m && attribution.parts.has(m))) continue;
     const finding = toFinding(f, norm, shown);
-    const adj = attribution.adjust.get(m);
+    const adj = adjustmentOf(f);
     if (adj) finding.note = adj.note;
     findings.push(finding);
+  }
+  // Markers are looked up, not listed; rule examples and debugging see them all.
+  if (options.allBindings) {
+    for (const m of markerLookup.all()) {
+      const { start, end } = norm.spanToOriginal(m.start, m.end);
+      findings.push({ ...asMention(m), kind: m.rule.rule.kind as Finding["kind"], start, end, match: shown.slice(start, end) });
+    }
   }
   for (const d of attribution.derived) {
     const { start, end } = norm.spanToOriginal(d.start, d.end);

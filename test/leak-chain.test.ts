@@ -53,7 +53,7 @@ describe("parties: who a mention is", () => {
     const sentences = [{ start: 0, end: text.length }];
     return {
       text,
-      cues,
+      cuesIn: (from, to) => cues.filter((c) => c.start >= from && c.start < to),
       data: new SpanIndex([at(text, "个人信息")]),
       persons: new SpanIndex([]),
       verbs: new SpanIndex([at(text, "出售")]),
@@ -90,7 +90,8 @@ describe("parties: who a mention is", () => {
     const sentences = [{ start: 0, end: 10 }, { start: 10, end: t.length }];
     const place = createPlacer({
       text: t,
-      cues: [{ ...at(t, "判处"), position: "offender", ruleId: "party.offender", before: -1, after: 8 }],
+      cuesIn: (from, to) =>
+        [{ ...at(t, "判处"), position: "offender" as const, ruleId: "party.offender", before: -1, after: 8 }].filter((c) => c.start >= from && c.start < to),
       data: new SpanIndex([]),
       persons: new SpanIndex([at(t, "高某")]),
       verbs: new SpanIndex([]),

@@ -64,7 +64,7 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
 
   const candidates: RawFinding[] = [];
   const consider = (rule: CompiledRule, start: number, end: number, latinCheck: boolean): void => {
-    if (DETECTION_EXCLUDED.has(rule.rule.kind)) return;
+    if (DETECTION_EXCLUDED.has(rule.rule.kind) || rule.rule.marker) return;
     budget.match();
     const f = evaluate(rule, start, end, latinCheck, view, hits);
     if (f) candidates.push(f);

@@ -234,6 +234,7 @@ function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
     channel: spec.channel ?? false,
     proceedings: spec.proceedings ?? null,
     extend: spec.extend ?? null,
+    marker: spec.marker ?? false,
     examples: { match: spec.examples?.match ?? [], noMatch: spec.examples?.noMatch ?? [] },
     file,
   };
@@ -281,6 +282,7 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
   }
   if (rule.channel && rule.kind !== "industry") at("channel is for industry rules");
   if (rule.extend && rule.kind !== "source") at("extend is for source rules");
+  if (rule.marker && rule.kind !== "party" && rule.kind !== "source") at("marker is for party and source rules");
   if (rule.examples.match.length === 0) at("examples.match needs at least one example");
   return problems;
 }

@@ -110,6 +110,7 @@ export const packSchema = {
             },
           },
           channel: { type: "boolean" },
+          marker: { type: "boolean" },
           extend: {
             type: "object",
             additionalProperties: false,

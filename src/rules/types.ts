@@ -44,6 +44,8 @@ export interface RuleSpec {
   proceedings?: "criminal";
   /** source rules: the phrase runs back from the term over at most `back` characters, to the nearest of `stop`. */
   extend?: { back: number; stop: string };
+  /** party and source rules: matches are looked up where the leak chain asks, not listed (detect/markers.ts). */
+  marker?: boolean;
   examples?: { match?: string[]; noMatch?: string[] };
 }
 
@@ -91,6 +93,7 @@ export interface Rule {
   channel: boolean;
   proceedings: "criminal" | null;
   extend: { back: number; stop: string } | null;
+  marker: boolean;
   examples: { match: string[]; noMatch: string[] };
   file: string;
 }

@@ -16,10 +16,17 @@
 //   passing on personal data is the conduct of art. 253-1 para. 2 and adds a `leak.insider` finding.
 import type { RuleSet } from "../rules/types.js";
 import type { Volume } from "../types.js";
-import { readLeakChains, type ChainMention, type ChainReading, type ChainRules, type FlowDirection, type LeakDraft } from "./leak-chain.js";
+import {
+  readLeakChains,
+  type ChainInput,
+  type ChainMention,
+  type ChainReading,
+  type ChainRules,
+  type FlowDirection,
+  type LeakDraft,
+} from "./leak-chain.js";
 
-/** Kinds that only place and bind (they score no dimension of their own). */
-export const BINDING_KINDS: ReadonlySet<string> = new Set(["role", "access", "flow", "party", "source", "proceeding"]);
+export { BINDING_KINDS } from "../rules/compile.js";
 
 const INSTITUTION_ZONE = "zone.institution";
 
@@ -87,6 +94,8 @@ export function attribute(input: {
   rules: ChainRules;
   /** Counts a unit of work against the document's budget. */
   tick?: () => void;
+  /** Party markers looked up on demand (detect/markers.ts). */
+  markers?: ChainInput["markers"];
 }): Attribution {
   // An institution's name (某派出所, 某公安局) is negated as the body handling the case; when a role
   // belongs to it, it is the leaker's employer, so organisations and industries inside it still bind.
@@ -99,6 +108,7 @@ export function attribute(input: {
     volumes: input.volumes,
     rules: input.rules,
     ...(input.tick ? { tick: input.tick } : {}),
+    ...(input.markers ? { markers: input.markers } : {}),
   });
   const adjust = new Map<AttributionMention, Adjustment>();
   const derived: DerivedFinding[] = [];
@@ -169,9 +179,9 @@ export function attribute(input: {
     : { flag: false, score: 0, evidence: [] };
 
   // ── personal-information crime: criminal proceedings, and the insider's conduct ──
-  const criminal = live.some((m) => m.kind === "proceeding" && m.target === "criminal");
+  // A non-criminal proceedings cue fires only with no criminal word near it (rules/proceedings.yaml).
   const otherwise = live.some((m) => m.kind === "proceeding" && m.target === "non-criminal");
-  if (otherwise && !criminal) {
+  if (otherwise) {
     for (const m of live) {
       if (m.proceedings === "criminal") adjust.set(m, { weight: 0, note: "civil or administrative proceedings, no criminal ones" });
     }

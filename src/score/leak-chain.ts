@@ -27,7 +27,7 @@
 // - the subjects: group mentions placed as data subjects or victims, and people nouns owning data.
 import type { Volume } from "../types.js";
 import { noisyOr } from "./dimensions.js";
-import { SpanIndex, createPlacer, type Bound, type Cue, type PartyContext, type PartyPosition, type Span } from "./parties.js";
+import { SpanIndex, createPlacer, type Bound, type Cue, type Lookup, type PartyContext, type PartyPosition, type Span } from "./parties.js";
 
 /** An organisation or system phrase; `org` is its organisation part (公司 in 公司总部实时风控系统). */
 interface Holder extends ChainMention {
@@ -58,6 +58,11 @@ export interface ChainRules {
 export interface ChainInput {
   /** Normalized text. */
   text: string;
+  /**
+   * Markers (party cues, names, people words; holder phrases, means, pretexts) looked up where
+   * needed; without it they are read from `mentions`.
+   */
+  markers?: { find(target: string, from: number, to: number): ChainMention[] };
   /** Counts a unit of work against the document's budget (throws when it is spent). */
   tick?: () => void;
   mentions: ChainMention[];
@@ -121,6 +126,7 @@ const ORG_BEFORE_ROLE = 10;
 const PERSON_ROLE_GAP = 24;
 /** Chains read per document, and how many mentions of one name or holder phrases a lookup walks. */
 const MAX_CHAINS = 200;
+const CUE_POSITIONS: PartyPosition[] = ["offender", "victim", "recipient", "impersonated", "speaker"];
 /** Verbs of one chain a source is looked for around. */
 const MAX_EVENTS = 20;
 const MAX_NAME_MENTIONS = 50;
@@ -186,70 +192,33 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const data = [...typed, ...nouns].sort((a, b) => a.start - b.start);
   const dataIndex = new SpanIndex(data);
   const flowIndex = new SpanIndex(flows);
-  const persons = by("party", "person");
-  const personIndex = new SpanIndex(persons);
-  const people = by("party", "subject");
-  // A holder phrase starts after any verb or means word caught inside it (…方式非法获取本市多所中学 →
-  // 本市多所中学; 利用爬虫软件 → 爬虫软件, a means).
-  const instruments = by("source", "instrument");
-  const instrumentIndex = new SpanIndex(instruments);
-  // Built on first use: most texts read no chain that needs a source.
-  let holders: Holder[] | null = null;
-  const orgsOf = (): Holder[] =>
-    (holders ??= mergeAdjacent(
-    [...by("source", "organisation"), ...by("source", "system")]
-      .map((o) => extendBack(text, o, rules.extend(o.ruleId)))
-      .map((o) => {
-        const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end)].filter((f) => f.end < o.end);
-        let from = inside.length > 0 ? Math.max(...inside.map((f) => f.end)) : o.start;
-        while (from < o.end && LEADING_FILLER.test(text[from]!)) from++;
-        return { ...o, start: from };
-      })
-      // 银行卡, 银行账户: an instrument, not an institution.
-      .filter((o) => o.end > o.start && !NOT_AN_ORG_AFTER.test(text[o.end] ?? "")),
-  ));
-  // A holder phrase right after 通过/利用 is a means (通过某平台APP获取): it names no source by its channel words.
-  const isMeans = (o: Span): boolean =>
-    instrumentIndex
-      .startingIn(o.start - MEANS_GAP - MAX_TERM, o.start)
-      .some((i) => i.end <= o.start && o.start - i.end <= MEANS_GAP && sameClause(i, o) && flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start));
-  const pretextIndex = new SpanIndex(by("source", "pretext"));
-  const cues: Cue[] = input.mentions
-    .filter((m) => m.kind === "party" && m.target !== "person" && m.target !== "subject")
-    .map((m) => ({ start: m.start, end: m.end, ruleId: m.ruleId, position: m.target as PartyPosition, ...rules.reach(m.ruleId) }));
-  // Whoever is impersonated (冒充某银行工作人员, 自称某平台客服) holds nothing the chain moved.
-  const impersonations = cues.filter((c) => c.position === "impersonated");
-  const impersonated = (m: Span): boolean =>
-    impersonations.some((c) => m.start >= c.end && m.start - c.end <= c.after && sameClause(c, m));
-  const industries = by("industry").filter((m) => !impersonated(m));
+  const markers = input.markers;
+  const lookup = (target: string, kind = "party"): Lookup<ChainMention> =>
+    markers ? { startingIn: (from, to) => markers.find(target, from, to) } : new SpanIndex(by(kind, target));
+  const personIndex = lookup("person");
+  const peopleIndex = lookup("subject");
+  const cueLookups = CUE_POSITIONS.map((position) => ({ position, lookup: lookup(position) }));
+  const cuesIn = (from: number, to: number): Cue[] =>
+    cueLookups.flatMap(({ position, lookup: l }) =>
+      l.startingIn(from, to).map((m) => ({ start: m.start, end: m.end, ruleId: m.ruleId, position, ...rules.reach(m.ruleId) })),
+    );
   const groups = by("group");
-
-  const peopleIndex = new SpanIndex(people);
   const groupIndex = new SpanIndex(groups);
   const ctx: PartyContext = {
     text,
-    cues,
+    cuesIn,
     data: dataIndex,
     persons: personIndex,
     verbs: flowIndex,
     sentenceOf: (at) => sentences[sentenceIndex(at)]!,
   };
-  const place = createPlacer(ctx);
+  // Built on first use: many texts have no group word and no chain.
+  let placer: ((m: Span) => Bound | null) | null = null;
+  const place = (m: Span): Bound | null => (placer ??= createPlacer(ctx))(m);
   const groupPlacement = new Map<ChainMention, Bound | null>();
   for (const g of groups) groupPlacement.set(g, place(g));
-  const rolePlacement = new Map<ChainMention, Bound | null>();
-  // A role placed as a victim, an impersonation, a recipient, a data subject or a speaker is not the leaker.
-  const usableRole = (r: ChainMention): boolean => {
-    if (!rolePlacement.has(r)) rolePlacement.set(r, place(r));
-    const p = rolePlacement.get(r)?.placement;
-    return p === undefined || p === "offender";
-  };
-
-  const owned = (d: ChainMention) => (p: Span): boolean => p.end <= d.start && d.start - p.end <= OWNER_GAP && sameClause(p, d);
-  const personal = (d: ChainMention): boolean =>
-    d.kind === "info-type" ||
-    peopleIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d)) ||
-    groupIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d));
+  // Most texts name no data and no access: only their groups need placing.
+  if (data.length === 0 && access.length === 0) return { leaks: [], groupPlacement };
 
   // ── events: each flow verb bound to its data ──
   interface Event {
@@ -305,6 +274,54 @@ export function readLeakChains(input: ChainInput): ChainReading {
   }
   events.sort((a, b) => a.flow.start - b.flow.start);
 
+  // A holder phrase starts after any verb or means word caught inside it (…方式非法获取本市多所中学 →
+  // 本市多所中学; 利用爬虫软件 → 爬虫软件, a means).
+  const instrumentIndex = lookup("instrument", "source");
+  // Built on first use: most texts read no chain that needs a source.
+  let holders: Holder[] | null = null;
+  const orgsOf = (): Holder[] =>
+    (holders ??= mergeAdjacent(
+    [...lookup("organisation", "source").startingIn(0, text.length), ...lookup("system", "source").startingIn(0, text.length)]
+      .map((o) => extendBack(text, o, rules.extend(o.ruleId)))
+      .map((o) => {
+        const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end)].filter((f) => f.end < o.end);
+        let from = inside.length > 0 ? Math.max(...inside.map((f) => f.end)) : o.start;
+        while (from < o.end && LEADING_FILLER.test(text[from]!)) from++;
+        return { ...o, start: from };
+      })
+      // 银行卡, 银行账户: an instrument, not an institution.
+      .filter((o) => o.end > o.start && !NOT_AN_ORG_AFTER.test(text[o.end] ?? "")),
+  ));
+  // A holder phrase right after 通过/利用 is a means (通过某平台APP获取): it names no source by its channel words.
+  const isMeans = (o: Span): boolean =>
+    instrumentIndex
+      .startingIn(o.start - MEANS_GAP - MAX_TERM, o.start)
+      .some((i) => i.end <= o.start && o.start - i.end <= MEANS_GAP && sameClause(i, o) && flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start));
+  const pretextIndex = lookup("pretext", "source");
+  // Whoever is impersonated (冒充某银行工作人员, 自称某平台客服) holds nothing the chain moved.
+  const impersonated = (m: Span): boolean =>
+    cuesIn(m.start - MAX_TERM * 2, m.start).some(
+      (c) => c.position === "impersonated" && m.start >= c.end && m.start - c.end <= c.after && sameClause(c, m),
+    );
+
+
+  const rolePlacement = new Map<ChainMention, Bound | null>();
+  // A role placed as a victim, an impersonation, a recipient, a data subject or a speaker is not the leaker.
+  const usableRole = (r: ChainMention): boolean => {
+    if (!rolePlacement.has(r)) rolePlacement.set(r, place(r));
+    const p = rolePlacement.get(r)?.placement;
+    return p === undefined || p === "offender";
+  };
+
+  const owned = (d: ChainMention) => (p: Span): boolean => p.end <= d.start && d.start - p.end <= OWNER_GAP && sameClause(p, d);
+  const personal = (d: ChainMention): boolean =>
+    d.kind === "info-type" ||
+    peopleIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d)) ||
+    groupIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d));
+
+  // Most texts move no data and name no access: only their groups need placing.
+  if (events.length === 0 && access.length === 0) return { leaks: [], groupPlacement };
+
   // ── chains: one per sentence with a bound data flow ──
   const bySentence = groupBy(events, (e) => e.sentence);
 
@@ -323,11 +340,15 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const chainAt = (s: number): Chain | undefined => chainOf.get(s);
 
   // A person's role, as any sentence introduces them: 张某系…客户经理, 陈某等人受雇…, 营业员张某.
-  const personsByName = groupBy(persons, (p) => text.slice(p.start, p.end));
+
 
   const roleIndex = new SpanIndex(roles);
   const roleOfPerson = (name: string): ChainMention | null => {
-    for (const p of (personsByName.get(name) ?? []).slice(0, MAX_NAME_MENTIONS)) {
+    const mentions: Span[] = [];
+    for (let at = text.indexOf(name); at >= 0 && mentions.length < MAX_NAME_MENTIONS; at = text.indexOf(name, at + name.length)) {
+      mentions.push({ start: at, end: at + name.length });
+    }
+    for (const p of mentions) {
       const r = roleIndex.startingIn(p.start - MAX_TERM, p.end + PERSON_ROLE_GAP + 1).find((r) => {
         if (!usableRole(r)) return false;
         if (r.end <= p.start) return p.start - r.end <= 1;
@@ -434,7 +455,12 @@ export function readLeakChains(input: ChainInput): ChainReading {
   }
 
   // ── sources ──
-  const industryIndex = new SpanIndex(industries);
+  // Built when a chain first looks for its source.
+  let industryIndexBuilt: SpanIndex<ChainMention> | null = null;
+  const industryIndex: Lookup<ChainMention> = {
+    startingIn: (from, to) =>
+      (industryIndexBuilt ??= new SpanIndex(by("industry").filter((m) => !impersonated(m)))).startingIn(from, to),
+  };
   const industriesIn = (span: Span): ChainMention[] => industryIndex.startingIn(span.start, span.end).filter((i) => i.end <= span.end);
   let holderIndex: SpanIndex<Holder> | null = null;
   const holdersNear = (from: number, to: number): Holder[] => (holderIndex ??= new SpanIndex(orgsOf())).startingIn(from, to);

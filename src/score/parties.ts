@@ -32,19 +32,26 @@ export interface Cue extends Span {
 export interface PartyContext {
   /** Normalized text. */
   text: string;
-  cues: Cue[];
+  /** The cues that start in [from, to). */
+  cuesIn(from: number, to: number): Cue[];
   /** Spans of data: information types and the bare data nouns. */
-  data: SpanIndex<Span>;
+  data: Lookup<Span>;
   /** People's names (masked or pseudonymous) as the text writes them. */
-  persons: SpanIndex<Span>;
+  persons: Lookup<Span>;
   /** Verbs that move data: a mention with one between it and the data is not the data's subject. */
-  verbs: SpanIndex<Span>;
+  verbs: Lookup<Span>;
   /** Start and end of the sentence holding a position. */
   sentenceOf(at: number): Span;
 }
 
+/** Spans near a position: a sorted index, or a lookup done on demand (detect/markers.ts). */
+export interface Lookup<T extends Span> {
+  /** The spans that start in [from, to), in text order. */
+  startingIn(from: number, to: number): T[];
+}
+
 /** Spans sorted by start, for the few near a position (binary search instead of scanning them all). */
-export class SpanIndex<T extends Span> {
+export class SpanIndex<T extends Span> implements Lookup<T> {
   readonly all: T[];
   constructor(list: readonly T[]) {
     this.all = [...list].sort((a, b) => a.start - b.start);
@@ -83,7 +90,16 @@ const AGENT_MARK = /[将把向给对从用以被在]/;
 export const SUBJECT_GAP = 6;
 
 export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
-  const cues = new SpanIndex(longestCues(ctx.cues));
+  // A sentence's cues, the longest of overlapping ones, once per sentence.
+  const bySentence = new Map<number, Cue[]>();
+  const cues = (sentence: Span): Cue[] => {
+    let list = bySentence.get(sentence.start);
+    if (!list) {
+      list = longestCues(ctx.cuesIn(sentence.start, sentence.end));
+      bySentence.set(sentence.start, list);
+    }
+    return list;
+  };
   const personCache = new Map<string, Bound | null>();
 
   const direct = (m: Span): Bound | null => {
@@ -139,10 +155,10 @@ function subjectOf(m: Span, ctx: PartyContext): Bound | null {
   return best ? { placement: "subject", by: best } : null;
 }
 
-function nearestCue(m: Span, cues: SpanIndex<Cue>, ctx: PartyContext): Bound | null {
+function nearestCue(m: Span, cues: (sentence: Span) => Cue[], ctx: PartyContext): Bound | null {
   const sentence = ctx.sentenceOf(m.start);
   let best: { cue: Cue; gap: number } | null = null;
-  for (const c of cues.startingIn(sentence.start, sentence.end)) {
+  for (const c of cues(sentence)) {
     if (c.end > sentence.end) continue;
     let gap: number;
     if (c.start >= m.end) gap = c.start - m.end <= c.before ? c.start - m.end : -1;
