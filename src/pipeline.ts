@@ -8,7 +8,7 @@ import { extractVictims } from "./detect/victims.js";
 import { firstScopeAt } from "./detect/spans.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
-import { maskIdentifier } from "./score/mask.js";
+import { maskIdentifier, maskText } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
 import { indexSentences } from "./text/sentences.js";
@@ -82,8 +82,9 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   budget.check();
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   const result = assembleResult({
-    id: doc.id,
-    source: doc.source,
+    // A file named after a person, an id field holding a phone number: masked like the findings.
+    id: mask ? maskText(doc.id) : doc.id,
+    source: mask ? maskText(doc.source) : doc.source,
     language,
     findings,
     volumes,

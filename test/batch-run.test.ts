@@ -1,7 +1,7 @@
 // runBatch end to end with the real engine (real jieba) on real files: nothing lost, input order,
 // bounded in-flight work, resume by content hash (partial last line cut), soft and hard stops,
 // crashed worker threads, and a run that cannot start leaving the output alone.
-import { mkdtemp, readFile, rm, writeFile, appendFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -301,5 +301,56 @@ parentPort.on("message", () => { throw new Error("boom in worker"); });`,
     await writeFile(out, "hello world\n");
     await expect(runBatch({ inputs, out, scanner: inline(), resume: true })).rejects.toMatchObject({ code: "E_RESUME" });
     expect(await readFile(out, "utf8")).toBe("hello world\n");
+  });
+});
+
+describe("runBatch: no document takes its neighbours down", () => {
+  const dense = (sentences: number): string => "被告人出售公民个人信息。".repeat(sentences);
+
+  it("scans a JSON document nested 5,000 deep in threads, and its neighbours with it", async () => {
+    assertBatchBuilt();
+    const folder = join(dir, "deep");
+    await mkdir(folder, { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(join(folder, `f${String(i).padStart(2, "0")}.txt`), texts[i % texts.length]!);
+    await writeFile(join(folder, "n.json"), `{"fact":"出售公民个人信息","x":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`);
+    const out = join(dir, "deep.jsonl");
+    const s = await runBatch({ inputs: [folder], out, workers: 2 });
+    const got = await lines(out);
+    expect(got).toHaveLength(21);
+    expect(got.filter((l) => l.error)).toEqual([]);
+    expect(s.failures).toBe(0);
+  });
+
+  it("stops a thread whose document overruns the hard limit: that document fails E_BUDGET, the others are scanned", async () => {
+    assertBatchBuilt();
+    const dump = join(dir, "overrun.jsonl");
+    const docs = texts.slice(0, 6);
+    // ~4 s of scanning, against a hard limit of 1 s; every other document takes milliseconds.
+    docs.splice(3, 0, dense(400_000));
+    const ids = await writeDump(dump, docs.length, docs);
+    const out = join(dir, "overrun-out.jsonl");
+    for (const chunkBytes of [undefined, 0]) {
+      // The scan's own budget is out of reach here: only the watchdog can stop the document.
+      const pool = createThreadPool({ mask: true, workers: 1, budget: { ms: 600_000 }, hardLimitMs: 1000 });
+      await runBatch({ inputs: [dump], out, scanner: pool, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
+      const got = await lines(out);
+      expect(got.map((l) => l.id)).toEqual(ids);
+      expect(got.filter((l) => l.error).map((l) => [l.id, l.error!.code])).toEqual([[ids[3], "E_BUDGET"]]);
+    }
+  });
+
+  it("a document that kills its thread (out of memory) fails alone after one retry alone; the rest are scanned", async () => {
+    assertBatchBuilt();
+    const folder = join(dir, "oom");
+    await mkdir(folder, { recursive: true });
+    for (let i = 0; i < 8; i++) await writeFile(join(folder, `d${i}.txt`), texts[i % texts.length]!);
+    await writeFile(join(folder, "d4-big.txt"), dense(400_000));
+    const out = join(dir, "oom-out.jsonl");
+    const pool = createThreadPool({ mask: true, workers: 2, resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 8 } });
+    const s = await runBatch({ inputs: [folder], out, scanner: pool, maxInFlightChars: 64 * 1024 * 1024 });
+    const got = await lines(out);
+    expect(got).toHaveLength(9);
+    expect(got.filter((l) => l.error).map((l) => [l.id, l.error!.code])).toEqual([["d4-big.txt", "E_WORKER"]]);
+    expect(s.results).toBe(8);
   });
 });

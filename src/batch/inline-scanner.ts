@@ -1,4 +1,5 @@
 // Scanning on the main thread: no thread start-up cost, for small inputs and unit tests.
+import type { BudgetLimits } from "../budget.js";
 import { createEngine, type Engine, type EngineOptions } from "../engine.js";
 import { scanChunk, scanJobs, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
 import type { Scanner } from "./scanner.js";
@@ -8,11 +9,13 @@ export interface InlineScannerOptions {
   mask: boolean;
   engine?: Engine;
   engineOptions?: EngineOptions;
+  budget?: BudgetLimits;
 }
 
 export function createInlineScanner(opts: InlineScannerOptions): Scanner {
   let engine: Promise<Engine> | undefined = opts.engine ? Promise.resolve(opts.engine) : undefined;
   const getEngine = (): Promise<Engine> => (engine ??= createEngine(opts.engineOptions ?? {}));
+  const shared = { ...(opts.mask ? { maskText: snippetMask } : {}), ...(opts.budget ? { budget: opts.budget } : {}) };
   return {
     mode: "inline",
     workers: 0,
@@ -24,12 +27,12 @@ export function createInlineScanner(opts: InlineScannerOptions): Scanner {
       const e = await getEngine();
       // Yield to the event loop between batches so writes, drains and signals get their turn.
       await new Promise((r) => setImmediate(r));
-      return scanJobs(jobs, e, { mask: opts.mask, cardThreshold, ...(opts.mask ? { maskText: snippetMask } : {}) });
+      return scanJobs(jobs, e, { mask: opts.mask, cardThreshold, ...shared });
     },
     async scanChunk(job: ChunkJob, cardThreshold: number): Promise<ChunkOutcome> {
       const e = await getEngine();
       await new Promise((r) => setImmediate(r));
-      return scanChunk(job, e, { mask: opts.mask, cardThreshold, ...(opts.mask ? { maskText: snippetMask } : {}) });
+      return scanChunk(job, e, { mask: opts.mask, cardThreshold, ...shared });
     },
     async close() {},
     async abort() {},

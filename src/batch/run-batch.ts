@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { CaseflagError } from "../errors.js";
+import type { BudgetLimits } from "../budget.js";
 import type { EngineOptions } from "../engine.js";
 import { readInputUnits, type ReadOptions, type WalkOptions } from "../ingest/index.js";
 import type { Failure, LineChunk, ReadUnit } from "../types.js";
@@ -40,6 +41,8 @@ export interface BatchOptions {
   resume?: boolean;
   /** Mask identifiers (default true). */
   mask?: boolean;
+  /** Per-document scan budget (default: budget.ts); a document past it is an E_BUDGET failure line. */
+  budget?: BudgetLimits;
   /** Threads; 0 scans on the main thread. Default: available cores. Ignored with `scanner`. */
   workers?: number;
   /** Scan through the queue at this Redis URL instead of worker threads. */
@@ -211,7 +214,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
           dispatch();
           changed();
         },
-        (err: unknown) => onScanError(err, () => jobs.map((j) => failedJob(j, "E_SCAN", `${j.doc.source}: ${String(err)}`))),
+        (err: unknown) => onScanError(err, () => jobs.map((j) => failedJob(j, "E_SCAN", `${j.doc.source}: ${String(err)}`, mask))),
       );
     }
   };
@@ -344,8 +347,9 @@ async function defaultScanner(opts: BatchOptions, mask: boolean): Promise<Scanne
     if (opts.queuePrefix !== undefined) q.prefix = opts.queuePrefix;
     return createQueueScanner(q);
   }
-  if (opts.workers === 0) return createInlineScanner({ mask, engineOptions: engine });
+  if (opts.workers === 0) return createInlineScanner({ mask, engineOptions: engine, ...(opts.budget ? { budget: opts.budget } : {}) });
   const pool: Parameters<typeof createThreadPool>[0] = { mask };
+  if (opts.budget) pool.budget = opts.budget;
   if (opts.workers !== undefined) pool.workers = opts.workers;
   if (opts.engine?.rules) pool.rules = opts.engine.rules;
   if (opts.engine?.segmenter) pool.segmenter = opts.engine.segmenter;

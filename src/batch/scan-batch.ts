@@ -1,10 +1,12 @@
 // What a scanner does with one batch of documents, in a worker thread or inline: scan each with
 // the one pipeline, serialize its line, and summarize it. A document that throws becomes a
 // recorded failure; the batch goes on.
+import type { BudgetLimits } from "../budget.js";
 import type { Engine } from "../engine.js";
+import { CaseflagError } from "../errors.js";
 import { chunkItems, type ReadOptions } from "../ingest/index.js";
 import { scanDocument } from "../pipeline.js";
-import { maskText } from "../score/mask.js";
+import { maskFailure } from "../score/mask.js";
 import type { Document, Failure, LineChunk } from "../types.js";
 import { buildCaseCard, type CaseCard } from "./case-card.js";
 import { contentHash } from "./content-hash.js";
@@ -30,29 +32,37 @@ export interface ScanBatchOptions {
   /** Build a case card for results scoring at least this (see SummaryBuilder.threshold). */
   cardThreshold: number;
   maskText?: (s: string) => string;
+  budget?: BudgetLimits;
+  /** Told before each document is scanned, with its index among the batch's (or chunk's) documents. */
+  onDocument?: (index: number) => void;
 }
 
 export function scanJobs(jobs: readonly Job[], engine: Engine, opts: ScanBatchOptions): JobOutcome[] {
-  return jobs.map((job) => scanJob(job, engine, opts));
+  return jobs.map((job, i) => {
+    opts.onDocument?.(i);
+    return scanJob(job, engine, opts);
+  });
 }
 
 export function scanJob(job: Job, engine: Engine, opts: ScanBatchOptions): JobOutcome {
   try {
-    const result = scanDocument(job.doc, engine, { mask: opts.mask });
+    const result = scanDocument(job.doc, engine, { mask: opts.mask, ...(opts.budget ? { budget: opts.budget } : {}) });
     const out: JobOutcome = { seq: job.seq, line: serializeResult(result, job.hash, opts.mask), record: recordOfResult(result) };
     if (result.score > 0 && result.score >= opts.cardThreshold) {
       out.card = buildCaseCard(result, job.doc.text, opts.maskText ? { maskText: opts.maskText } : {});
     }
     return out;
   } catch (err) {
-    return failedJob(job, "E_SCAN", `${job.doc.source}: scan failed: ${err instanceof Error ? err.message : String(err)}`);
+    // A BudgetError (E_BUDGET) keeps its code; anything else is a scan failure.
+    const code = err instanceof CaseflagError ? err.code : "E_SCAN";
+    return failedJob(job, code, `${job.doc.source}: scan failed: ${err instanceof Error ? err.message : String(err)}`, opts.mask);
   }
 }
 
 /** A job that could not be scanned (scan error, worker crash): a failure line keyed by its hash. */
-export function failedJob(job: Job, code: string, message: string): JobOutcome {
+export function failedJob(job: Job, code: string, message: string, mask = true): JobOutcome {
   const f: Failure = { source: job.doc.source, id: job.doc.id, code, message: message.replace(/\s*[\r\n]+\s*/g, " ") };
-  return { seq: job.seq, line: serializeFailure(f, job.hash), record: recordOfFailure(code) };
+  return { seq: job.seq, line: serializeFailure(mask ? maskFailure(f) : f, job.hash), record: recordOfFailure(code) };
 }
 
 /** A LineChunk to parse and scan where it lands (a worker thread), and the read options to parse it with. */
@@ -86,12 +96,22 @@ function encodeLines(lines: string[]): Uint8Array {
  * a document hashed and scanned by scanJob. Encoded here so the writing thread only copies bytes.
  */
 export function scanChunk(job: ChunkJob, engine: Engine, opts: ScanBatchOptions): ChunkOutcome {
-  return chunkOutcome(job, opts.mask, (j) => scanJob(j, engine, opts));
+  let index = 0;
+  return chunkOutcome(job, opts.mask, (j) => {
+    opts.onDocument?.(index++);
+    return scanJob(j, engine, opts);
+  });
 }
 
-/** A read failure as written: its message masked unless identifiers are shown (it may quote the input). */
+/** A chunk's output from its documents' outcomes, given in their order (a chunk scanned piecemeal). */
+export function assembleChunk(job: ChunkJob, mask: boolean, outcomes: readonly JobOutcome[]): ChunkOutcome {
+  let index = 0;
+  return chunkOutcome(job, mask, () => outcomes[index++]!);
+}
+
+/** A read failure as written: masked unless identifiers are shown (it may quote the input or name a file after a person). */
 export function readFailureShown(f: Failure, mask: boolean): Failure {
-  return mask ? { ...f, message: maskText(f.message) } : f;
+  return mask ? maskFailure(f) : f;
 }
 
 /**
@@ -99,7 +119,7 @@ export function readFailureShown(f: Failure, mask: boolean): Failure {
  * failure keyed by its hash, each unreadable line its read failure, so nothing in it is lost.
  */
 export function failedChunk(job: ChunkJob, code: string, why: string, mask: boolean): ChunkOutcome {
-  return chunkOutcome(job, mask, (j) => failedJob(j, code, `${j.doc.source}: ${why}`));
+  return chunkOutcome(job, mask, (j) => failedJob(j, code, `${j.doc.source}: ${why}`, mask));
 }
 
 /** The chunk's lines in order: each document's outcome from `perDocument`, each unreadable line its read failure. */

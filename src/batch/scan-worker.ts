@@ -4,11 +4,12 @@ import { createEngine, type Engine, type EngineOptions } from "../engine.js";
 import { CaseflagError } from "../errors.js";
 import { scanChunk, scanJobs } from "./scan-batch.js";
 import { snippetMask } from "./snippet-mask.js";
-import type { FromWorker, ToWorker, WorkerConfig } from "./worker-protocol.js";
+import { PROGRESS_SLOTS, type FromWorker, type ToWorker, type WorkerConfig } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port) {
-  const config = workerData as WorkerConfig;
+  const config = workerData as WorkerConfig & { progress?: SharedArrayBuffer };
+  const progress = config.progress ? new Float64Array(config.progress) : new Float64Array(PROGRESS_SLOTS);
   const post = (m: FromWorker): void => port.postMessage(m);
   const options: EngineOptions = {};
   if (config.rules) options.rules = config.rules;
@@ -25,14 +26,32 @@ if (port) {
   }
   if (engine) {
     const e = engine;
+    // The dictionary loads now, not inside the first document's scan, where the watchdog would
+    // count it against that document.
+    e.segmenter.segment("预热");
     port.on("message", (m: ToWorker) => {
-      const opts = { mask: config.mask, cardThreshold: m.cardThreshold, ...(config.mask ? { maskText: snippetMask } : {}) };
+      // Which document is being scanned and since when, for the pool's watchdog.
+      const onDocument = (index: number): void => {
+        progress[0] = m.batchId;
+        progress[1] = index;
+        progress[2] = Date.now();
+      };
+      const opts = {
+        mask: config.mask,
+        cardThreshold: m.cardThreshold,
+        onDocument,
+        ...(config.budget ? { budget: config.budget } : {}),
+        ...(config.mask ? { maskText: snippetMask } : {}),
+      };
       if (m.type === "chunk") {
         const outcome = scanChunk(m.job, e, opts);
+        progress[2] = 0;
         port.postMessage({ type: "chunkDone", batchId: m.batchId, outcome } satisfies FromWorker, [outcome.bytes.buffer as ArrayBuffer]);
         return;
       }
-      post({ type: "done", batchId: m.batchId, outcomes: scanJobs(m.jobs, e, opts) });
+      const outcomes = scanJobs(m.jobs, e, opts);
+      progress[2] = 0;
+      post({ type: "done", batchId: m.batchId, outcomes });
     });
     post({ type: "ready" });
   }

@@ -1,8 +1,10 @@
 // Options shared by the commands that scan: rules, segmenter, masking, input reading, --fail-on.
 import type { Command } from "commander";
+import type { BudgetLimits } from "../budget.js";
 import { UsageError } from "../errors.js";
 import type { SegmenterName } from "../engine.js";
 import { encodingLabel } from "../ingest/index.js";
+import { FLAG_IDS } from "../score/result.js";
 import type { CaseResult } from "../types.js";
 
 export interface ScanFlags {
@@ -14,6 +16,7 @@ export interface ScanFlags {
   xmlElement?: string[];
   encoding?: string;
   maxBytes?: string;
+  scanBudget?: string;
   failOn: string;
 }
 
@@ -27,6 +30,7 @@ export function addScanOptions(cmd: Command): Command {
     .option("--xml-element <name...>", "XML elements whose text is read (default: all text)")
     .option("--encoding <name>", "force the input encoding, e.g. gb18030, big5, utf-16le (default: detected)")
     .option("--max-bytes <n>", "largest document read, in bytes (default 20 MiB)")
+    .option("--scan-budget <ms>", "time one document's scan may take before it is recorded as failed (E_BUDGET; default 10000)")
     .option(
       "--fail-on <condition>",
       "exit 1 when a result meets it: never | any-flag | <flag id> | serious | especially-serious | <score 0-100>",
@@ -69,9 +73,15 @@ export function readOptionsOf(flags: ScanFlags): CliReadOptions {
   return o;
 }
 
-const FLAG_ID = /^[a-z][a-z-]*$/;
+/** --scan-budget to the scan's budget; undefined keeps the default. */
+export function budgetOf(flags: ScanFlags): BudgetLimits | undefined {
+  if (flags.scanBudget === undefined) return undefined;
+  const ms = Number(flags.scanBudget);
+  if (!/^\d+$/.test(flags.scanBudget) || ms <= 0) throw new UsageError(`invalid --scan-budget "${flags.scanBudget}" (milliseconds, a positive integer)`);
+  return { ms };
+}
 
-/** Compile --fail-on into a predicate; an unknown condition is a usage error. */
+/** Compile --fail-on into a predicate; an unknown condition is a usage error (a typo must not disable a gate). */
 export function failOnPredicate(condition: string): (r: CaseResult) => boolean {
   if (condition === "never") return () => false;
   if (condition === "any-flag") return (r) => r.flags.length > 0;
@@ -81,8 +91,8 @@ export function failOnPredicate(condition: string): (r: CaseResult) => boolean {
     const n = Number(condition);
     return (r) => r.score >= n;
   }
-  if (FLAG_ID.test(condition)) return (r) => r.flags.some((f) => f.id === condition);
+  if ((FLAG_IDS as readonly string[]).includes(condition)) return (r) => r.flags.some((f) => f.id === condition);
   throw new UsageError(
-    `invalid --fail-on "${condition}" (valid: never, any-flag, serious, especially-serious, a flag id, or a score 0-100)`,
+    `invalid --fail-on "${condition}" (valid: never, any-flag, serious, especially-serious, a score 0-100, or a flag id: ${FLAG_IDS.join(", ")})`,
   );
 }

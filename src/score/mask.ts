@@ -92,6 +92,16 @@ export function maskText(text: string, opts: DetectIdentifiersOptions = {}): str
   return chars.join("");
 }
 
+/**
+ * A failure as a person reads it: identifiers in its source, id and message masked (a file may be
+ * named after the person it is about, an id field may hold a phone number).
+ */
+export function maskFailure<F extends { source: string; id?: string; message: string }>(f: F): F {
+  const out = { ...f, source: maskText(f.source), message: maskText(f.message) };
+  if (f.id !== undefined) out.id = maskText(f.id);
+  return out;
+}
+
 /** Length-preserving subset of normalization: fullwidth ASCII → ASCII, A–Z → a–z. */
 function foldForDetection(text: string): string {
   let out = "";

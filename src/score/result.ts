@@ -30,6 +30,19 @@ export interface ResultInput {
   rules: RuleSet;
 }
 
+/** Every flag a result can raise (the JSON Schema lists the same). */
+export const FLAG_IDS = [
+  "pi-leak",
+  "insider",
+  "key-industry",
+  "key-group",
+  "large-scale",
+  "pil-clue",
+  "cross-region",
+  "unmasked-identifier",
+  "telecom-fraud",
+] as const;
+
 /** Records at which a case is "large-scale" whatever its tier. */
 export const LARGE_SCALE_RECORDS = 10_000;
 /** Records (people's data) at which a case harms "众多个人" (PIPL art. 70) for the PIL clue. */

@@ -31,7 +31,7 @@ export function createTokenBoundaries(
     if (covered[at] === 1) return;
     if (!prepared) {
       prepared = true;
-      segmenter.prepare?.(text);
+      budget.offClock(() => segmenter.prepare?.(text));
     }
     let a = sentences.startOf(at);
     // The sentence without its delimiter: the delimiter is never inside a rule term.

@@ -13,7 +13,7 @@ import type { BatchSummary } from "../../batch/summary.js";
 import { renderHtmlReport } from "../../report/html.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 interface BatchFlags extends ScanFlags {
   out: string;
@@ -86,6 +86,8 @@ export function register(
         if (r.ok && failOn(asFailOnSubject(r))) matches++;
       },
     };
+    const budget = budgetOf(flags);
+    if (budget) opts.budget = budget;
     if (flags.resume) opts.resume = true;
     if (workers !== undefined) opts.workers = workers;
     if (top !== undefined) opts.topK = top;

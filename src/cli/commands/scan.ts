@@ -8,7 +8,8 @@ import { getFormatter } from "../../report/formatters.js";
 import { maskText } from "../../score/mask.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { CaseflagError } from "../../errors.js";
+import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addScanOptions(
@@ -21,6 +22,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
+    const budget = budgetOf(flags);
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
     const engine = await createEngine({
       ...(flags.rules ? { rules: flags.rules } : {}),
@@ -40,7 +42,15 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           io.stderr(`caseflag: ${flags.mask ? maskText(item.failure.message) : item.failure.message}\n`);
           continue;
         }
-        results.push(scanDocument(item.doc, engine, { mask: flags.mask }));
+        try {
+          results.push(scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) }));
+        } catch (err) {
+          // One document that cannot be scanned (over its budget) is reported; the others still are.
+          if (!(err instanceof CaseflagError)) throw err;
+          failures++;
+          const line = `${item.doc.source}: ${err.message} (${err.code})`;
+          io.stderr(`caseflag: ${flags.mask ? maskText(line) : line}\n`);
+        }
       }
     }
     if (results.length > 0) io.stdout(formatter.format(results));
