@@ -55,14 +55,6 @@ export function intFlag(name: string, value: string | undefined, min = 1): numbe
   return n;
 }
 
-/** --scan-budget (ms, a positive integer), as `scan` and `batch` read it; undefined keeps the default. */
-export function scanBudgetOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms <= 0) throw new UsageError(`invalid --scan-budget "${value}" (milliseconds, a positive integer)`);
-  return ms;
-}
-
 /**
  * Calls `onStop` on the first SIGTERM/SIGINT and `onForce` on a second one. Returns a function
  * that removes the handlers.

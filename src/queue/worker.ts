@@ -45,7 +45,7 @@ export interface QueueWorkerOptions {
   /** Time one document's scan may take (ms, default the library's 10 s); past it the document fails with E_BUDGET. */
   scanBudgetMs?: number;
   /**
-   * Hard limit on one document's scan (ms, default twice the budget plus 5 s): a scan thread still
+   * Hard limit on one document's scan (ms, default twice the budget plus 2 s, as batch): a scan thread still
    * in it then is terminated and replaced, the document fails with E_BUDGET, and the job's other
    * documents are scanned again without it. Catches what the budget cannot (native code).
    */
@@ -84,7 +84,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   if ("url" in opts.redis) checkClusterPrefix(opts.redis.url, keys.prefix);
   const threads = opts.concurrency ?? defaultConcurrency();
   const budgetMs = opts.scanBudgetMs ?? DEFAULT_SCAN_MS;
-  const watchdogMs = opts.watchdogMs ?? budgetMs * 2 + 5_000;
+  const watchdogMs = opts.watchdogMs ?? budgetMs * 2 + 2_000;
   const threadData: ScanThreadData = { engine: {} };
   if (opts.rules) threadData.engine.rules = opts.rules;
   if (opts.segmenter) threadData.engine.segmenter = opts.segmenter;
@@ -231,7 +231,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const trimTimer = setInterval(trimDone, 3600_000);
   trimTimer.unref();
 
-  const running = worker.run().catch((err: unknown) => log(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
+  const running = worker.run().catch((err: unknown) => log(`worker stopped: ${maskText(err instanceof Error ? err.message : String(err))}`));
   await worker.waitUntilReady();
   log(`worker ready: ${threads} scan thread(s), queue ${keys.prefix}:${keys.queue}, scan budget ${budgetMs} ms (hard limit ${watchdogMs} ms)`);
 

@@ -2,9 +2,10 @@
 // Runs until SIGTERM/SIGINT, then stops taking jobs, finishes those in hand and exits 0.
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { addRedisOptions, intFlag, onShutdownSignals, redisTargetOf, scanBudgetOf, type RedisFlags } from "../../queue/cli-support.js";
+import { addRedisOptions, intFlag, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
 import { defaultConcurrency, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
 import type { CliIo } from "../io.js";
+import { scanBudgetMs } from "../options.js";
 
 interface WorkerFlags extends RedisFlags {
   concurrency?: string;
@@ -59,7 +60,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     if (maxLen !== undefined) opts.limits = { resultsMaxLen: maxLen, flaggedMaxLen: maxLen };
     const days = num("--dedupe-days", flags.dedupeDays);
     if (days !== undefined) opts.dedupeDays = days;
-    const budget = scanBudgetOf(flags.scanBudget);
+    const budget = scanBudgetMs(flags.scanBudget);
     if (budget !== undefined) opts.scanBudgetMs = budget;
     if (flags.quiet) {
       const log = opts.log!;
