@@ -120,6 +120,8 @@ describe("queue worker (real Redis, real processes)", () => {
     expect(st.code).toBe(0);
     const status = JSON.parse(st.stdout);
     expect(status.counts).toMatchObject({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 1 });
+    // Recording the failed job's outcome once is not a duplicate skipped.
+    expect(status.documents).toMatchObject({ scanned: 2, failures: 1, duplicates: 0 });
     expect(status.failedJobs).toHaveLength(1);
     expect(status.failedJobs[0].attempts).toBe(1); // not retried
     expect(status.failedJobs[0].reason).toMatch(/broken-filing\.json:1: malformed JSON/);

@@ -7,7 +7,7 @@ import type { RedisClient } from "./connection.js";
 import { Queue } from "bullmq";
 import { maskText } from "../score/mask.js";
 import type { Outcome } from "../types.js";
-import type { QueueKeys } from "./keys.js";
+import { jobKey, type QueueKeys } from "./keys.js";
 import { describeItems, parseJobData } from "./payload.js";
 import { persistenceWarning, readLoss, readPersistence, type LossRecord } from "./run-marker.js";
 import { parseEntry } from "./sink.js";
@@ -56,8 +56,7 @@ export async function readQueueStatus(redis: RedisClient, keys: QueueKeys, opts:
     const stats = await redis.hgetall(keys.stats);
     // Read after the stats: a job recorded in between is then found here and not counted active.
     const activeIds = (await queue.getActive()).map((j) => j?.id).filter((id): id is string => id !== undefined);
-    const recordedActive =
-      activeIds.length === 0 ? 0 : ((await redis.zmscore(keys.done, ...activeIds)) as (string | null)[]).filter((s) => s !== null).length;
+    const recordedActive = (await Promise.all(activeIds.map((id) => redis.hexists(jobKey(keys, id), "cfRecorded")))).filter((n) => n === 1).length;
     const [loss, persistence, marker] = await Promise.all([readLoss(redis, keys), readPersistence(redis), redis.exists(keys.meta)]);
     const warn = persistenceWarning(persistence);
     const failed = await queue.getFailed(0, recent - 1);

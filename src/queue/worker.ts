@@ -183,9 +183,10 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   /** A job that ends failed without outcomes still gets one, so every submitted job is accounted for. */
   const recordFinalFailure = async (job: Job<JobData, JobSummary>, data: JobData | undefined, code: string, message: string) => {
     const jobId = job.id ?? "";
+    // Most jobs that end failed recorded their outcomes in the processor already.
+    if ((await lookupJob(conn, keys, jobId, [])).recorded) return;
     const where = data ? describeItems(data.items) : jobId;
     const text = message.startsWith(where) ? message : `${where}: ${message}`;
-    // The record script skips a job already recorded.
     await recordOutcomes(conn, keys, jobId, [{ ok: false, failure: { source: where, code, message: text } }], opts.limits);
     if (data && !data.retained) await job.updateData(retainedData(data));
   };
