@@ -45,7 +45,12 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   // Repetitions of a rule past the cap weigh nothing (a rule counts once): left out before they
   // are turned into findings, so a term-dense document costs no more than its evidence.
   const ruleFindings = capPerRule(matched.findings, (f) => f.rule.index, (f) => f.weight > 0);
-  const findings: Finding[] = ruleFindings.kept.map((f) => toFinding(f, norm));
+  budget.check();
+  const detected = detectIdentifiers(text, { contextTerms: engine.identifierContext });
+  // Every match a result quotes is cut from this text: the original with its identifiers masked
+  // (same length, same offsets), so a rule match spanning a phone number never shows it.
+  const shown = mask ? maskedOriginal(detected, norm) : doc.text;
+  const findings: Finding[] = ruleFindings.kept.map((f) => toFinding(f, norm, shown));
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
@@ -53,10 +58,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const zoneAt = firstScopeAt(matched.scopes.filter((s) => s.ruleId.startsWith("zone.")));
   const outsideZones = (v: { start: number }): boolean => zoneAt(v.start) === undefined;
 
-  budget.check();
-  const ids = detectIdentifiers(text, { contextTerms: engine.identifierContext }).filter(
-    (m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE,
-  );
+  const ids = detected.filter((m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE);
   for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, zoneAt(m.start)?.ruleId));
 
   const infoDims = engine.ruleSet.dimensions.get("info-type");
@@ -68,16 +70,16 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     ...extractVolumes(text, infoSpans).filter(outsideZones),
     ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m))),
   ].map((v) => {
-    const span = remap(v, norm, doc.text);
+    const span = remap(v, norm, shown);
     // Identifier counts span the listed values: their match is a count, never the values.
     return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
   });
   const money: Money[] = extractMoney(text)
     .filter(outsideZones)
-    .map((m) => ({ ...m, ...remap(m, norm, doc.text) }));
+    .map((m) => ({ ...m, ...remap(m, norm, shown) }));
   const victims: VictimCount[] = extractVictims(text)
     .filter(outsideZones)
-    .map((v) => ({ ...v, ...remap(v, norm, doc.text) }));
+    .map((v) => ({ ...v, ...remap(v, norm, shown) }));
 
   budget.check();
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
@@ -96,7 +98,8 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   // past the cap, only their count stays.
   const identifierFindings = capPerRule(result.findings, (f) => (f.kind === "identifier" ? f.ruleId : ""), (f) => f.kind !== "identifier");
   const omitted = ruleFindings.omitted + identifierFindings.omitted;
-  return omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
+  const out = omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
+  return doc.warnings && doc.warnings.length > 0 ? { ...out, warnings: [...doc.warnings] } : out;
 }
 
 /**
@@ -147,7 +150,21 @@ function remap(span: { start: number; end: number }, norm: NormalizedText, origi
   return { start, end, match: original.slice(start, end) };
 }
 
-function toFinding(f: RawFinding, norm: NormalizedText): Finding {
+/** The original text with every unmasked identifier masked in place (masks keep length). */
+function maskedOriginal(ids: IdentifierMatch[], norm: NormalizedText): string {
+  let out = "";
+  let at = 0;
+  for (const m of ids) {
+    if (m.masked) continue;
+    const { start, end } = norm.spanToOriginal(m.start, m.end);
+    if (start < at) continue;
+    out += norm.original.slice(at, start) + maskIdentifier(m.type, norm.original.slice(start, end));
+    at = end;
+  }
+  return at === 0 ? norm.original : out + norm.original.slice(at);
+}
+
+function toFinding(f: RawFinding, norm: NormalizedText, shown: string): Finding {
   const { start, end } = norm.spanToOriginal(f.start, f.end);
   const finding: Finding = {
     ruleId: f.rule.rule.id,
@@ -155,7 +172,7 @@ function toFinding(f: RawFinding, norm: NormalizedText): Finding {
     target: f.rule.rule.target,
     start,
     end,
-    match: norm.original.slice(start, end),
+    match: shown.slice(start, end),
     weight: round2(f.weight),
   };
   if (f.negated) finding.negated = true;

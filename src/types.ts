@@ -9,6 +9,8 @@ export interface Document {
   source: string;
   text: string;
   meta: Record<string, unknown>;
+  /** What the reader had to do to get the text (a lenient decode): carried into the result. */
+  warnings?: string[];
 }
 
 /** A document (or a part of an input) that could not be read or scanned. Never thrown across a batch: recorded. */
@@ -177,6 +179,8 @@ export interface CaseResult {
    * term-dense documents); the scores, severity and flags above counted them all.
    */
   findingsOmitted?: number;
+  /** What reading the document took that an analyst should know (bytes replaced in decoding). */
+  warnings?: string[];
 }
 
 /** What batch and queue write a line for: a result or a recorded failure. */

@@ -169,14 +169,15 @@ describe("tar and tar.gz", () => {
     expect(failures).toEqual([{ source: `${path}!/link.txt`, code: "E_UNSUPPORTED", message: `${path}!/link.txt: symlink member, not read` }]);
   });
 
-  it("refuses a tar.gz bomb: the member limit, then the ratio meter, never a crash", async () => {
+  it("refuses a tar.gz bomb: the member limit (one failure, the next member still read), then the ratio meter, never a crash", async () => {
     const path = join(tmp, "bomb.tar.gz");
     writeFileSync(path, await tarBuffer([["first.txt", txt("第一")], ["zeros.txt", Buffer.alloc(30 * 1024 * 1024)], ["after.txt", txt("之后")]], true));
     const { docs, failures } = await collect(readInputs([path]));
-    expect(docs.map((d) => d.text)).toEqual(["第一"]);
-    expect(failures.map((f) => f.code)).toEqual(["E_ARCHIVE_LIMIT", "E_ARCHIVE_LIMIT"]);
+    // Skipping the refused member inflates it on the way past; that counts against the archive's
+    // total, not the ratio (it failed once already; a second line for it lost after.txt before).
+    expect(docs.map((d) => d.text)).toEqual(["第一", "之后"]);
+    expect(failures.map((f) => f.code)).toEqual(["E_ARCHIVE_LIMIT"]);
     expect(failures[0]!.message).toContain(`${path}!/zeros.txt: 31457280 bytes uncompressed`);
-    expect(failures[1]!.message).toMatch(/zeros\.txt: expands \d+:1 .*rest of .*bomb\.tar\.gz not read/);
     const raised = await collect(readInputs([path], { maxBytes: 64 * 1024 * 1024 }));
     expect(raised.failures.map((f) => f.code)).toEqual(["E_ARCHIVE_LIMIT"]);
     expect(raised.failures[0]!.message).toContain("possible zip bomb");

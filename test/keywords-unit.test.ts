@@ -186,11 +186,25 @@ describe("pack terms", () => {
 
 describe("candidatesToYaml", () => {
   it("writes one rule a candidate, ASCII ids, the statistics and examples, and only assigned candidates", () => {
-    const base = { lang: "zh" as const, n: 1 as const, foregroundDocs: 6, backgroundDocs: 0, occurrences: 9, g2: 11, tfidf: 1.5, targetDocs: 6, exampleRefs: [], rules: ["crime.help-network-crime.two-cards"] };
+    const base = {
+      lang: "zh" as const,
+      foregroundDocs: 6,
+      backgroundDocs: 0,
+      generalDocs: 0,
+      perMillion: 0,
+      occurrences: 9,
+      ratio: 3.6,
+      against: "general" as const,
+      g2: 11,
+      targetDocs: 6,
+      cooccurs: { "crime/help-network-crime": 6 },
+      exampleRefs: [],
+      rules: ["crime.help-network-crime.two-cards"],
+    };
     const report: KeywordReport = {
       kind: "crime",
       foreground: ["crime/*"],
-      summary: { corpusDocs: 20, foregroundDocs: 10, backgroundDocs: 10, failures: 0, vocabulary: 100, prunes: 0, countFloor: 0 },
+      summary: { corpusDocs: 20, foregroundDocs: 10, backgroundDocs: 10, failures: 0, vocabulary: 100, general: "", prunes: 0, countFloor: 0 },
       candidates: [
         { ...base, term: "码商", kind: "crime", target: "help-network-crime", examples: ["被告人将银行卡出租给码商。", "码商要求其办卡。"] },
         { ...base, term: "某词", kind: null, target: null, examples: [] },
@@ -203,8 +217,117 @@ describe("candidatesToYaml", () => {
     expect(pack.rules[0]).toMatchObject({ id: "candidate.help-network-crime.u7801-5546", target: "help-network-crime", weight: 20, terms: { zh: ["码商"] } });
     expect(pack.rules[0]!.examples.match).toEqual(["被告人将银行卡出租给码商。", "码商要求其办卡。"]);
     expect(pack.rules[0]!.description).toContain("6/10 foreground");
-    expect(pack.rules[0]!.description).toContain("near rules crime.help-network-crime.two-cards");
+    expect(pack.rules[0]!.description).toContain("joins rule crime.help-network-crime.two-cards");
+    expect(pack.rules[0]!.description).toContain("found with crime/help-network-crime 6");
     expect(yaml).toContain("# Left out (co-occurred with no crime dimension): 某词");
     expect(slugOf("money mule")).toBe("money-mule");
+  });
+});
+
+describe("phrase candidates: Han runs, neighbours, sketch, counter", () => {
+  it("cuts Han runs at non-Han and mask characters and classes neighbours", async () => {
+    const { hanRuns, neighbourAt } = await import("../src/keywords/index.js");
+    const text = "被告人张某通过接码平台，以3000元至5000元出售";
+    const runs = hanRuns(text).map((r) => text.slice(r.start, r.end));
+    expect(runs).toEqual(["被告人张", "通过接码平台", "以", "元至", "元出售"].filter((r) => r.length >= 2));
+    expect(neighbourAt(text, text.indexOf("元至") - 1)).toBe("0");
+    expect(neighbourAt(text, text.indexOf("，"))).toBeNull();
+    expect(neighbourAt("三万", 0)).toBe("0");
+    expect(neighbourAt("app", 1)).toBe("a");
+  });
+
+  it("never undercounts in the count-min sketch", async () => {
+    const { CountMinSketch } = await import("../src/keywords/index.js");
+    const s = new CountMinSketch(4, 8);
+    for (let i = 0; i < 2000; i++) s.add(i * 2654435761, i * 40503 + 1);
+    for (let k = 0; k < 7; k++) s.add(12345, 678);
+    expect(s.estimate(12345, 678)).toBeGreaterThanOrEqual(7);
+  });
+
+  it("keeps a phrase with varied neighbours whole and sees a fragment by its one neighbour", async () => {
+    const { PhraseCounter } = await import("../src/keywords/index.js");
+    const { hanRuns } = await import("../src/keywords/index.js");
+    const c = new PhraseCounter(1);
+    const docs = ["为他人接码获利", "利用接码平台注册", "从事接码，获利", "提供接码服务", "帮人接码赚钱", "判处有期徒刑一年", "有期徒刑一年六个月"];
+    docs.forEach((d, i) => c.addForeground(d, hanRuns(d), i, [0]));
+    const e = c.entries.get("接码")!;
+    expect(e.fgDf).toBe(5);
+    expect(e.left.total).toBe(5); // the first document's neighbour is remembered too
+    expect(e.left.entropy()).toBeCloseTo(-(0.4 * Math.log(0.4)) - 3 * 0.2 * Math.log(0.2), 10); // 人 人 用 事 供
+    const frag = c.entries.get("刑一年")!; // always after 徒
+    expect(frag.left.topShare()).toBe(1);
+    expect(frag.left.entropy()).toBe(0);
+    c.addBackground("他人接码", hanRuns("他人接码"));
+    expect(c.bgDf("接码")).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("the loop: accept and reject", () => {
+  const candidates = [
+    "kind: crime",
+    "rules:",
+    "  - id: candidate.help-network-crime.u7801-5546",
+    "    target: help-network-crime",
+    "    weight: 20",
+    '    description: "keyword candidate: in 8/10 foreground, joins rule crime.help-network-crime.two-cards"',
+    "    terms:",
+    '      zh: ["码商"]',
+    "    examples:",
+    "      match:",
+    '        - "被告人将银行卡出租给码商。"',
+    "  - id: candidate.minors.u73ed-7ea7",
+    "    kind: group",
+    "    target: minors",
+    "    weight: 20",
+    '    description: "keyword candidate, new rule"',
+    "    terms:",
+    '      zh: ["班级"]',
+    "    examples:",
+    "      match:",
+    '        - "泄露班级学生信息。"',
+  ].join("\n");
+
+  it("adds accepted terms to the rule they join, or to a new rule of their target, once", async () => {
+    const { acceptTerms } = await import("../src/keywords/local-pack.js");
+    const first = acceptTerms(null, candidates, ["码商"]);
+    expect(first.accepted).toEqual([{ term: "码商", ruleId: "local.crime.help-network-crime.two-cards", created: true }]);
+    const second = acceptTerms(first.text, candidates, ["班级", "码商"]);
+    expect(second.accepted).toEqual([{ term: "班级", ruleId: "local.group.minors", created: true }]);
+    expect(second.already).toEqual(["码商"]);
+    const pack = parseYaml(second.text) as { kind: string; rules: { id: string; kind?: string; terms: { zh: string[] }; examples: { match: string[] } }[] };
+    expect(pack.kind).toBe("crime");
+    expect(pack.rules.map((r) => [r.id, r.kind, r.terms.zh])).toEqual([
+      ["local.crime.help-network-crime.two-cards", undefined, ["码商"]],
+      ["local.group.minors", "group", ["班级"]],
+    ]);
+    expect(pack.rules[0]!.examples.match).toEqual(["被告人将银行卡出租给码商。"]);
+    expect(() => acceptTerms(null, candidates, ["跑分"])).toThrow(/"跑分" is not a candidate in candidates \(candidates: 码商, 班级\)/);
+  });
+
+  it("remembers rejected terms once and forgets them when accepted", async () => {
+    const { parseRejected, rejectTerms, unreject } = await import("../src/keywords/local-pack.js");
+    const a = rejectTerms(null, ["养号", "洗料"]);
+    expect(a.added).toEqual(["养号", "洗料"]);
+    const b = rejectTerms(a.text, ["洗料", "拉新"]);
+    expect(b.added).toEqual(["拉新"]);
+    expect([...parseRejected(b.text)]).toEqual(["养号", "洗料", "拉新"]);
+    expect([...parseRejected(unreject(b.text, ["洗料"]))]).toEqual(["养号", "拉新"]);
+  });
+});
+
+describe("general background table", () => {
+  it("reads counts, knows its size and min-df, and reads a missing string as 0", async () => {
+    const { parseBackground } = await import("../src/keywords/index.js");
+    const bg = parseBackground("# c\ndocs\t100\nmin-df\t5\nsource\ttest\n公司\t40\n非法\t12\n");
+    expect([bg.docs, bg.minDf, bg.source, bg.df("公司"), bg.df("接码")]).toEqual([100, 5, "test", 40, 0]);
+  });
+
+  it("ships a table counted on the CAIL facts: judgment language is frequent, slang absent", async () => {
+    const { loadGeneralBackground } = await import("../src/keywords/index.js");
+    const bg = (await loadGeneralBackground())!;
+    expect(bg.docs).toBeGreaterThan(5000);
+    expect(bg.df("被告人")).toBeGreaterThan(4000);
+    expect(bg.df("公司")).toBeGreaterThan(500);
+    for (const slang of ["拉新", "接码", "社工库"]) expect(bg.df(slang)).toBe(0);
   });
 });

@@ -76,8 +76,11 @@ describe("every submitted document gets its own outcome", () => {
 
     // One job at a time, so the second copy is looked up after the first was recorded.
     const worker = await startWorker(server.url, prefix, ["--prefetch", "1"]);
-    await waitForStreamLength(redis, `${prefix}:results`, 8);
-    expect((await stopProcess(worker)).code).toBe(0);
+    try {
+      await waitForStreamLength(redis, `${prefix}:results`, 8);
+    } finally {
+      expect((await stopProcess(worker)).code).toBe(0);
+    }
 
     const res = await runCli(["results", "--redis", server.url, "--prefix", prefix]);
     const lines = res.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line);
@@ -169,16 +172,19 @@ describe("identifiers in file names and ids are masked in everything the queue s
     expect(enq.code).toBe(0);
     expect(enq.stdout.trim().split("\n")).toHaveLength(3);
     const worker = await startWorker(server.url, prefix);
-    await waitForStreamLength(redis, `${prefix}:results`, 3);
-    const queue = new Queue("scan", { connection: redis, prefix });
-    // The failed job is moved to failed (and its data replaced) after its outcome is recorded.
-    await new Promise<void>((resolve) => {
-      const check = async () => ((await queue.getFailedCount()) === 1 && (await queue.getFailed())[0]?.data?.retained ? resolve() : undefined);
-      void check();
-      worker.waitFor(/job \w+ failed/).then(check, () => undefined);
-    });
-    await queue.close();
-    expect((await stopProcess(worker)).code).toBe(0);
+    try {
+      await waitForStreamLength(redis, `${prefix}:results`, 3);
+      const queue = new Queue("scan", { connection: redis, prefix });
+      // The failed job is moved to failed (and its data replaced) after its outcome is recorded.
+      await new Promise<void>((resolve) => {
+        const check = async () => ((await queue.getFailedCount()) === 1 && (await queue.getFailed())[0]?.data?.retained ? resolve() : undefined);
+        void check();
+        worker.waitFor(/job \w+ failed/).then(check, () => undefined);
+      });
+      await queue.close();
+    } finally {
+      expect((await stopProcess(worker)).code).toBe(0);
+    }
 
     const st = await runCli(["status", "--redis", server.url, "--prefix", prefix]);
     const stJson = await runCli(["status", "--redis", server.url, "--prefix", prefix, "--json"]);
@@ -291,11 +297,11 @@ describe("a Redis that comes back without the queue's data is never taken for a 
     const durable = await startRedisServer({ args: ["--appendonly", "yes"] });
     try {
       const w1 = await startWorker(lossy.url, "{t-persist}");
-      expect(w1.stderr).toMatch(/redis: WARNING: redis:\/\/127\.0\.0\.1:\d+: this Redis keeps no data across a restart/);
       expect((await stopProcess(w1)).code).toBe(0);
+      expect(w1.stderr).toMatch(/redis: WARNING: redis:\/\/127\.0\.0\.1:\d+: this Redis keeps no data across a restart/);
       const w2 = await startWorker(durable.url, "{t-persist}");
-      expect(w2.stderr).not.toMatch(/WARNING/);
       expect((await stopProcess(w2)).code).toBe(0);
+      expect(w2.stderr).not.toMatch(/WARNING/);
     } finally {
       await durable.dispose();
     }
@@ -315,29 +321,32 @@ describe("a Redis that comes back without the queue's data is never taken for a 
     await events.waitUntilReady();
     const slowActive = new Promise<void>((resolve) => events.on("active", ({ jobId }) => jobId === slowJob && resolve()));
     const worker = await startWorker(lossy.url, prefix, ["--prefetch", "1"]);
-    await slowActive;
-    await events.close();
-    await lossy.restart();
-    await worker.waitFor(/queue's data is gone/, { timeoutMs: 30_000 });
-    expect(worker.stderr).toMatch(/redis: reconnected\n.*redis: the queue's data is gone \(Redis restarted without persistence, or was flushed\): about \d+ job\(s\) waiting or in hand were lost; submit their inputs again/);
-    // Three were recorded before; the one in hand and the 56 behind it were outstanding.
-    expect(Number(/about (\d+) job/.exec(worker.stderr)![1])).toBe(57);
+    try {
+      await slowActive;
+      await events.close();
+      await lossy.restart();
+      await worker.waitFor(/queue's data is gone/, { timeoutMs: 30_000 });
+      expect(worker.stderr).toMatch(/redis: reconnected\n.*redis: the queue's data is gone \(Redis restarted without persistence, or was flushed\): about \d+ job\(s\) waiting or in hand were lost; submit their inputs again/);
+      // Three were recorded before; the one in hand and the 56 behind it were outstanding.
+      expect(Number(/about (\d+) job/.exec(worker.stderr)![1])).toBe(57);
 
-    const st = await runCli(["status", "--redis", lossy.url, "--prefix", prefix]);
-    expect(st.code).toBe(0);
-    expect(st.stdout).toMatch(/^WARNING: Redis lost this queue's data at \S+ \(restarted without persistence, or flushed\): about 57 job\(s\) waiting or in hand had no outcome/);
-    const json = JSON.parse((await runCli(["status", "--redis", lossy.url, "--prefix", prefix, "--json"])).stdout);
-    expect(json.lost).toMatchObject({ jobs: 57, by: "worker" });
+      const st = await runCli(["status", "--redis", lossy.url, "--prefix", prefix]);
+      expect(st.code).toBe(0);
+      expect(st.stdout).toMatch(/^WARNING: Redis lost this queue's data at \S+ \(restarted without persistence, or flushed\): about 57 job\(s\) waiting or in hand had no outcome/);
+      const json = JSON.parse((await runCli(["status", "--redis", lossy.url, "--prefix", prefix, "--json"])).stdout);
+      expect(json.lost).toMatchObject({ jobs: 57, by: "worker" });
 
-    // The worker goes on with new work, and said each distinct error once at most.
-    const producer = createProducer({ url: lossy.url, prefix });
-    const id = await producer.submit({ id: "after", source: "after-restart", text: texts[5]!, meta: {} });
-    expect((await producer.waitForResult(id, { timeoutMs: 30_000 })).outcomes[0]!.ok).toBe(true);
-    await producer.close();
-    const errors = worker.stderr.split("\n").filter((l) => /queue error:/.test(l));
-    expect(new Set(errors).size).toBe(errors.length);
-    expect(worker.stderr.split("\n").filter((l) => /reconnect/.test(l))).toHaveLength(2);
-    expect((await stopProcess(worker)).code).toBe(0);
+      // The worker goes on with new work, and said each distinct error once at most.
+      const producer = createProducer({ url: lossy.url, prefix });
+      const id = await producer.submit({ id: "after", source: "after-restart", text: texts[5]!, meta: {} });
+      expect((await producer.waitForResult(id, { timeoutMs: 30_000 })).outcomes[0]!.ok).toBe(true);
+      await producer.close();
+      const errors = worker.stderr.split("\n").filter((l) => /queue error:/.test(l));
+      expect(new Set(errors).size).toBe(errors.length);
+      expect(worker.stderr.split("\n").filter((l) => /reconnect/.test(l))).toHaveLength(2);
+    } finally {
+      expect((await stopProcess(worker)).code).toBe(0);
+    }
   });
 
   for (const how of ["restart", "flush"] as const) {
@@ -358,12 +367,17 @@ describe("a Redis that comes back without the queue's data is never taken for a 
         });
       });
       const batch = spawnCli(["batch", folder, "--out", out, "--queue", lossy.url, "--queue-prefix", prefix]);
-      await allIn;
-      await events.close();
-      await queue.close();
-      if (how === "restart") await lossy.restart();
-      else await client.flushall();
-      const exit = await batch.exited;
+      let exit;
+      try {
+        await allIn;
+        await events.close();
+        await queue.close();
+        if (how === "restart") await lossy.restart();
+        else await client.flushall();
+        exit = await batch.exited;
+      } finally {
+        await stopProcess(batch, "SIGKILL"); // only if a failure above left it running
+      }
       expect({ code: exit.code, stderr: batch.stderr }).toMatchObject({ code: 2 });
       expect(batch.stderr).toMatch(/5 document\(s\) sent to the queue have no outcome and are missing from the output \(run again with --resume\)/);
       if (how === "flush") expect(batch.stderr).toMatch(/the queue's data is gone from Redis/);
@@ -379,13 +393,18 @@ describe("producer and status under faults", () => {
       const dump = join(dir, "mid-enqueue.jsonl");
       await writeFile(dump, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `m${i}`, fact: `被告人${i}出售公民个人信息。` })).join("\n") + "\n");
       const enq = spawnCli(["enqueue", "--redis", gone.url, "--prefix", "{t-mid}", dump]);
-      await enq.waitFor(/\t1\t/, { stream: "stdout" }); // the first hundred jobs are in
-      // Hold every write, so the producer is mid-way for sure, then take Redis away.
-      const c = await testClient(gone.url);
-      await c.call("CLIENT", "PAUSE", "60000", "WRITE");
-      c.disconnect();
-      process.kill(gone.pid!, "SIGKILL");
-      const exit = await enq.exited;
+      let exit;
+      try {
+        await enq.waitFor(/\t1\t/, { stream: "stdout" }); // the first hundred jobs are in
+        // Hold every write, so the producer is mid-way for sure, then take Redis away.
+        const c = await testClient(gone.url);
+        await c.call("CLIENT", "PAUSE", "60000", "WRITE");
+        c.disconnect();
+        process.kill(gone.pid!, "SIGKILL");
+        exit = await enq.exited;
+      } finally {
+        await stopProcess(enq, "SIGKILL");
+      }
       expect(exit.code).toBe(2);
       expect(enq.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^caseflag: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: lost the connection/)]);
       expect(enq.stderr).not.toMatch(/internal error/);

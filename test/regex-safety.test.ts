@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isBoundedRegex, MAX_PATHS, regexPaths, toV8Source } from "../src/rules/regex-safety.js";
-import { loadRules } from "../src/rules/load.js";
-import { compileRules } from "../src/rules/compile.js";
+import { isBoundedRegex, MAX_PATHS, MAX_POSITIONS, regexPaths, regexShape, toV8Source } from "../src/rules/regex-safety.js";
+import { createEngineFromRules } from "../src/engine.js";
+import { scanDocument } from "../src/pipeline.js";
+import { loadRules, parseRulePacks } from "../src/rules/load.js";
+import { compileRules, MAX_WORK } from "../src/rules/compile.js";
 import { normalize, stemPhrase } from "../src/text/index.js";
 
 describe("bounded regexes (may run on V8)", () => {
@@ -48,5 +50,53 @@ describe("bounded regexes (may run on V8)", () => {
     const patterns = [...compiled.patternRules, ...compiled.scopeRules].flatMap((r) => r.patterns.map((p) => ({ id: r.rule.id, p })));
     expect(patterns.length).toBeGreaterThan(20);
     for (const { id, p } of patterns) expect(`${id}: ${p.engine}`).toBe(`${id}: v8`);
+  });
+});
+
+describe("no rule regex can hang a scan", () => {
+  const pack = (regex: string): string => `
+kind: crime
+dimensions:
+  - id: fraud
+rules:
+  - id: crime.fraud.hostile
+    target: fraud
+    weight: 30
+    patterns: [{ regex: "${regex}", keywords: [诈骗] }]
+    examples: { match: ["诈骗y"] }
+`;
+
+  it("a pattern expanding past 200 positions is a rule error naming file and rule: [^y]{0,450}[^y]{0,450}y ran minutes on V8 and ~100 µs a character on RE2", () => {
+    expect(regexShape("[^y]{0,450}[^y]{0,450}y")).toEqual({ paths: expect.any(Number), positions: 901 });
+    expect(regexPaths("[^y]{0,450}[^y]{0,450}y")).toBeLessThan(MAX_PATHS);
+    expect(() => parseRulePacks([{ file: "/somewhere/hostile.yaml", text: pack("[^y]{0,450}[^y]{0,450}y") }])).toThrow(
+      /hostile\.yaml \[crime\.fraud\.hostile\]: patterns\[0\]: regex expands to 901 positions \(limit 200\)/,
+    );
+    // Inline flags hide a pattern from the cost check: refused too.
+    expect(() => parseRulePacks([{ file: "/somewhere/hostile.yaml", text: pack("(?i:[^y]{0,450}y)") }])).toThrow(/cannot be checked/);
+    // Every bundled pattern is within the limit.
+    expect(regexShape("(?:关于|对于)[^。；;]{0,80}?(?:的事实|的指控|的犯罪事实|一节)[,，]?[^。；;]{0,20}?(?:证据不足|不能成立|不予认定|不能认定|不予支持)").positions).toBeLessThanOrEqual(MAX_POSITIONS);
+  });
+
+  it("a user's pack runs on RE2 even when its pattern is bounded, and stays fast over 300 KB of one sentence", async () => {
+    const set = parseRulePacks([{ file: "/somewhere/else/hostile.yaml", text: pack("[^y]{0,90}[^y]{0,90}y") }]);
+    const engine = createEngineFromRules(set);
+    const p = engine.compiled.patternRules[0]!.patterns[0]!;
+    expect(p.engine).toBe("re2");
+    expect(p.regexFor(10)).not.toBeInstanceOf(RegExp);
+    // One sentence of 300,000 characters holding the keyword, and 3,000 sentences of 100.
+    for (const text of ["诈骗" + "出售银行卡给他人，".repeat(33_000), ("诈骗" + "x".repeat(97) + "。").repeat(3000)]) {
+      const r = scanDocument({ id: "h", source: "h", text, meta: {} }, engine, { budget: { ms: 60_000 } });
+      expect(r.findings.some((f) => f.ruleId === "crime.fraud.hostile")).toBe(false);
+    }
+  });
+
+  it("a bundled pattern runs on V8 over a sentence and on RE2 over a text too long for its worst case", async () => {
+    const compiled = compileRules(await loadRules(), { normalize: (s) => normalize(s).text, stemPhrase });
+    const zone = compiled.scopeRules.find((r) => r.rule.id === "zone.unproven-charge")!.patterns[0]!;
+    expect(zone.engine).toBe("v8");
+    expect(zone.regexFor(40)).toBeInstanceOf(RegExp);
+    const paths = regexPaths((zone.regexFor(40) as RegExp).source);
+    expect(zone.regexFor(Math.ceil(MAX_WORK / paths) + 1)).not.toBeInstanceOf(RegExp);
   });
 });

@@ -4,6 +4,8 @@ import type { BudgetLimits } from "../budget.js";
 import { UsageError } from "../errors.js";
 import type { SegmenterName } from "../engine.js";
 import { encodingLabel } from "../ingest/index.js";
+import { defaultRulePaths } from "../rules/load.js";
+import { resolve } from "node:path";
 import { FLAG_IDS } from "../score/result.js";
 import type { CaseResult } from "../types.js";
 
@@ -22,7 +24,7 @@ export interface ScanFlags {
 
 export function addScanOptions(cmd: Command): Command {
   return cmd
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
+    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)")
     .option("--segmenter <name>", "node-rs (default) or nodejieba")
     .option("--no-mask", "print identifiers unmasked (they are masked by default)")
     .option("--text-field <name...>", "JSON/JSONL field(s) holding the text (default: fact, text, content, body)")
@@ -36,6 +38,15 @@ export function addScanOptions(cmd: Command): Command {
       "exit 1 when a result meets it: never | any-flag | <flag id> | serious | especially-serious | <score 0-100>",
       "never",
     );
+}
+
+/**
+ * The rule packs a command loads: --rules as given (relative to the working directory), else the
+ * bundled packs plus ./rules/local when it exists (undefined: the bundled packs alone).
+ */
+export function rulePathsOf(rules: string[] | undefined, cwd: string): string[] | undefined {
+  if (rules !== undefined) return rules.map((p) => resolve(cwd, p));
+  return defaultRulePaths(cwd);
 }
 
 export function segmenterOf(flags: ScanFlags): SegmenterName | undefined {

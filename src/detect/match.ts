@@ -81,11 +81,11 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
   }
   for (const rule of compiled.patternRules) {
     for (const p of rule.patterns) {
-      for (const m of patternMatches(view, p, hits)) consider(rule, m.start, m.end, false);
+      for (const m of patternMatches(view, p, hits, budget)) consider(rule, m.start, m.end, false);
     }
   }
 
-  const scopes = negationScopes(view, compiled, hits);
+  const scopes = negationScopes(view, compiled, hits, budget);
   budget.check();
   const scopeAt = firstScopeAt(scopes);
   for (const f of candidates) {
@@ -149,23 +149,24 @@ function matchEnglish(tokens: { start: number; end: number; stem: string }[], co
   return out;
 }
 
-function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex): (Span & { ruleId: string })[] {
+function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex, budget: Budget): (Span & { ruleId: string })[] {
   const scopes: (Span & { ruleId: string })[] = [];
+  const boundaryAfter = createBoundaries(view.text);
   for (const rule of compiled.scopeRules) {
     const kind = rule.rule.kind;
     const open = (cue: Span): void => {
       if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
       if (kind === "negation") {
-        const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(view.text, cue.end, "sentence"));
+        const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence"));
         scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
       } else {
-        const end = rule.rule.until === "match" ? cue.end : boundaryAfter(view.text, cue.end, rule.rule.until);
+        const end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
         scopes.push({ start: cue.start, end, ruleId: rule.rule.id });
       }
     };
     for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
     for (const id of rule.terms.en) for (const cue of hits.en.get(id) ?? []) open(cue);
-    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits)) open(m);
+    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits, budget)) open(m);
   }
   return scopes;
 }
@@ -176,7 +177,7 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex)
  * sentence-local, and RE2 costs per call in proportion to the text it is given: over whole
  * documents the regexes cost more than segmentation.
  */
-function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex): Span[] {
+function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex, budget: Budget): Span[] {
   if (!anyHit(hits, p.gate)) return [];
   const { text, sentences } = view;
   const around = spansOf(hits, p.gate)
@@ -194,30 +195,63 @@ function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex): Spa
   }
   const out: Span[] = [];
   for (const region of regions) {
+    budget.check();
     const slice = text.slice(region.start, region.end);
-    p.re.lastIndex = 0;
-    for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
-      if (m[0].length === 0) p.re.lastIndex = m.index + 1;
+    const re = p.regexFor(slice.length);
+    re.lastIndex = 0;
+    for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+      if (m[0].length === 0) re.lastIndex = m.index + 1;
       else out.push({ start: region.start + m.index, end: region.start + m.index + m[0].length });
     }
   }
   return out;
 }
 
-export function boundaryAfter(text: string, from: number, until: "sentence" | "line" | "paragraph" | "match"): number {
-  if (until === "line") {
-    const i = text.indexOf("\n", from);
-    return i < 0 ? text.length : i;
-  }
-  if (until === "paragraph") {
-    const m = /\n\s*\n/g;
-    m.lastIndex = from;
-    const r = m.exec(text);
-    return r ? r.index : text.length;
-  }
-  SENTENCE_END.lastIndex = from;
-  const r = SENTENCE_END.exec(text);
-  return r ? r.index + 1 : text.length;
+/**
+ * Where a scope opened at `from` ends: after the sentence's delimiter, at the line's newline, or
+ * at the blank line that ends the paragraph (the text's end when there is none). Each kind of edge
+ * is listed once per document on first use and found by binary search: searching the text forward
+ * from every cue cost cues × length on a document with many cues and no sentence end.
+ */
+export function createBoundaries(text: string): (from: number, until: "sentence" | "line" | "paragraph") => number {
+  const lists = new Map<string, number[]>();
+  const edges = (until: "sentence" | "line" | "paragraph"): number[] => {
+    let list = lists.get(until);
+    if (list === undefined) {
+      list = [];
+      if (until === "sentence") {
+        SENTENCE_END.lastIndex = 0;
+        for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) list.push(m.index + 1);
+      } else {
+        for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+          // A paragraph ends at a newline followed, across whitespace only, by another (/\n\s*\n/).
+          if (until === "line" || PARAGRAPH_AFTER.test(text.slice(i + 1, nextNewline(text, i + 1) + 1))) list.push(i);
+        }
+      }
+      lists.set(until, list);
+    }
+    return list;
+  };
+  return (from, until) => {
+    const list = edges(until);
+    // Sentence edges are stored one past their delimiter: the first at or after `from` + 1.
+    const at = until === "sentence" ? from + 1 : from;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length ? list[lo]! : text.length;
+  };
+}
+
+const PARAGRAPH_AFTER = /^\s*\n$/;
+
+function nextNewline(text: string, from: number): number {
+  const i = text.indexOf("\n", from);
+  return i < 0 ? text.length : i;
 }
 
 function push(map: Map<number, Span[]>, key: number, span: Span): void {

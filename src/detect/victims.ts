@@ -32,12 +32,14 @@ const MEASURE_AFTER = unitRightAfter(["名", "位", "个", "户"]);
 
 export function extractVictims(text: string): VictimCount[] {
   const out: VictimCount[] = [];
+  const starts = new Set<number>();
   for (const re of PATTERNS) {
     for (const m of matchesOf(re, text)) {
       const n = parseChineseNumber(m[1]!);
       if (n === null || n < 1 || !Number.isInteger(n)) continue;
       const start = m.index + m[0].indexOf(m[1]!);
-      if (out.some((v) => v.start === start)) continue;
+      if (starts.has(start)) continue;
+      starts.add(start);
       out.push({ count: n, approximate: m[2] !== undefined || m[1]!.startsWith("数"), start, end: m.index + m[0].length, match: m[0] });
     }
   }

@@ -12,6 +12,49 @@ export interface Detected {
   encoding: string;
   /** Length of the byte-order mark at the start (0 when none). */
   bomLength: number;
+  /** UTF-8 but for a few stray bytes: decode with U+FFFD in their place (and say so). */
+  lenient?: boolean;
+}
+
+/**
+ * "Mostly UTF-8": at least this many valid multi-byte characters per invalid sequence. GBK text read
+ * as UTF-8 has far more invalid sequences than valid ones; UTF-8 with a stray byte or two has
+ * thousands of valid characters to each. Checked before GB18030, which decodes much of UTF-8 into
+ * mojibake without complaint.
+ */
+const MOSTLY_UTF8_RATIO = 20;
+/**
+ * When neither UTF-8 nor GB18030 decodes cleanly: UTF-8 with U+FFFD still beats refusing a text
+ * whose non-ASCII characters are at least four in five valid UTF-8; below that it is refused.
+ */
+export const LENIENT_UTF8_RATIO = 4;
+
+/** Invalid sequences and valid non-ASCII characters of `bytes` read as UTF-8 (U+FFFD for each invalid one). */
+export function utf8Damage(bytes: Uint8Array, complete = true): { text: string; replaced: number; valid: number } {
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes, { stream: !complete });
+  let replaced = 0;
+  let valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff)) valid++;
+  }
+  // A U+FFFD written in the document itself (EF BF BD) is not damage.
+  replaced -= countLiteralReplacement(bytes);
+  return { text, replaced, valid };
+}
+
+function countLiteralReplacement(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0xef); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0xef, i + 1)) {
+    if (bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) n++;
+  }
+  return n;
+}
+
+/** The warning a leniently decoded document carries in its result. */
+export function replacementWarning(replaced: number): string {
+  return `${replaced} byte sequence${replaced === 1 ? " was" : "s were"} not valid UTF-8 and ${replaced === 1 ? "was" : "were"} replaced with U+FFFD`;
 }
 
 export interface DetectOptions {
@@ -93,7 +136,10 @@ export function detectEncoding(bytes: Buffer, source: string, opts: DetectOption
       return { encoding: label, bomLength: 0 };
     }
   }
+  const damage = utf8Damage(bytes, complete);
+  if (damage.valid >= MOSTLY_UTF8_RATIO * damage.replaced) return { encoding: "utf-8", bomLength: 0, lenient: true };
   if (decodesStrictly("gb18030", bytes, complete)) return { encoding: "gb18030", bomLength: 0 };
+  if (damage.valid >= LENIENT_UTF8_RATIO * damage.replaced) return { encoding: "utf-8", bomLength: 0, lenient: true };
   throw new InputError("E_ENCODING", source, `${source}: not UTF-8, UTF-16 (with BOM) or GB18030 text; use --encoding to force one`);
 }
 
@@ -106,13 +152,24 @@ function rejectBinary(bytes: Buffer, source: string): void {
  * Decodes a whole document. Strategy: BOM, strict UTF-8, strict GB18030 (or `forced`).
  * Throws InputError E_BINARY (NUL or control bytes) or E_ENCODING (undecodable), naming `source`.
  */
-export function decodeText(bytes: Buffer, source: string, forced?: string): { text: string; encoding: string } {
+export interface Decoded {
+  text: string;
+  encoding: string;
+  /** Said in the document's result: bytes replaced by a lenient UTF-8 decode. */
+  warnings?: string[];
+}
+
+export function decodeText(bytes: Buffer, source: string, forced?: string): Decoded {
   return decodeTextWith(bytes, source, forced === undefined ? {} : { forced });
 }
 
 /** decodeText with a declared-charset hint. */
-export function decodeTextWith(bytes: Buffer, source: string, opts: DetectOptions): { text: string; encoding: string } {
-  const { encoding, bomLength } = detectEncoding(bytes, source, { ...opts, complete: true });
+export function decodeTextWith(bytes: Buffer, source: string, opts: DetectOptions): Decoded {
+  const { encoding, bomLength, lenient } = detectEncoding(bytes, source, { ...opts, complete: true });
+  if (lenient) {
+    const { text, replaced } = utf8Damage(bytes.subarray(bomLength));
+    return { text, encoding, warnings: [replacementWarning(replaced)] };
+  }
   try {
     // ignoreBOM: the BOM is sliced off here, so a second U+FEFF would be content and is kept.
     const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(bomLength));

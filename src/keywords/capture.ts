@@ -1,10 +1,13 @@
 // Keyword capture: stream a corpus through the ONE scan path (scanDocument) to split it into foreground
-// (documents where the chosen dimensions are found) and background, count candidate terms on both
-// sides, rank them, then stream the corpus a second time to fetch example sentences for the winners.
+// (documents where the chosen dimensions are found) and background, count candidate phrases on both
+// sides, rank them (rank.ts), then stream the corpus a second time to fetch example sentences for the
+// winners.
 //
-// Memory: one document at a time plus the bounded term counter (counter.ts); example sentences are
-// remembered as (document ordinal, offsets) and only the final candidates' sentences are ever held.
-// That is why the corpus is a factory: it is read twice (stdin cannot be a corpus).
+// Memory: one document at a time plus bounded counters (phrase-counter.ts: an exact table for the
+// foreground's recurring strings and fixed-size sketches for the rest; counter.ts for English terms);
+// example sentences are remembered as (document ordinal, offsets) and only the final candidates'
+// sentences are ever held. That is why the corpus is a factory: it is read twice (stdin cannot be a
+// corpus).
 import type { Engine } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { scanDocument } from "../pipeline.js";
@@ -13,20 +16,26 @@ import { FOUND } from "../score/dimensions.js";
 import { maskText } from "../score/mask.js";
 import { normalize } from "../text/index.js";
 import type { CaseResult, DimensionScore, Failure, ReadItem } from "../types.js";
+import type { GeneralBackground } from "./background.js";
 import { DEFAULT_VOCABULARY_CAP, TermCounter } from "./counter.js";
-import { documentTerms } from "./extract.js";
+import { documentView } from "./extract.js";
 import type { KeywordLexicon } from "./lexicon.js";
 import { maskNames } from "./names.js";
 import { createPackTermIndex } from "./pack-terms.js";
-import { rankCandidates, type KeywordCandidate, type KeywordKind, type TargetRef } from "./rank.js";
+import { DEFAULT_PHRASE_CAP, PhraseCounter } from "./phrase-counter.js";
+import { rankCandidates, type KeywordCandidate, type KeywordKind, type RankOptions, type TargetRef } from "./rank.js";
 import { snippetSpan } from "./snippet.js";
 
 export const KEYWORD_KINDS: readonly KeywordKind[] = ["crime", "info-type", "industry", "group"];
-export const DEFAULT_TOP = 30;
+export const DEFAULT_TOP = 25;
 export const DEFAULT_MIN_COUNT = 3;
 
 export interface CaptureOptions {
   lexicon: KeywordLexicon;
+  /** The general background (background.ts); null or absent = discount against the user's background only. */
+  general?: GeneralBackground | null;
+  /** Terms a reviewer rejected (`caseflag keywords reject`): never proposed. */
+  rejected?: ReadonlySet<string>;
   /** The kind of dimension that defines the foreground; default: documents with any flag. */
   kind?: KeywordKind;
   /** Only these dimension ids (of `kind`, or of the one kind that declares them) define the foreground. */
@@ -35,10 +44,12 @@ export interface CaptureOptions {
   /** Minimum foreground documents a candidate must occur in. */
   minCount?: number;
   minG2?: number;
-  /** Vocabulary entries kept before pruning (see counter.ts). */
+  /** Phrase entries (and English terms) kept before pruning (see phrase-counter.ts, counter.ts). */
   vocabularyCap?: number;
   /** Told about every input that could not be read. Never prints itself. */
   onFailure?: (failure: Failure) => void;
+  /** Told why each recurring string was left out (rank.ts). */
+  onDrop?: (term: string, reason: string) => void;
   /** Told every `progressEvery` documents. */
   onProgress?: (phase: "count" | "examples", docs: number) => void;
   progressEvery?: number;
@@ -56,8 +67,10 @@ export interface KeywordSummary {
   foregroundDocs: number;
   backgroundDocs: number;
   failures: number;
-  /** Vocabulary entries (words + bigrams) at the end. */
+  /** Exact entries at the end: recurring foreground strings + English terms. */
   vocabulary: number;
+  /** Where the general background comes from ("" when none was loaded). */
+  general: string;
   prunes: number;
   /** Any count may be low by at most this many documents because of pruning (0 = exact). */
   countFloor: number;
@@ -136,7 +149,9 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
   const plan = planTargets(engine, options.kind, options.targets);
   const lex = options.lexicon;
   const against = inputs.against !== undefined;
-  const counter = new TermCounter(plan.universe.length, options.vocabularyCap ?? DEFAULT_VOCABULARY_CAP);
+  const cap = options.vocabularyCap;
+  const phrases = new PhraseCounter(plan.universe.length, cap ?? DEFAULT_PHRASE_CAP);
+  const counter = new TermCounter(plan.universe.length, cap ?? DEFAULT_VOCABULARY_CAP);
   const every = options.progressEvery ?? 1000;
   let corpusDocs = 0;
   let failures = 0;
@@ -160,9 +175,14 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
         : plan.kind
           ? found.length > 0
           : result.flags.length > 0;
-    const terms = documentTerms(item.doc.text, engine.segmenter, lex);
-    if (foreground) counter.addForeground(terms, ordinal, found);
-    else counter.addBackground(terms);
+    const view = documentView(item.doc.text, lex);
+    if (foreground) {
+      phrases.addForeground(view.text, view.runs, ordinal, found);
+      counter.addForeground(view.english, ordinal, found);
+    } else {
+      phrases.addBackground(view.text, view.runs);
+      counter.addBackground(view.english);
+    }
     if (corpusDocs % every === 0) options.onProgress?.("count", corpusDocs);
   }
   if (inputs.against) {
@@ -171,11 +191,14 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
         fail(item.failure);
         continue;
       }
-      counter.addBackground(documentTerms(item.doc.text, engine.segmenter, lex));
+      const view = documentView(item.doc.text, lex);
+      phrases.addBackground(view.text, view.runs);
+      counter.addBackground(view.english);
     }
   }
 
   const stats = counter.stats();
+  const pstats = phrases.stats();
   const foreground = against
     ? ["--against"]
     : plan.chosen
@@ -188,9 +211,10 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
     foregroundDocs: stats.foregroundDocs,
     backgroundDocs: stats.backgroundDocs,
     failures,
-    vocabulary: stats.vocabulary,
-    prunes: stats.prunes,
-    countFloor: stats.floor,
+    vocabulary: pstats.entries + stats.vocabulary,
+    general: options.general?.source ?? "",
+    prunes: pstats.prunes + stats.prunes,
+    countFloor: Math.max(pstats.floor, stats.floor),
   };
   if (stats.foregroundDocs > 0 && stats.backgroundDocs === 0) {
     throw new UsageError(
@@ -199,21 +223,29 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
   }
   if (stats.foregroundDocs === 0) return { kind: plan.kind, foreground, candidates: [], summary };
 
-  const rankOptions: Parameters<typeof rankCandidates>[2] = {
+  const rankOptions: RankOptions = {
     top: options.top ?? DEFAULT_TOP,
     minCount: options.minCount ?? DEFAULT_MIN_COUNT,
     targets: plan.universe,
+    lexicon: lex,
+    general: options.general ?? null,
   };
   if (options.minG2 !== undefined) rankOptions.minG2 = options.minG2;
+  if (options.rejected) rankOptions.rejected = options.rejected;
+  if (options.onDrop) rankOptions.onDrop = options.onDrop;
   if (plan.chosen) rankOptions.assignable = plan.chosen;
-  const candidates = rankCandidates(counter, createPackTermIndex(engine.compiled), rankOptions);
-  await fillExamples(candidates, inputs.corpus, engine, lex, options);
+  const candidates = rankCandidates(phrases, counter, createPackTermIndex(engine.compiled), rankOptions);
+  await fillExamples(candidates, inputs.corpus, engine, lex, options, plan);
   return { kind: plan.kind, foreground, candidates, summary };
 }
 
 /**
- * Second pass: the sentences behind each candidate's remembered occurrences, masked, and the rules of
- * the candidate's target that fired in those documents (the same scan as pass one).
+ * Second pass: the sentences behind each candidate's remembered occurrences, masked, and the findings
+ * around them (the same scan as pass one). The findings decide the candidate's kind and target when
+ * they are clear: the dimension whose rules fire in the example sentences (each counting 2) or
+ * elsewhere in their documents (1) most often, among the dimensions the run may assign; the counts
+ * of pass one (co-occurrence over all foreground documents) decide otherwise. `rules` lists that
+ * dimension's rules, those firing in the example sentences first: the rule the term would join.
  */
 async function fillExamples(
   candidates: KeywordCandidate[],
@@ -221,6 +253,7 @@ async function fillExamples(
   engine: Engine,
   lex: KeywordLexicon,
   options: CaptureOptions,
+  plan: Plan,
 ): Promise<void> {
   const wanted = new Map<number, { cand: KeywordCandidate; start: number; end: number }[]>();
   let last = -1;
@@ -233,7 +266,7 @@ async function fillExamples(
     }
   }
   if (last < 0) return;
-  const ruleCounts = new Map<KeywordCandidate, Map<string, number>>();
+  const ruleCounts = new Map<KeywordCandidate, Map<string, { target: number; score: number }>>();
   let ordinal = 0;
   for await (const item of corpus()) {
     if (!item.ok) continue;
@@ -251,32 +284,53 @@ async function fillExamples(
         const original = norm.original.slice(o.start, o.end);
         const masked = maskNames(maskText(original), engine.segmenter.segment(original), lex);
         if (!r.cand.examples.includes(masked)) r.cand.examples.push(masked);
-        const counts = ruleCounts.get(r.cand) ?? new Map<string, number>();
+        const counts = ruleCounts.get(r.cand) ?? new Map<string, { target: number; score: number }>();
         ruleCounts.set(r.cand, counts);
         // A rule firing in the example sentence itself speaks louder than one elsewhere in the document
         // (the charge-name rule fires in every 帮信 judgment, the card-renting rule beside the slang).
-        const best = new Map<string, number>();
+        const best = new Map<string, { target: number; score: number }>();
         for (const f of findings) {
-          if (f.kind !== r.cand.kind || !feeds(engine, r.cand.kind, f.target, r.cand.target)) continue;
+          const target = targetOf(engine, plan, f.kind, f.target);
+          if (target < 0) continue;
           const score = f.start >= o.start && f.end <= o.end ? 2 : 1;
-          best.set(f.ruleId, Math.max(best.get(f.ruleId) ?? 0, score));
+          if ((best.get(f.ruleId)?.score ?? 0) < score) best.set(f.ruleId, { target, score });
         }
-        for (const [id, score] of best) counts.set(id, (counts.get(id) ?? 0) + score);
+        for (const [id, b] of best) {
+          const prior = counts.get(id);
+          counts.set(id, { target: b.target, score: (prior?.score ?? 0) + b.score });
+        }
       }
     }
     if (here >= last) break;
   }
   for (const [cand, counts] of ruleCounts) {
-    cand.rules = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+    const byTarget = new Map<number, number>();
+    for (const { target, score } of counts.values()) byTarget.set(target, (byTarget.get(target) ?? 0) + score);
+    let chosen = -1;
+    for (const [t, score] of byTarget) {
+      if (chosen < 0 || score > byTarget.get(chosen)! || (score === byTarget.get(chosen)! && t < chosen)) chosen = t;
+    }
+    if (chosen < 0) continue;
+    const ref = plan.universe[chosen]!;
+    if (cand.kind !== ref.kind || cand.target !== ref.id) {
+      cand.kind = ref.kind;
+      cand.target = ref.id;
+      cand.targetDocs = cand.cooccurs[`${ref.kind}/${ref.id}`] ?? 0;
+    }
+    cand.rules = [...counts]
+      .filter(([, v]) => v.target === chosen)
+      .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+      .map(([id]) => id);
   }
 }
 
-/** Does a finding on `target` count for `wanted` (itself, or a child such as telecom-fraud for fraud)? */
-function feeds(engine: Engine, kind: KeywordKind | null, target: string, wanted: string | null): boolean {
-  if (kind === null || wanted === null) return false;
-  const dims = engine.ruleSet.dimensions.get(kind);
+/** The assignable dimension a finding speaks for (itself, or the parent it feeds), or -1. */
+function targetOf(engine: Engine, plan: Plan, kind: string, target: string): number {
+  if (!(KEYWORD_KINDS as readonly string[]).includes(kind)) return -1;
+  const dims = engine.ruleSet.dimensions.get(kind as KeywordKind);
   for (let t: string | undefined = target, hops = 0; t !== undefined && hops < 8; t = dims?.get(t)?.parent, hops++) {
-    if (t === wanted) return true;
+    const i = plan.index.get(`${kind}/${t}`);
+    if (i !== undefined && (plan.chosen === null || plan.chosen.has(i))) return i;
   }
-  return false;
+  return -1;
 }

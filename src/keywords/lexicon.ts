@@ -22,10 +22,22 @@ export interface KeywordLexicon {
   dictNames: ReadonlySet<string>;
   /** jieba dictionary words that start with a surname and are ordinary words (any other tag). */
   dictWords: ReadonlySet<string>;
+  /**
+   * Words of one genre rather than of a case (news reports: 报道, 媒体, 警方): never proposed. A list,
+   * because no legal background can discount them (judgments do not use them at all).
+   */
+  genre: ReadonlySet<string>;
+  /**
+   * General-language frequencies: jieba dictionary words (2–6 characters) with their counts, those
+   * counted at least LANG_MIN_FREQ times; `langTotal` is the dictionary's total count.
+   */
+  lang: ReadonlyMap<string, number>;
+  langTotal: number;
 }
 
 export interface LexiconFiles {
   zhStop: string[];
+  genre: string[];
   enStop: string[];
   names: string;
   /** A jieba dictionary ("word freq tag" lines); default the one packaged with @node-rs/jieba. */
@@ -48,6 +60,7 @@ export function defaultLexiconFiles(): LexiconFiles {
   const require = createRequire(import.meta.url);
   return {
     zhStop: [dataFile("stopwords.zh.txt")],
+    genre: [dataFile("genre.zh.txt")],
     enStop: [dataFile("stopwords.en.txt")],
     names: dataFile("names.zh.txt"),
     jiebaDict: require.resolve("@node-rs/jieba/dict.txt"),
@@ -96,6 +109,8 @@ async function readList(file: string): Promise<string> {
 }
 
 const NAME_TAG = /^nr/;
+/** Dictionary words counted fewer times than this are rare in general language (about 0.5 per million words). */
+export const LANG_MIN_FREQ = 30;
 
 /** Load every list. `extraStop` files (one word a line) are added to the Chinese and English stop lists. */
 export async function loadKeywordLexicon(
@@ -110,17 +125,24 @@ export async function loadKeywordLexicon(
   for (const f of [...files.enStop, ...extraStop]) {
     for (const w of parseWordList(await readList(f))) for (const s of stemPhrase(w)) enStop.add(s);
   }
+  const genre = new Set<string>();
+  for (const f of files.genre) for (const w of parseWordList(await readList(f))) genre.add(normalize(w).text);
   const names = parseNameLists(await readList(files.names));
   const surnames = new Set(names.surnames);
   const compoundSurnames = new Set(names.compound);
   const dictNames = new Set<string>();
   const dictWords = new Set<string>();
+  const lang = new Map<string, number>();
+  let langTotal = 0;
   // Streamed: the dictionary has 349k lines and only the few that start with a surname are kept.
   const lines = createInterface({ input: createReadStream(files.jiebaDict, "utf8"), crlfDelay: Infinity });
   try {
     for await (const line of lines) {
       const sp = line.indexOf(" ");
       const word = sp < 0 ? line : line.slice(0, sp);
+      const freq = sp < 0 ? 0 : parseInt(line.slice(sp + 1), 10) || 0;
+      langTotal += freq;
+      if (freq >= LANG_MIN_FREQ && word.length >= 2 && word.length <= 6) lang.set(word, freq);
       if (word.length < 2 || word.length > 4) continue;
       if (!surnames.has(word[0]!) && !compoundSurnames.has(word.slice(0, 2))) continue;
       const tag = line.slice(line.lastIndexOf(" ") + 1);
@@ -129,5 +151,5 @@ export async function loadKeywordLexicon(
   } catch (error) {
     throw new UsageError(`cannot read the jieba dictionary ${files.jiebaDict}: ${(error as Error).message}`);
   }
-  return { zhStop, enStop, surnames, compoundSurnames, givenChars: new Set(names.given), dictNames, dictWords };
+  return { zhStop, enStop, surnames, compoundSurnames, givenChars: new Set(names.given), dictNames, dictWords, genre, lang, langTotal };
 }

@@ -27,13 +27,19 @@ function describe(c: KeywordCandidate, report: KeywordReport): string {
   const s = report.summary;
   const parts = [
     `keyword candidate: in ${c.foregroundDocs}/${s.foregroundDocs} foreground and ${c.backgroundDocs}/${s.backgroundDocs} background documents`,
+    c.generalDocs !== null ? `${c.generalDocs} general-background documents` : "",
+    `ratio ${c.ratio} (log2, against the ${c.against} background)`,
     `G² ${c.g2}`,
-    `tf-idf ${c.tfidf}`,
     `with ${c.kind}/${c.target} in ${c.targetDocs} documents`,
   ];
   if (c.inside !== undefined) parts.push(`inside pack term ${c.inside}`);
-  if (c.rules.length > 0) parts.push(`near rules ${c.rules.slice(0, 3).join(", ")}`);
-  return parts.join(", ");
+  const others = Object.entries(c.cooccurs)
+    .slice(0, 3)
+    .map(([d, n]) => `${d} ${n}`)
+    .join(", ");
+  if (others !== "") parts.push(`found with ${others}`);
+  parts.push(c.rules.length > 0 ? `joins rule ${c.rules[0]}` : "new rule");
+  return parts.filter((p) => p !== "").join(", ");
 }
 
 export function candidatesToYaml(report: KeywordReport): string {
@@ -43,9 +49,11 @@ export function candidatesToYaml(report: KeywordReport): string {
   const s = report.summary;
   const lines: string[] = [
     "# Keyword candidates proposed by `caseflag keywords`: statistics, not judgements. Review each one.",
-    "# Accept a rule by moving it into the rules/*.yaml pack of its kind (and giving it a proper id).",
+    "# Accept terms with `caseflag keywords accept THIS-FILE TERM... --into rules/local/` (the local pack that",
+    "# scan and batch load beside the bundled ones); reject with `caseflag keywords reject TERM...`.",
     "# This file declares no dimensions: check it beside the bundled packs,",
     "#   caseflag rules check --rules rules candidates.yaml && caseflag rules test --rules rules candidates.yaml",
+    "# Every example below is a sentence of the corpus (names and identifiers masked) and passes `rules test`.",
     `# Corpus: ${s.corpusDocs} documents; foreground ${s.foregroundDocs} (${report.foreground.join(", ")}),` +
       ` background ${s.backgroundDocs}. Ranked by Dunning's G² on document counts.` +
       (s.countFloor > 0 ? ` Counts may be low by up to ${s.countFloor} (vocabulary pruned).` : ""),

@@ -1,8 +1,27 @@
-// Counts in, ranked candidates out (pure). Keyness by G² on document counts, TF-IDF alongside,
-// redundant n-grams folded, pack terms left out, each candidate given the dimension it goes with.
+// Counts in, ranked candidates out (pure).
+//
+// A Chinese candidate is a 2–6 character string of the foreground that
+//   1. is a phrase: many different characters stand before and after it (left and right branching
+//      entropy), and its parts belong together (the smallest pointwise mutual information over its
+//      split points), so 接码 comes out whole and 元至 (always between two numbers) or 码平 never does;
+//   2. is not a stop word, a genre word, a name, a number, a place, a pack term or a rejected term;
+//   3. is over-represented against EVERY background: the user's (the corpus's other documents or
+//      --against), the general one shipped with the tool (CAIL facts of all crimes: the language of
+//      every judgment) and general Chinese (jieba's dictionary frequencies): the smallest of the
+//      three G² must be significant;
+//   4. is ranked by how many times more often it occurs in the foreground than in the background
+//      where it is most common (log₂ ratio; the foreground share at its 95% Wilson lower bound, so
+//      that a string in three documents does not outrank one in thirty on luck; a background's share
+//      smoothed by half a document, the general table's below its min-df taken as min-df − 1):
+//      specific terms first, words that are merely frequent (公司, 报道) last.
+// English terms (stems and stem pairs) go through 2–4 against the user's background only.
+import type { GeneralBackground } from "./background.js";
 import type { TermCounter, TermEntry } from "./counter.js";
+import type { KeywordLexicon } from "./lexicon.js";
+import type { PhraseCounter, PhraseEntry } from "./phrase-counter.js";
 import type { PackTermIndex } from "./pack-terms.js";
-import { G2_P05, logLikelihood, tfIdf } from "./stats.js";
+import { G2_P05, logLikelihood } from "./stats.js";
+import { usableHan } from "./terms.js";
 
 export type KeywordKind = "crime" | "info-type" | "industry" | "group";
 
@@ -19,27 +38,41 @@ export interface ExampleRef {
   end: number;
 }
 
+/** The background a candidate is most common in, relative to the foreground (what bounds its ratio). */
+export type BackgroundName = "corpus" | "general" | "language";
+
 export interface KeywordCandidate {
   /** As a rule would list it: Chinese normalized, English as written (lowercase). */
   term: string;
   lang: "zh" | "en";
-  /** 1 = one word, 2 = two adjacent words. */
-  n: 1 | 2;
   /** The dimension the term goes with; null when it co-occurred with none. */
   kind: KeywordKind | null;
   target: string | null;
   foregroundDocs: number;
+  /** In the user's background (the corpus's other documents, or --against). */
   backgroundDocs: number;
+  /** In the general background (CAIL facts), null when none is loaded; 0 = fewer than its min-df. */
+  generalDocs: number | null;
+  /** General-language frequency per million words (jieba's dictionary), 0 when rare there. */
+  perMillion: number;
   /** Occurrences in the foreground. */
   occurrences: number;
+  /** log₂(foreground share, lower bound / highest background share): the ranking key. */
+  ratio: number;
+  /** The background that bounds `ratio`. */
+  against: BackgroundName;
+  /** The smallest G² against the three backgrounds. */
   g2: number;
-  tfidf: number;
+  /** Left and right branching entropy (nats) and the smallest PMI over split points (zh phrases). */
+  boundary?: { left: number; right: number; pmi: number };
   /** Foreground documents where the term and its target were both found. */
   targetDocs: number;
+  /** Foreground documents where the term and each dimension ("kind/id") were both found (the reason). */
+  cooccurs: Record<string, number>;
   /** A pack detection term this candidate lies inside (it would widen that term's reach). */
   inside?: string;
   exampleRefs: ExampleRef[];
-  /** Filled by the examples pass: up to two sentences, identifiers and names masked. */
+  /** Filled by the examples pass: up to three sentences, identifiers and names masked. */
   examples: string[];
   /**
    * Filled by the examples pass: ids of the target's rules that fired in the example documents, those
@@ -52,102 +85,310 @@ export interface RankOptions {
   top: number;
   /** Minimum foreground documents. */
   minCount: number;
-  /** Minimum G² (default 3.84, p < 0.05). */
+  /** Minimum G² (default 3.84, p < 0.05), against each background. */
   minG2?: number;
   targets: readonly TargetRef[];
   /** Indices into `targets` a candidate may be assigned to (default all). */
   assignable?: ReadonlySet<number>;
+  lexicon: KeywordLexicon;
+  general: GeneralBackground | null;
+  /** Terms a reviewer rejected (normalized): never proposed. */
+  rejected?: ReadonlySet<string>;
+  /** Told why each recurring string was left out (for `--explain` and tests). */
+  onDrop?: (term: string, reason: string) => void;
 }
 
-/** A longer n-gram that keeps this share of a part's foreground documents stands in for that part. */
+/**
+ * Branching entropy (nats) each side of a phrase must reach: about three different neighbours, none
+ * dominating (刑一年 after 徒 or 缓 only: 0.69). Fewer occurrences seen than that: all different.
+ */
+export const MIN_ENTROPY = 1.0;
+/** Smallest pointwise mutual information (nats) over a phrase's split points (信息的: 1.6, 每条: 4.7). */
+export const MIN_PMI = 2.5;
+/** A count with its unit (三年, 个多月, 十余条) or ending in a numeral (上千): a quantity, not a term. */
+const QUANTITY = /[零〇一二三四五六七八九十百千万亿两几多余数][年月日天周岁元条名次个]|个多|余[年月日天条名次个]|[一二三四五六七八九十百千万亿两]$/;
+/**
+ * Function characters: a string that starts or ends with one (该团伙, 号码和, 向社会) is a phrase with
+ * a grammatical word stuck to it, unless general Chinese knows the whole as a word (中介, 上线).
+ */
+const FUNCTION_EDGE = new Set([..."的了着过之地得所以而与和及或并且但则即亦也又还都均共各该此其这那在于从自向往对把被将给由为因按依据经至到让使令比跟同是有无没不非未否已曾正仍再才就便乃可能会要应须需上下中内外前后里间等吗呢吧啊我你他她它称遭系"]);
+/**
+ * General Chinese, as jieba's dictionary counts it, is read at this many times its rate: the prose of
+ * crime reports and judgments is denser in words such as 获取 or 姓名 than the dictionary's mixed
+ * sources, and a word that common is not a keyword of one kind of case.
+ */
+export const FORMAL_REGISTER = 10;
+/**
+ * A candidate must be at least 2^MIN_RATIO ≈ 2.8 times as frequent in the foreground (at its lower
+ * bound) as in the background where it is commonest: a shorter list beats one padded with words that
+ * are merely a little more frequent (Hardie's log ratio, made conservative).
+ */
+export const MIN_RATIO = 1.5;
+/**
+ * Everyday words: general Chinese uses them this often (per million words) or more. One inside a pack
+ * term (获取 inside 非法获取) is not proposed: the pack chose the longer phrase because the bare word is
+ * everyday language (a rare one, 验证码 inside 短信验证码, would widen the pack usefully and is
+ * proposed, marked `inside`). Any other must be twice as over-represented (MIN_RATIO + 1) as a rare
+ * word: as a rule term it would fire on ordinary prose (姓名, 注册).
+ */
+export const COMMON_PER_MILLION = 10;
+
+/** The entropy a side must reach when `seen` neighbours were observed. */
+export function minEntropy(seen: number): number {
+  return seen <= 1 ? Infinity : Math.min(MIN_ENTROPY, 0.9 * Math.log(seen));
+}
+
+/**
+ * A string that carries a stop word of two or more characters or a genre word (被告人利用, 报道称,
+ * 一审法院认为) is court or report language around a term, not a term.
+ */
+function carriesBoilerplate(term: string, lex: KeywordLexicon): boolean {
+  for (let i = 0; i < term.length; i++) {
+    for (let j = i + 2; j <= term.length; j++) {
+      if (j - i === term.length && i === 0) continue;
+      const part = term.slice(i, j);
+      if (lex.zhStop.has(part) || lex.genre.has(part)) return true;
+    }
+  }
+  return lex.genre.has(term);
+}
+/** A longer phrase that keeps this share of a shorter one's documents stands in for it. */
 const SUBSUME_SHARE = 0.8;
+const WILSON_Z = 1.645;
 
 interface Scored {
-  key: string;
-  e: TermEntry;
+  term: string;
+  lang: "zh" | "en";
+  fgDf: number;
+  fgTf: number;
+  bgDf: number;
+  generalDocs: number | null;
+  perMillion: number;
+  ratio: number;
+  against: BackgroundName;
   g2: number;
+  boundary?: { left: number; right: number; pmi: number };
+  cooc: Uint32Array;
+  refs: ExampleRef[];
 }
 
-export function rankCandidates(counter: TermCounter, packs: PackTermIndex, opts: RankOptions): KeywordCandidate[] {
-  const s = counter.stats();
-  const fg = s.foregroundDocs;
-  const bg = s.backgroundDocs;
+/** Upper bound of the Wilson score interval for a share a/n. */
+export function wilsonUpper(a: number, n: number, z: number = WILSON_Z): number {
+  if (n <= 0) return 1;
+  const p = a / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + half) / (1 + z2 / n));
+}
+
+/** Lower bound of the Wilson score interval for a share a/n. */
+export function wilsonLower(a: number, n: number, z: number = WILSON_Z): number {
+  if (n <= 0) return 0;
+  const p = a / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - half) / (1 + z2 / n));
+}
+
+/** G² of a in n against an expected share p (one sample), signed like logLikelihood. */
+function g2AgainstShare(a: number, n: number, p: number): number {
+  if (p <= 0) return Infinity;
+  if (p >= 1) return -Infinity;
+  const e = n * p;
+  const x = (o: number, ex: number): number => (o > 0 ? o * Math.log(o / ex) : 0);
+  const g = 2 * (x(a, e) + x(n - a, n - e));
+  return a >= e ? g : -g;
+}
+
+/** Smallest PMI (nats) over the split points of a phrase, from foreground occurrence counts. */
+export function cohesion(term: string, counter: PhraseCounter): number {
+  const n = counter.stats().foregroundChars;
+  const whole = counter.fgTf(term);
+  let min = Infinity;
+  for (let i = 1; i < term.length; i++) {
+    const a = Math.max(whole, counter.fgTf(term.slice(0, i)));
+    const b = Math.max(whole, counter.fgTf(term.slice(i)));
+    min = Math.min(min, Math.log((whole * n) / (a * b)));
+  }
+  return min;
+}
+
+export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs: PackTermIndex, opts: RankOptions): KeywordCandidate[] {
+  const ps = phrases.stats();
+  const fg = ps.foregroundDocs;
+  const bg = ps.backgroundDocs;
   const minG2 = opts.minG2 ?? G2_P05;
+  const lex = opts.lexicon;
+  const general = opts.general;
+  // Words per foreground document, to turn a per-word frequency into a per-document share.
+  const wordsPerDoc = fg > 0 ? ps.foregroundChars / fg / 1.5 : 0;
+  const lower = (a: number): number => wilsonLower(a, fg);
+  const bgShare = (b: number): number => (b + 0.5) / (bg + 1);
+
   const scored = new Map<string, Scored>();
-  for (const [key, e] of counter.entries) {
-    if (e.fgDf < opts.minCount) continue;
-    const g2 = logLikelihood(e.fgDf, fg, e.bgDf, bg);
-    if (g2 <= 0 || g2 < minG2) continue;
-    scored.set(key, { key, e, g2 });
+  for (const e of phrases.entries.values()) {
+    const s = scorePhrase(e);
+    if (s) scored.set(s.term, s);
+  }
+  for (const [key, e] of words.entries) {
+    if (e.lang !== "en") continue;
+    const s = scoreWord(key, e);
+    if (s) scored.set(`en:${key}`, s);
   }
 
   const dropped = foldNested(scored);
-  const ordered = [...scored.values()].sort(
-    (a, b) => b.g2 - a.g2 || b.e.fgDf - a.e.fgDf || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  const ordered = [...scored.values()]
+    .filter((s) => !dropped.has(s.term))
+    .sort((a, b) => b.ratio - a.ratio || b.g2 - a.g2 || b.fgDf - a.fgDf || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
 
   const out: KeywordCandidate[] = [];
-  for (const c of ordered) {
+  for (const s of ordered) {
     if (out.length >= opts.top) break;
-    if (dropped.has(c.key)) continue;
-    const { e, key } = c;
-    if (packs.has(key, e.lang) || packs.contained(key, e.lang) !== null) continue;
-    const assigned = assignTarget(counter, e, opts);
+    const assigned = assignTarget(s.cooc, s.fgDf, fg, words.stats().targetDocs, opts);
     const cand: KeywordCandidate = {
-      term: e.surface,
-      lang: e.lang,
-      n: e.n,
+      term: s.term,
+      lang: s.lang,
       kind: assigned ? opts.targets[assigned.index]!.kind : null,
       target: assigned ? opts.targets[assigned.index]!.id : null,
-      foregroundDocs: e.fgDf,
-      backgroundDocs: e.bgDf,
-      occurrences: e.fgTf,
-      g2: round(c.g2, 2),
-      tfidf: round(tfIdf(e.fgTf, fg, e.fgDf + e.bgDf, fg + bg), 3),
+      foregroundDocs: s.fgDf,
+      backgroundDocs: s.bgDf,
+      generalDocs: s.generalDocs,
+      perMillion: s.perMillion,
+      occurrences: s.fgTf,
+      ratio: round(s.ratio, 2),
+      against: s.against,
+      g2: round(s.g2, 2),
       targetDocs: assigned?.docs ?? 0,
-      exampleRefs: exampleRefs(e),
+      cooccurs: cooccurrences(s.cooc, opts),
+      exampleRefs: s.refs,
       examples: [],
       rules: [],
     };
-    const inside = packs.container(key, e.lang);
+    if (s.boundary) cand.boundary = s.boundary;
+    const inside = packs.container(s.term, s.lang);
     if (inside !== null) cand.inside = inside;
     out.push(cand);
   }
   return out;
+
+  function drop(term: string, reason: string): null {
+    opts.onDrop?.(term, reason);
+    return null;
+  }
+
+  function scorePhrase(e: PhraseEntry): Scored | null {
+    const term = e.key;
+    if (e.fgDf < opts.minCount) return null;
+    if (opts.rejected?.has(term)) return drop(term, "rejected");
+    if (!usableHan(term, lex)) return drop(term, "stop word, name, number or place");
+    if (QUANTITY.test(term)) return drop(term, "quantity");
+    if (carriesBoilerplate(term, lex)) return drop(term, "carries a stop or genre word");
+    if ((FUNCTION_EDGE.has(term[0]!) || FUNCTION_EDGE.has(term[term.length - 1]!)) && !lex.lang.has(term)) return drop(term, "function character at an edge");
+    if (packs.has(term, "zh")) return drop(term, "pack term");
+    const contained = packs.contained(term, "zh");
+    if (contained !== null) return drop(term, `contains pack term ${contained}`);
+    const left = e.left.entropy();
+    const right = e.right.entropy();
+    if (left < minEntropy(e.left.total) || right < minEntropy(e.right.total)) {
+      return drop(term, `unstable boundary (entropy ${left.toFixed(2)}/${right.toFixed(2)} over ${e.left.total} occurrences)`);
+    }
+    const pmi = cohesion(term, phrases);
+    if (pmi < MIN_PMI) return drop(term, `loose (PMI ${pmi.toFixed(2)})`);
+    const perWord = (lex.lang.get(term) ?? 0) / Math.max(1, lex.langTotal);
+    if (perWord * 1e6 >= COMMON_PER_MILLION) {
+      const inside = packs.container(term, "zh");
+      if (inside !== null) return drop(term, `everyday word inside pack term ${inside}`);
+    }
+    const bgDf = phrases.bgDf(term);
+    const shares: [BackgroundName, number, number][] = [["corpus", bgShare(bgDf), logLikelihood(e.fgDf, fg, bgDf, bg)]];
+    let generalDocs: number | null = null;
+    if (general !== null && general.docs > 0) {
+      generalDocs = general.df(term);
+      // Below min-df the table cannot tell 0 from min-df − 1: take the larger.
+      const g = generalDocs > 0 ? generalDocs : general.minDf - 1;
+      shares.push(["general", g / general.docs, logLikelihood(e.fgDf, fg, generalDocs, general.docs)]);
+    }
+    if (perWord > 0) {
+      const p = 1 - Math.exp(-perWord * FORMAL_REGISTER * wordsPerDoc);
+      shares.push(["language", p, g2AgainstShare(e.fgDf, fg, p)]);
+    }
+    const top = shares.reduce((m, s) => (s[1] > m[1] ? s : m));
+    const g2 = Math.min(...shares.map((s) => s[2]));
+    if (g2 < minG2) return drop(term, `not significant against the ${shares.find((s) => s[2] === g2)![0]} background (G² ${g2.toFixed(1)})`);
+    const ratio = Math.log2(lower(e.fgDf) / top[1]);
+    // An everyday word must stand out twice as far as a rare one.
+    const needed = perWord * 1e6 >= COMMON_PER_MILLION ? MIN_RATIO + 1 : MIN_RATIO;
+    if (!(ratio >= needed)) return drop(term, `not ${(2 ** needed).toFixed(1)}× as frequent as in the ${top[0]} background (log₂ ratio ${ratio.toFixed(2)})`);
+    const refs: ExampleRef[] = [];
+    for (let i = 0; i + 2 < e.examples.length; i += 3) refs.push({ doc: e.examples[i]!, start: e.examples[i + 1]!, end: e.examples[i + 2]! });
+    return {
+      term,
+      lang: "zh",
+      fgDf: e.fgDf,
+      fgTf: e.fgTf,
+      bgDf,
+      generalDocs,
+      perMillion: round(perWord * 1e6, 2),
+      ratio,
+      against: top[0],
+      g2,
+      boundary: { left: round(left, 2), right: round(right, 2), pmi: round(pmi, 2) },
+      cooc: phrases.coocOf(e),
+      refs,
+    };
+  }
+
+  function scoreWord(key: string, e: TermEntry): Scored | null {
+    if (e.fgDf < opts.minCount || opts.rejected?.has(e.surface)) return null;
+    // A Latin word in Chinese text may be a pack's zh term as written (pos, app).
+    if (packs.has(key, "en") || packs.has(e.surface, "zh") || packs.contained(key, "en") !== null) return null;
+    const ws = words.stats();
+    const g2 = logLikelihood(e.fgDf, ws.foregroundDocs, e.bgDf, ws.backgroundDocs);
+    if (g2 < minG2) return null;
+    const ratio = Math.log2(wilsonLower(e.fgDf, ws.foregroundDocs) / ((e.bgDf + 0.5) / (ws.backgroundDocs + 1)));
+    if (!(ratio >= MIN_RATIO)) return null;
+    const refs: ExampleRef[] = [];
+    if (e.exDoc0 >= 0) refs.push({ doc: e.exDoc0, start: e.exStart0, end: e.exEnd0 });
+    if (e.exDoc1 >= 0) refs.push({ doc: e.exDoc1, start: e.exStart1, end: e.exEnd1 });
+    return {
+      term: e.surface,
+      lang: "en",
+      fgDf: e.fgDf,
+      fgTf: e.fgTf,
+      bgDf: e.bgDf,
+      generalDocs: null,
+      perMillion: 0,
+      ratio,
+      against: "corpus",
+      g2,
+      cooc: words.coocOf(e),
+      refs,
+    };
+  }
 }
 
 /**
- * Bigrams and their parts describe the same evidence twice. For a bigram AB and a part A that is a
- * candidate too: if AB keeps ≥ 80% of A's foreground documents, A only occurs as AB (分卡 inside 跑分卡)
- * and AB stands for it; otherwise AB is a narrower phrase around A (出租给码商, or jieba's 由码商 next to
- * 码商) and A stands for it. Returns the keys to leave out.
+ * A phrase and a longer one around it describe the same evidence twice. If the longer keeps ≥ 80% of
+ * the shorter's foreground documents, the shorter only occurs inside it and the longer stands for it;
+ * otherwise the longer is a narrower use of the shorter, which stands for it. Returns the terms to
+ * leave out. (Chinese only: English pairs are few and read as they are.)
  */
 function foldNested(scored: Map<string, Scored>): Set<string> {
   const dropped = new Set<string>();
-  for (const big of scored.values()) {
-    if (big.e.n !== 2) continue;
-    for (const partKey of partsOf(big.key, big.e.lang)) {
-      const part = scored.get(partKey);
-      if (part === undefined || part.e.n !== 1) continue;
-      dropped.add(big.e.fgDf >= SUBSUME_SHARE * part.e.fgDf ? part.key : big.key);
+  for (const long of scored.values()) {
+    if (long.lang !== "zh" || long.term.length < 3) continue;
+    for (let i = 0; i < long.term.length; i++) {
+      for (let j = i + 2; j <= long.term.length; j++) {
+        if (j - i === long.term.length) continue;
+        const short = scored.get(long.term.slice(i, j));
+        if (short === undefined) continue;
+        dropped.add(long.fgDf >= SUBSUME_SHARE * short.fgDf ? short.term : long.term);
+      }
     }
   }
   return dropped;
-}
-
-function* partsOf(key: string, lang: "zh" | "en"): Generator<string> {
-  if (lang === "en") {
-    const sp = key.indexOf(" ");
-    if (sp > 0) {
-      yield key.slice(0, sp);
-      yield key.slice(sp + 1);
-    }
-    return;
-  }
-  for (let i = 1; i < key.length; i++) {
-    yield key.slice(0, i);
-    yield key.slice(i);
-  }
 }
 
 /**
@@ -156,15 +397,19 @@ function* partsOf(key: string, lang: "zh" | "en"): Generator<string> {
  * best co-occurrence count (else one shared document with a rare dimension would win). When no
  * dimension stands out (one dimension defines the whole foreground), the one it co-occurred with most.
  */
-function assignTarget(counter: TermCounter, e: TermEntry, opts: RankOptions): { index: number; docs: number } | null {
-  const s = counter.stats();
-  const cooc = counter.coocOf(e);
+function assignTarget(
+  cooc: Uint32Array,
+  fgDf: number,
+  fgDocs: number,
+  targetDocs: Uint32Array,
+  opts: RankOptions,
+): { index: number; docs: number } | null {
   let most: { index: number; docs: number } | null = null;
   for (let t = 0; t < cooc.length; t++) {
     if (opts.assignable && !opts.assignable.has(t)) continue;
     const a = cooc[t]!;
     if (a === 0) continue;
-    if (most === null || a > most.docs || (a === most.docs && s.targetDocs[t]! < s.targetDocs[most.index]!)) most = { index: t, docs: a };
+    if (most === null || a > most.docs || (a === most.docs && targetDocs[t]! < targetDocs[most.index]!)) most = { index: t, docs: a };
   }
   if (most === null) return null;
   let best: { index: number; docs: number; g2: number } | null = null;
@@ -172,18 +417,20 @@ function assignTarget(counter: TermCounter, e: TermEntry, opts: RankOptions): { 
     if (opts.assignable && !opts.assignable.has(t)) continue;
     const a = cooc[t]!;
     if (2 * a < most.docs) continue;
-    const withT = s.targetDocs[t]!;
-    const g2 = logLikelihood(a, withT, e.fgDf - a, s.foregroundDocs - withT);
+    const withT = targetDocs[t]!;
+    const g2 = logLikelihood(a, withT, fgDf - a, fgDocs - withT);
     if (g2 > 0 && (best === null || g2 > best.g2)) best = { index: t, docs: a, g2 };
   }
   return best ?? most;
 }
 
-function exampleRefs(e: TermEntry): ExampleRef[] {
-  const refs: ExampleRef[] = [];
-  if (e.exDoc0 >= 0) refs.push({ doc: e.exDoc0, start: e.exStart0, end: e.exEnd0 });
-  if (e.exDoc1 >= 0) refs.push({ doc: e.exDoc1, start: e.exStart1, end: e.exEnd1 });
-  return refs;
+function cooccurrences(cooc: Uint32Array, opts: RankOptions): Record<string, number> {
+  const out: [string, number][] = [];
+  for (let t = 0; t < cooc.length; t++) {
+    if (cooc[t]! > 0 && (!opts.assignable || opts.assignable.has(t))) out.push([`${opts.targets[t]!.kind}/${opts.targets[t]!.id}`, cooc[t]!]);
+  }
+  out.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return Object.fromEntries(out);
 }
 
 function round(n: number, digits: number): number {

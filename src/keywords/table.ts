@@ -14,8 +14,8 @@ function pad(s: string, w: number, right = false): string {
 }
 
 export function formatCandidateTable(report: KeywordReport): string {
-  const header = ["#", "term", "kind", "target", "fg", "bg", "G²", "tf-idf", "note"];
-  const numeric = new Set([0, 4, 5, 6, 7]);
+  const header = ["#", "term", "kind", "target", "fg", "bg", "gen", "ratio", "G²", "joins / reason"];
+  const numeric = new Set([0, 4, 5, 6, 7, 8]);
   const rows = report.candidates.map((c, i) => [
     String(i + 1),
     c.term,
@@ -23,9 +23,14 @@ export function formatCandidateTable(report: KeywordReport): string {
     c.target ?? "-",
     String(c.foregroundDocs),
     String(c.backgroundDocs),
+    c.generalDocs === null ? "-" : String(c.generalDocs),
+    c.ratio.toFixed(1),
     c.g2.toFixed(1),
-    c.tfidf.toFixed(3),
-    [c.rules[0] !== undefined ? `near ${c.rules[0]}` : "", c.inside !== undefined ? `inside ${c.inside}` : ""]
+    [
+      c.kind === null ? "" : c.rules[0] !== undefined ? `joins ${c.rules[0]}` : "new rule",
+      c.target !== null ? `with ${c.target} in ${c.targetDocs}/${c.foregroundDocs}` : "",
+      c.inside !== undefined ? `inside ${c.inside}` : "",
+    ]
       .filter((x) => x !== "")
       .join("; "),
   ]);
@@ -38,7 +43,9 @@ export function formatCandidateTable(report: KeywordReport): string {
   const s = report.summary;
   const out = [
     `foreground: ${s.foregroundDocs} documents (${report.foreground.join(", ")}); background: ${s.backgroundDocs}; ` +
-      `fg/bg = documents containing the term` +
+      `fg/bg/gen = documents containing the term` +
+      (s.general !== "" ? ` (gen: ${s.general})` : "") +
+      `; ratio = log2 of how much more often than in the background where it is commonest` +
       (s.countFloor > 0 ? `; counts may be low by up to ${s.countFloor} (vocabulary pruned ${s.prunes}×)` : ""),
     line(header),
     ...rows.map(line),

@@ -2,8 +2,10 @@
 // exclusions, regex gates, negation and zone cues) interned once and fed to one Aho–Corasick
 // automaton per script, so one pass over a document finds them all.
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
-import { isBoundedRegex, toV8Source } from "./regex-safety.js";
+import { BUNDLED_RULES_DIR } from "./load.js";
+import { MAX_PATHS, regexPaths, toV8Source } from "./regex-safety.js";
 import type { Rule, RuleSet, TermLists } from "./types.js";
 
 /** Term ids, split by matching space: zh ids index normalized-text terms, en ids stem phrases. */
@@ -19,12 +21,24 @@ export interface RuleRegex {
 }
 
 export interface CompiledPattern {
-  re: RuleRegex;
-  /** "v8" when the regex is bounded (see regex-safety.ts), else "re2". */
+  /**
+   * The regex to run over a text of this many characters: V8's when the pattern may run there
+   * (bundled and bounded, see regex-safety.ts) and its worst case over that text stays within
+   * MAX_WORK; RE2's (linear) otherwise.
+   */
+  regexFor(length: number): RuleRegex;
+  /** Where it runs on short texts: "v8" for bounded bundled patterns, "re2" for the rest. */
   engine: "v8" | "re2";
   gate: TermSet;
   window: number | null;
 }
+
+/**
+ * Backtracking steps one V8 regex call may cost at worst (paths × characters it starts at): about
+ * 20 ms. A bundled pattern with many paths runs on V8 over a sentence and on RE2 over a page-long
+ * run-on; a document is further bounded by its scan budget, checked between calls.
+ */
+export const MAX_WORK = 10_000_000;
 
 export interface CompiledRule {
   rule: Rule;
@@ -66,19 +80,37 @@ const LATIN_EDGE = /^[a-z0-9]|[a-z0-9]$/;
 const require = createRequire(import.meta.url);
 
 /**
- * Bounded patterns run on V8 (no per-call C++ crossing); others on RE2, loaded only then. Every
- * pattern was already compiled by RE2 when its pack was validated (load.ts), so RE2 accepts it.
+ * Bounded patterns of the bundled packs may run on V8 (no per-call C++ crossing); the rest, and
+ * every pattern of a user's pack (written by anyone, vetted by no one: `[^y]{0,450}[^y]{0,450}y`
+ * is bounded yet costs minutes on V8), run on RE2, loaded only then. Every pattern was already
+ * compiled by RE2 when its pack was validated (load.ts), so RE2 accepts it.
  */
-function compileRegex(source: string, flags: string): { re: RuleRegex; engine: "v8" | "re2" } {
-  if (isBoundedRegex(source)) {
+function compileRegex(source: string, flags: string, trusted: boolean): Pick<CompiledPattern, "regexFor" | "engine"> {
+  let re2: RuleRegex | undefined;
+  const onRe2 = (): RuleRegex => {
+    if (re2 === undefined) {
+      const RE2 = require("re2") as typeof import("re2");
+      re2 = new RE2(source, flags);
+    }
+    return re2;
+  };
+  const paths = trusted ? regexPaths(source) : Infinity;
+  if (paths <= MAX_PATHS) {
     try {
-      return { re: new RegExp(toV8Source(source), flags), engine: "v8" };
+      const v8 = new RegExp(toV8Source(source), flags);
+      const maxLength = Math.floor(MAX_WORK / paths);
+      return { regexFor: (length) => (length <= maxLength ? v8 : onRe2()), engine: "v8" };
     } catch {
       // V8 refused a construct RE2 accepts: stay on RE2.
     }
   }
-  const RE2 = require("re2") as typeof import("re2");
-  return { re: new RE2(source, flags), engine: "re2" };
+  onRe2();
+  return { regexFor: onRe2, engine: "re2" };
+}
+
+/** Whether a rule comes from the bundled packs, whose patterns are reviewed and tested for V8. */
+function isBundled(file: string): boolean {
+  return dirname(file) === BUNDLED_RULES_DIR;
 }
 
 export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules {
@@ -131,7 +163,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     index,
     terms: internLists(rule.terms) ?? { zh: [], en: [] },
     patterns: rule.patterns.map((p) => ({
-      ...compileRegex(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u"),
+      ...compileRegex(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u", isBundled(rule.file)),
       // Keywords are written in either script; they gate on the normalized text.
       gate: internLists({ zh: p.keywords }) ?? { zh: [], en: [] },
       window: p.window ?? null,

@@ -2,17 +2,33 @@
 // Every problem in every file is collected and reported at once, each with its file and rule id.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject } from "ajv";
 import { RuleError, type RuleProblem } from "../errors.js";
+import { MAX_POSITIONS, regexShape } from "./regex-safety.js";
 import { packSchema } from "./schema.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
 
 /** The packs shipped with caseflag: <package>/rules. */
 export const BUNDLED_RULES_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../rules");
+
+/**
+ * An analyst's own packs (terms accepted from `caseflag keywords`), relative to the directory a
+ * command runs in. The CLI loads them beside the bundled packs whenever the folder exists; a library
+ * caller passes rules explicitly.
+ */
+export const LOCAL_RULES_DIR = join("rules", "local");
+
+/** The bundled packs plus `<cwd>/rules/local` when that folder exists; undefined = the bundled packs alone. */
+export function defaultRulePaths(cwd: string): string[] | undefined {
+  const local = resolve(cwd, LOCAL_RULES_DIR);
+  if (!existsSync(local) || local === BUNDLED_RULES_DIR) return undefined;
+  return [BUNDLED_RULES_DIR, local];
+}
 /**
  * The bundled packs, validated at build time (npm run build writes it). Validation (ajv, yaml) is
  * most of a one-file scan's start-up, so a load whose files hash the same reuses it.
@@ -133,7 +149,14 @@ export function parseRulePacks(files: PackFile[]): RuleSet {
       }
       continue;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      // maxAliasCount: a rule pack has no use for aliases past a handful; an alias bomb stops here.
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      problems.push({ file, message: `YAML: ${(err as Error).message.split("\n")[0]}` });
+      continue;
+    }
     if (!validatePack(value)) {
       for (const e of validatePack.errors ?? []) problems.push(schemaProblem(file, value, e));
       continue;
@@ -229,6 +252,16 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
       new RE2(p.regex, "g" + (p.flags ?? "").replace(/g/g, "") + "u");
     } catch (error) {
       at(`patterns[${i}]: regex does not compile on the linear-time engine (RE2): ${(error as Error).message}`);
+      return;
+    }
+    // Linear time is not cheap time: RE2's cost per character grows with the expanded pattern.
+    const { positions } = regexShape(p.regex);
+    if (positions === Infinity) {
+      at(`patterns[${i}]: regex uses syntax whose matching cost cannot be checked (inline flags, unknown escapes); rewrite it without`);
+    } else if (positions > MAX_POSITIONS) {
+      at(
+        `patterns[${i}]: regex expands to ${positions} positions (limit ${MAX_POSITIONS}): matching costs that much per character; narrow its repetition counts`,
+      );
     }
   });
   if (rule.examples.match.length === 0) at("examples.match needs at least one example");

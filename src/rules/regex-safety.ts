@@ -19,31 +19,51 @@
  */
 export const MAX_PATHS = 250_000;
 
-/** The number of paths through `source`, or Infinity when unbounded, too many, or unreadable. */
-export function regexPaths(source: string): number {
+/**
+ * Positions a pattern of a user's pack may expand to (every repetition written out: `[^y]{0,450}`
+ * is 450). RE2's time per character grows with it, and with multi-byte text it is far from free:
+ * `[^y]{0,450}[^y]{0,450}y` (901 positions) ran at ~100 µs a Chinese character, 10 s for 100 KB.
+ * At 200, a megabyte of text stays within seconds; the bundled packs keep under it too.
+ */
+export const MAX_POSITIONS = 200;
+
+export interface RegexShape {
+  /** Paths through the pattern (work per start position on a backtracking engine); Infinity when unbounded or too many. */
+  paths: number;
+  /** Positions after expanding every counted repetition (an unbounded one counts its body once). */
+  positions: number;
+}
+
+/** Paths and positions of `source`; both Infinity when the parser cannot read it. */
+export function regexShape(source: string): RegexShape {
   let i = 0;
   let failed = false;
   const cap = (n: number): number => (n > MAX_PATHS * 1000 ? Infinity : n);
+  type Shape = { paths: number; positions: number };
 
-  // alternation := sequence ('|' sequence)*  — paths add up over branches
-  const alternation = (): number => {
-    let total = sequence();
+  // alternation := sequence ('|' sequence)*  — paths and positions add up over branches
+  const alternation = (): Shape => {
+    const total = sequence();
     while (!failed && source[i] === "|") {
       i++;
-      total = cap(total + sequence());
+      const next = sequence();
+      total.paths = cap(total.paths + next.paths);
+      total.positions += next.positions;
     }
     return total;
   };
-  // sequence := (atom quantifier?)*  — paths multiply along a sequence
-  const sequence = (): number => {
-    let total = 1;
+  // sequence := (atom quantifier?)*  — paths multiply along a sequence, positions add
+  const sequence = (): Shape => {
+    const total = { paths: 1, positions: 0 };
     while (!failed && i < source.length && source[i] !== "|" && source[i] !== ")") {
-      const a = atom();
-      total = cap(total * quantified(a));
+      const q = quantified(atom());
+      total.paths = cap(total.paths * q.paths);
+      total.positions += q.positions;
     }
     return total;
   };
-  const atom = (): number => {
+  const one = (): Shape => ({ paths: 1, positions: 1 });
+  const atom = (): Shape => {
     const c = source[i]!;
     if (c === "\\") {
       const n = source[i + 1];
@@ -54,7 +74,7 @@ export function regexPaths(source: string): number {
         if (close < 0) return fail();
         i = close + 1;
       } else i += 2;
-      return 1;
+      return one();
     }
     if (c === "[") {
       let j = i + 1;
@@ -63,7 +83,7 @@ export function regexPaths(source: string): number {
       for (; j < source.length && source[j] !== "]"; j++) if (source[j] === "\\") j++;
       if (j >= source.length) return fail();
       i = j + 1;
-      return 1;
+      return one();
     }
     if (c === "(") {
       i++;
@@ -82,47 +102,55 @@ export function regexPaths(source: string): number {
       // A quantifier with nothing to quantify, or a stray ")".
       if (c === "{" && !/^\{\d+(?:,\d*)?\}/.test(source.slice(i))) {
         i++;
-        return 1; // a literal brace
+        return one(); // a literal brace
       }
       return fail();
     }
     i++;
-    return 1;
+    return one();
   };
-  /** Paths of an atom with `paths` paths under the quantifier that follows it (if any). */
-  const quantified = (paths: number): number => {
+  /** An atom's shape under the quantifier that follows it (if any). */
+  const quantified = (a: Shape): Shape => {
     let min = 1;
     let max = 1;
     const c = source[i];
     if (c === "?") [min, max] = [0, 1];
-    else if (c === "*" || c === "+") return fail();
-    else if (c === "{") {
+    else if (c === "*" || c === "+") {
+      i++;
+      if (source[i] === "?") i++;
+      return { paths: Infinity, positions: a.positions };
+    } else if (c === "{") {
       const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(source.slice(i));
-      if (!m) return paths; // a literal brace, consumed as an atom next time
+      if (!m) return a; // a literal brace, consumed as an atom next time
       min = Number(m[1]);
-      if (m[2] === undefined) max = min;
-      else if (m[3] === "") return fail();
-      else max = Number(m[3]);
       i += m[0].length - 1;
-    } else return paths;
+      if (m[2] === undefined) max = min;
+      else if (m[3] === "") {
+        i++;
+        if (source[i] === "?") i++;
+        return { paths: Infinity, positions: a.positions * Math.max(1, min) };
+      } else max = Number(m[3]);
+    } else return a;
     i++;
     if (source[i] === "?") i++; // lazy: same paths, other order
     // Sum over iteration counts k in [min, max] of paths^k.
-    let total = 0;
-    for (let k = min; k <= max; k++) {
-      total = cap(total + (paths === 1 ? 1 : Math.pow(paths, k)));
-      if (total === Infinity) return Infinity;
-    }
-    return total;
+    let paths = 0;
+    for (let k = min; k <= max && paths !== Infinity; k++) paths = cap(paths + (a.paths === 1 ? 1 : Math.pow(a.paths, k)));
+    return { paths, positions: a.positions * Math.max(1, max) };
   };
-  const fail = (): number => {
+  const fail = (): Shape => {
     failed = true;
-    return Infinity;
+    return { paths: Infinity, positions: Infinity };
   };
 
   const total = alternation();
-  if (failed || i !== source.length) return Infinity;
+  if (failed || i !== source.length) return { paths: Infinity, positions: Infinity };
   return total;
+}
+
+/** The number of paths through `source`, or Infinity when unbounded, too many, or unreadable. */
+export function regexPaths(source: string): number {
+  return regexShape(source).paths;
 }
 
 export function isBoundedRegex(source: string): boolean {

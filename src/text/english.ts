@@ -36,7 +36,14 @@ function loadNatural(): NonNullable<typeof natural> {
 const STEM_CACHE_MAX = 50_000;
 const stemCache = new Map<string, string>();
 
+/**
+ * Longer tokens are not words (hashes, base64, a run of one letter) and are not stemmed: natural's
+ * Porter stemmer is quadratic in a word's length (16,000 x's took 2.2 s, 64,000 most of a minute).
+ */
+const MAX_STEMMED_LENGTH = 64;
+
 function stemOf(word: string): string {
+  if (word.length > MAX_STEMMED_LENGTH) return word.toLowerCase();
   let s = stemCache.get(word);
   if (s === undefined) {
     s = /[a-z]/i.test(word) ? loadNatural().stemmer.stem(word) : word.toLowerCase();

@@ -13,7 +13,7 @@ import type { BatchSummary } from "../../batch/summary.js";
 import { renderHtmlReport } from "../../report/html.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 interface BatchFlags extends ScanFlags {
   out: string;
@@ -94,9 +94,10 @@ export function register(
     if (flags.queue !== undefined) opts.queue = flags.queue;
     if (flags.queuePrefix !== undefined) opts.queuePrefix = flags.queuePrefix;
     const segmenter = segmenterOf(flags);
-    if (flags.rules || segmenter) {
+    const rules = rulePathsOf(flags.rules, io.cwd);
+    if (rules || segmenter) {
       opts.engine = {};
-      if (flags.rules) opts.engine.rules = flags.rules.map(at);
+      if (rules) opts.engine.rules = rules;
       if (segmenter) opts.engine.segmenter = segmenter;
     }
 

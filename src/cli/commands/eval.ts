@@ -6,7 +6,7 @@ import { Evaluator, formatEvalTable } from "../../eval/evaluate.js";
 import { readPath } from "../../ingest/index.js";
 import { scanDocument } from "../../pipeline.js";
 import type { CliIo } from "../io.js";
-import { segmenterOf, type ScanFlags } from "../options.js";
+import { rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -22,7 +22,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         throw new UsageError(`unknown format "${flags.format}" (valid: table, json)`);
       }
       const seg = segmenterOf({ ...flags, mask: true, failOn: "never" });
-      const engine = await createEngine({ ...(flags.rules ? { rules: flags.rules } : {}), ...(seg ? { segmenter: seg } : {}) });
+      const rules = rulePathsOf(flags.rules, io.cwd);
+      const engine = await createEngine({ ...(rules ? { rules } : {}), ...(seg ? { segmenter: seg } : {}) });
       const evaluator = new Evaluator(engine.ruleSet, Number(flags.list));
       let failures = 0;
       let unlabelled = 0;

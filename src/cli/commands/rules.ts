@@ -4,15 +4,16 @@ import { createEngineFromRules } from "../../engine.js";
 import { testRuleExamples } from "../../rules/examples.js";
 import { loadRules } from "../../rules/load.js";
 import type { CliIo } from "../io.js";
+import { rulePathsOf } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const rules = program.command("rules").description("validate and test rule packs");
   rules
     .command("check")
     .description("validate every pack against the schema (all problems at once)")
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
+    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)")
     .action(async (flags: { rules?: string[] }) => {
-      const set = await loadRules(flags.rules);
+      const set = await loadRules(rulePathsOf(flags.rules, io.cwd));
       const terms = set.rules.reduce((n, r) => n + r.terms.zh.length + r.terms.en.length, 0);
       io.stdout(`${set.files.length} packs, ${set.rules.length} rules, ${terms} terms: ok\n`);
       setExit(0);
@@ -20,10 +21,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
   rules
     .command("test")
     .description("run every rule's match/noMatch examples through the engine")
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
+    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)")
     .option("--rule <prefix>", "only rules whose id starts with this")
     .action(async (flags: { rules?: string[]; rule?: string }) => {
-      const engine = createEngineFromRules(await loadRules(flags.rules));
+      const engine = createEngineFromRules(await loadRules(rulePathsOf(flags.rules, io.cwd)));
       const prefix = flags.rule;
       const report = testRuleExamples(engine, prefix ? (r) => r.id.startsWith(prefix) : undefined);
       for (const f of report.failures) {
@@ -36,9 +37,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
   rules
     .command("list")
     .description("list rules: id, kind, target, weight, terms")
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
+    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)")
     .action(async (flags: { rules?: string[] }) => {
-      const set = await loadRules(flags.rules);
+      const set = await loadRules(rulePathsOf(flags.rules, io.cwd));
       for (const r of set.rules) {
         const terms = [...r.terms.zh, ...r.terms.en];
         io.stdout(`${r.id}\t${r.kind}\t${r.target}\t${r.weight}\t${terms.slice(0, 8).join(" ")}${terms.length > 8 ? " …" : ""}\n`);

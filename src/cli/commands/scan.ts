@@ -9,7 +9,7 @@ import { maskText } from "../../score/mask.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
 import { CaseflagError } from "../../errors.js";
-import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addScanOptions(
@@ -24,8 +24,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const readOpts = readOptionsOf(flags);
     const budget = budgetOf(flags);
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
+    const rules = rulePathsOf(flags.rules, io.cwd);
     const engine = await createEngine({
-      ...(flags.rules ? { rules: flags.rules } : {}),
+      ...(rules ? { rules } : {}),
       ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
       dictionary: "document",
     });
@@ -43,7 +44,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           continue;
         }
         try {
-          results.push(scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) }));
+          const result = scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) });
+          for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
+          results.push(result);
         } catch (err) {
           // One document that cannot be scanned (over its budget) is reported; the others still are.
           if (!(err instanceof CaseflagError)) throw err;

@@ -5,7 +5,7 @@ import { UsageError } from "../../errors.js";
 import { addRedisOptions, intFlag, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
 import { defaultConcurrency, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
 import type { CliIo } from "../io.js";
-import { scanBudgetMs } from "../options.js";
+import { rulePathsOf, scanBudgetMs } from "../options.js";
 
 interface WorkerFlags extends RedisFlags {
   concurrency?: string;
@@ -48,7 +48,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     if (concurrency !== undefined) opts.concurrency = concurrency;
     const prefetch = num("--prefetch", flags.prefetch);
     if (prefetch !== undefined) opts.prefetch = prefetch;
-    if (flags.rules) opts.rules = flags.rules;
+    const rules = rulePathsOf(flags.rules, io.cwd);
+    if (rules) opts.rules = rules;
     if (flags.segmenter === "node-rs" || flags.segmenter === "nodejieba") opts.segmenter = flags.segmenter;
     const lock = num("--lock-duration", flags.lockDuration, 100);
     if (lock !== undefined) opts.lockDuration = lock;
@@ -90,7 +91,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       await stopped;
       await worker.close(forced ? { force: true } : {});
       io.stderr(`caseflag worker: stopped after ${worker.finished} job(s)\n`);
-      setExit(forced ? 1 : 0);
+      // 130 as batch uses for an interrupted run: 1 means "a result met --fail-on", not "killed".
+      setExit(forced ? 130 : 0);
     } finally {
       removeSignals();
     }

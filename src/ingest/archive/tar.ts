@@ -116,18 +116,42 @@ export async function* walkTar(
   let current = display;
   let compressed = 0;
   let expanded = 0;
+  // Bytes of members not read (refused, skipped) still inflate on their way past: they count
+  // against the archive's total budget, not the ratio (a refused member is already a failure line,
+  // and a text member may well compress 600:1). Past the budget the rest of the archive is not read.
+  let skipping = false;
+  let skipped = 0;
   const stages: NodeJS.ReadWriteStream[] = [];
   if (gzip) {
     stages.push(meter((n) => ((compressed += n), undefined)), createGunzip());
     stages.push(
       meter((n) => {
+        if (skipping) {
+          skipped += n;
+          if (budget.used + skipped <= budget.max) return undefined;
+          return new InputError(
+            "E_ARCHIVE_LIMIT",
+            display,
+            `${display}: expands past the ${budget.max}-byte total limit (maxTotalBytes) while skipping ${current}; rest not read`,
+          );
+        }
         expanded += n;
-        if (!isBomb(expanded, compressed, ctx)) return undefined;
+        if (!isBomb(expanded, compressed - skippedCompressedShare(), ctx)) return undefined;
         const f = bombFailure(current, expanded, compressed, ctx);
         return new InputError(f.code, current, `${f.message}; rest of ${display} not read`);
       }),
     );
   }
+  /** The compressed bytes that stood for skipped ones, at the archive's ratio so far (an estimate). */
+  const skippedCompressedShare = (): number => (skipped === 0 ? 0 : Math.floor((compressed * skipped) / (skipped + expanded)));
+  const skip = async (t: Tracked): Promise<void> => {
+    skipping = true;
+    try {
+      await t.drain();
+    } finally {
+      skipping = false;
+    }
+  };
   let broken: InputError | undefined;
   // One error object for the archive: the member being read fails with it and the walk reports
   // it, so readInputs can tell they are the same failure and record it once.
@@ -159,17 +183,17 @@ export async function* walkTar(
       current = name;
       const type = header.type ?? "file";
       if (type === "directory") {
-        await tracked.drain();
+        await skip(tracked);
         continue;
       }
       if (!ctx.includeHidden && isHiddenPath(inner)) {
         ctx.onSkip?.(name, "hidden member");
-        await tracked.drain();
+        await skip(tracked);
         continue;
       }
       if (type !== "file" && type !== "contiguous-file") {
         yield failure(name, "E_UNSUPPORTED", `${name}: ${type} member, not read`);
-        await tracked.drain();
+        await skip(tracked);
         continue;
       }
       const size = header.size ?? 0;
@@ -178,7 +202,7 @@ export async function* walkTar(
       if (!admitted.ok) {
         yield admitted.failure;
         if (admitted.stop) return;
-        await tracked.drain();
+        await skip(tracked);
         continue;
       }
       const kind = archiveKindOf(inner);

@@ -6,7 +6,7 @@ import { InputError } from "../../errors.js";
 import { oneLine } from "../failures.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
-import { guarded, maxBytesOf, readWhole } from "./whole.js";
+import { documentItem, guarded, maxBytesOf, readWhole } from "./whole.js";
 
 // mammoth costs ~150 ms to load: only documents that are .docx pay for it.
 const loadMammoth = lazyRequire<typeof import("mammoth")>("mammoth");
@@ -56,7 +56,7 @@ export const docxReader: Reader = {
         throw new InputError("E_DOCX", src.name, `${src.name}: not a readable .docx (${oneLine(msg)})`);
       }
       const text = value.replace(/\n{3,}/g, "\n\n").trim();
-      yield { ok: true, doc: { id: baseName(src.name), source: src.name, text, meta: { format: "docx" } } };
+      yield documentItem(src, baseName(src.name), text, { format: "docx" }, undefined);
     });
   },
 };

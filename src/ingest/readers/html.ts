@@ -3,7 +3,7 @@ import { lazyRequire } from "../lazy.js";
 import { decodeTextWith, looseHeadText } from "../encoding.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
-import { guarded, readWhole } from "./whole.js";
+import { documentItem, guarded, readWhole } from "./whole.js";
 
 // htmlparser2 costs ~70 ms to load: only HTML documents pay for it.
 const loadHtmlparser = lazyRequire<typeof import("htmlparser2")>("htmlparser2");
@@ -92,11 +92,11 @@ export const htmlReader: Reader = {
       const bytes = await readWhole(src, opts);
       const declared = declaredCharset(bytes);
       const detectOpts = opts.encoding !== undefined ? { forced: opts.encoding } : declared !== undefined ? { declared } : {};
-      const { text: html, encoding } = decodeTextWith(bytes, src.name, detectOpts);
+      const { text: html, encoding, warnings } = decodeTextWith(bytes, src.name, detectOpts);
       const { text, title } = htmlToText(html);
       const meta: Record<string, unknown> = { format: "html", encoding };
       if (title !== undefined) meta["title"] = title;
-      yield { ok: true, doc: { id: baseName(src.name), source: src.name, text, meta } };
+      yield documentItem(src, baseName(src.name), text, meta, warnings);
     });
   },
 };

@@ -35,7 +35,8 @@ export const jsonReader: Reader = {
   read(src, opts) {
     return guarded(src, async function* () {
       const bytes = await readWhole(src, opts);
-      const { text } = decodeText(bytes, src.name, opts.encoding);
+      const { text, warnings } = decodeText(bytes, src.name, opts.encoding);
+      const decoded = warnings ? { warnings } : {};
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -47,11 +48,11 @@ export const jsonReader: Reader = {
       }
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          yield recordToItem(value[i], opts, { source: `${src.name}[${i}]`, fallbackId: String(i), code: "E_JSON" });
+          yield recordToItem(value[i], opts, { source: `${src.name}[${i}]`, fallbackId: String(i), code: "E_JSON", ...decoded });
         }
         return;
       }
-      yield recordToItem(value, opts, { source: src.name, fallbackId: baseName(src.name), code: "E_JSON" });
+      yield recordToItem(value, opts, { source: src.name, fallbackId: baseName(src.name), code: "E_JSON", ...decoded });
     });
   },
 };

@@ -5,14 +5,14 @@
 // line bounded by maxBytes.
 import { InputError } from "../../errors.js";
 import type { LineChunk, ReadItem, ReadUnit } from "../../types.js";
-import { type Detected, detectEncoding, looseHeadText } from "../encoding.js";
+import { type Detected, detectEncoding, LENIENT_UTF8_RATIO, looseHeadText, replacementWarning, utf8Damage } from "../encoding.js";
 import { failed, failure } from "../failures.js";
 import { destroyQuietly, HEAD_BYTES, peekStream, splitByteLines, splitDecodedLines, tooLarge } from "../streams.js";
 import type { InputSource, ReadOptions, Reader } from "../types.js";
 import { recordToItem } from "./records.js";
 import { guarded, maxBytesOf } from "./whole.js";
 
-function lineItem(name: string, line: number, text: string, opts: ReadOptions): ReadItem | undefined {
+function lineItem(name: string, line: number, text: string, opts: ReadOptions, warnings?: string[]): ReadItem | undefined {
   if (text.trim() === "") return undefined;
   const where = `${name}:${line}`;
   let value: unknown;
@@ -22,7 +22,7 @@ function lineItem(name: string, line: number, text: string, opts: ReadOptions): 
     const msg = err instanceof Error ? err.message : String(err);
     return failed(failure(where, "E_JSON_LINE", `${where}: ${msg}`, { line }));
   }
-  return recordToItem(value, opts, { source: where, fallbackId: String(line), line, code: "E_JSON_LINE" });
+  return recordToItem(value, opts, { source: where, fallbackId: String(line), line, code: "E_JSON_LINE", ...(warnings ? { warnings } : {}) });
 }
 
 function isBlank(bytes: Uint8Array): boolean {
@@ -47,6 +47,12 @@ export function parseJsonlLine(
   try {
     text = decoder.decode(bytes);
   } catch {
+    // A UTF-8 line with a stray byte or two is read with U+FFFD in their place (and says so);
+    // one that is mostly not UTF-8 fails alone.
+    const damage = decoder.encoding === "utf-8" ? utf8Damage(bytes) : undefined;
+    if (damage !== undefined && damage.valid >= LENIENT_UTF8_RATIO * damage.replaced) {
+      return lineItem(name, line, damage.text, opts, [replacementWarning(damage.replaced)]);
+    }
     const where = `${name}:${line}`;
     return failed(failure(where, "E_ENCODING", `${where}: bytes are not valid ${decoder.encoding}`, { line }));
   }

@@ -29,6 +29,8 @@ export interface RecordPlace {
   line?: number;
   /** Failure code for a record that is not an object: E_JSON_LINE for JSONL, E_JSON for JSON. */
   code: string;
+  /** What decoding its bytes took (a lenient decode), carried into the document. */
+  warnings?: string[];
 }
 
 /**
@@ -71,5 +73,7 @@ export function recordToItem(rec: unknown, opts: ReadOptions, place: RecordPlace
     if (k === textField || k === idField || (k === "meta" && isObject(nested))) continue;
     meta[k] = v;
   }
-  return { ok: true, doc: { id, source: place.source, text, meta } };
+  const item: ReadItem & { ok: true } = { ok: true, doc: { id, source: place.source, text, meta } };
+  if (place.warnings && place.warnings.length > 0) item.doc.warnings = [...place.warnings];
+  return item;
 }

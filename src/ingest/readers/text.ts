@@ -3,7 +3,7 @@ import type { Reader } from "../types.js";
 import { binaryReason } from "../encoding.js";
 import { decodeText } from "../encoding.js";
 import { baseName } from "../streams.js";
-import { guarded, readWhole } from "./whole.js";
+import { documentItem, guarded, readWhole } from "./whole.js";
 
 function looksLikeText(head: Buffer): boolean {
   if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return true;
@@ -17,8 +17,8 @@ export const textReader: Reader = {
   read(src, opts) {
     return guarded(src, async function* () {
       const bytes = await readWhole(src, opts);
-      const { text, encoding } = decodeText(bytes, src.name, opts.encoding);
-      yield { ok: true, doc: { id: baseName(src.name), source: src.name, text, meta: { format: "text", encoding } } };
+      const { text, encoding, warnings } = decodeText(bytes, src.name, opts.encoding);
+      yield documentItem(src, baseName(src.name), text, { format: "text", encoding }, warnings);
     });
   },
 };

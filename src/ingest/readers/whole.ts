@@ -1,6 +1,6 @@
 // Readers of whole-file formats (txt, xml, html, json, docx) share this: bounded read, one Failure on error.
 import type { ReadItem, ReadUnit } from "../../types.js";
-import { failed, failureFrom } from "../failures.js";
+import { failed, failure, failureFrom } from "../failures.js";
 import { DEFAULT_MAX_BYTES, readAllBounded, tooLarge } from "../streams.js";
 import type { InputSource, ReadOptions } from "../types.js";
 
@@ -13,6 +13,23 @@ export async function readWhole(src: InputSource, opts: ReadOptions): Promise<Bu
   const max = maxBytesOf(opts);
   if (src.size !== undefined && src.size > max) throw tooLarge(src.name, max);
   return readAllBounded(src.open(), max, src.name);
+}
+
+/**
+ * A whole file's document, or E_NO_TEXT when it holds no text (an empty file, a scan with no text
+ * layer, markup with nothing in it): recorded as a failure, as a JSON record without text is.
+ */
+export function documentItem(
+  src: InputSource,
+  id: string,
+  text: string,
+  meta: Record<string, unknown>,
+  warnings: string[] | undefined,
+): ReadItem {
+  if (text.trim() === "") return failed(failure(src.name, "E_NO_TEXT", `${src.name}: no text in the document`, { id }));
+  const doc: ReadItem & { ok: true } = { ok: true, doc: { id, source: src.name, text, meta } };
+  if (warnings && warnings.length > 0) doc.doc.warnings = warnings;
+  return doc;
 }
 
 /**

@@ -11,7 +11,7 @@ import { InputError } from "../../errors.js";
 import { decodeTextWith, looseHeadText } from "../encoding.js";
 import { baseName } from "../streams.js";
 import type { Reader } from "../types.js";
-import { guarded, readWhole } from "./whole.js";
+import { documentItem, guarded, readWhole } from "./whole.js";
 
 type XmlNode = Record<string, unknown>;
 
@@ -142,7 +142,7 @@ export const xmlReader: Reader = {
       const bytes = await readWhole(src, opts);
       const declared = declaredEncoding(bytes);
       const detectOpts = opts.encoding !== undefined ? { forced: opts.encoding } : declared !== undefined ? { declared } : {};
-      const { text: raw, encoding } = decodeTextWith(bytes, src.name, detectOpts);
+      const { text: raw, encoding, warnings } = decodeTextWith(bytes, src.name, detectOpts);
       const xml = neutralizeDoctype(raw, src.name);
       const valid = loadFxp().XMLValidator.validate(xml);
       if (valid !== true) {
@@ -154,7 +154,7 @@ export const xmlReader: Reader = {
       collect(xmlParser().parse(xml), out, select, select === undefined);
       const meta: Record<string, unknown> = { format: "xml", encoding };
       if (select) meta["xmlElements"] = [...select];
-      yield { ok: true, doc: { id: baseName(src.name), source: src.name, text: tidy(out.join("")), meta } };
+      yield documentItem(src, baseName(src.name), tidy(out.join("")), meta, warnings);
     });
   },
 };
