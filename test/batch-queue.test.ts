@@ -1,7 +1,7 @@
 // batch --queue against a real redis-server and a real queue worker: the same output file as a
 // local run (order, lines, hashes), read failures recorded locally, and no Redis = a fast error
 // that leaves the output alone.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -48,6 +48,24 @@ describe("runBatch --queue", () => {
     expect(s.topCases.length).toBeGreaterThan(0);
     expect(s.topCases[0]!.inContext).toBe(true);
   }, 120_000);
+
+  it("two files with the same text each get their own line, with their own id and source", async () => {
+    const folder = join(dir, "twins");
+    await mkdir(folder);
+    const text = (await fixtureTexts())[0]!;
+    await writeFile(join(folder, "x1.txt"), text);
+    await writeFile(join(folder, "x2.txt"), text);
+    await writeFile(join(folder, "z.txt"), `${text}\n（另一份）`);
+    const out = join(dir, "twins.jsonl");
+    const s = await runBatch({ inputs: [folder], out, queue: server.url, queuePrefix: prefix, batchSize: 1 });
+    expect(s.failures).toBe(0);
+    const lines = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { id: string; source: string });
+    expect(lines.map((l) => [l.id, l.source.split("/").pop()])).toEqual([
+      ["x1.txt", "x1.txt"],
+      ["x2.txt", "x2.txt"],
+      ["z.txt", "z.txt"],
+    ]);
+  }, 60_000);
 
   it("fails fast with E_QUEUE when Redis cannot be reached, leaving the output untouched", async () => {
     const out = join(dir, "keep.jsonl");

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProducer } from "../src/queue/producer.js";
-import { sha256 } from "../src/queue/payload.js";
+import { planJobs } from "../src/queue/plan.js";
 import { assertBuilt, repoRoot, runCli, startRedisCluster, startWorker, stopProcess, type RedisCluster } from "./helpers/redis.js";
 
 let cluster: RedisCluster;
@@ -40,7 +40,7 @@ describe("Redis Cluster", () => {
       const enq = await runCli(["enqueue", "--redis", cluster.url, good, bad]);
       expect(enq.code).toBe(0);
       const ids = enq.stdout.trim().split("\n").map((l) => l.split("\t")[0]!);
-      expect(ids[0]).toBe(sha256(text));
+      for await (const ev of planJobs([good])) if (ev.kind === "job") expect(ids[0]).toBe(ev.job.jobId);
       const producer = createProducer({ url: cluster.url });
       const [ok, failed] = await Promise.all(ids.map((id) => producer.waitForResult(id, { timeoutMs: 30_000 })));
       await producer.close();

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { appendFile, mkdtemp, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
@@ -14,7 +15,7 @@ import { QueueError, UsageError } from "../src/errors.js";
 import { clusterSeedsOf, connectRedis, parseRedisUrl, redactUrl } from "../src/queue/connection.js";
 import { hasHashTag, queueKeys } from "../src/queue/keys.js";
 import { readJobItems } from "../src/queue/locate.js";
-import { itemHash, jobIdOf, PAYLOAD_VERSION, sha256 } from "../src/queue/payload.js";
+import { docRef, jobIdOf, PAYLOAD_VERSION, sha256 } from "../src/queue/payload.js";
 import { planJobs, type PlannedJob } from "../src/queue/plan.js";
 import { createProducer, type SubmitEvent } from "../src/queue/producer.js";
 import {
@@ -103,15 +104,17 @@ describe("references read back to the documents that were hashed", () => {
     for (const job of jobs) {
       const items = await readJobItems(job.data);
       expect(items).toHaveLength(job.data.docs);
-      expect(jobIdOf(items.map(itemHash))).toBe(job.jobId);
+      expect(jobIdOf(items.map(docRef))).toBe(job.jobId);
     }
     const all = (await Promise.all(jobs.map((j) => readJobItems(j.data)))).flat();
     expect(all.map((it) => (it.ok ? it.doc.id : `${it.failure.code}@${it.failure.line}`))).toEqual([
       "a", "b", "E_JSON_LINE@4", "d", "E_NO_TEXT@6", "g",
     ]);
-    // One document alone: the job id is the sha256 of its text.
+    // One document alone: the job id covers its source and id as well as its text, and the job
+    // carries the text's hash (what the worker looks up for an earlier scan of it).
     const single = jobsOf(await collect(planJobs([path], { batch: 1 })));
-    expect(single[0]!.jobId).toBe(sha256("第一份 张某 出售公民个人信息"));
+    expect(single[0]!.jobId).toBe(sha256(`${path}:1\0a\0${sha256("第一份 张某 出售公民个人信息")}`));
+    expect(single[0]!.data.hashes).toEqual([sha256("第一份 张某 出售公民个人信息")]);
   });
 
   it("archive members and multi-document JSON files", async () => {
@@ -121,7 +124,7 @@ describe("references read back to the documents that were hashed", () => {
     expect(kinds).toContain("file");
     for (const job of jobs) {
       const items = await readJobItems(job.data);
-      expect(jobIdOf(items.map(itemHash))).toBe(job.jobId);
+      expect(jobIdOf(items.map(docRef))).toBe(job.jobId);
     }
   });
 
@@ -131,7 +134,7 @@ describe("references read back to the documents that were hashed", () => {
     const [job] = jobsOf(await collect(planJobs([path])));
     await writeFile(path, "后来改了");
     const items = await readJobItems(job!.data);
-    expect(jobIdOf(items.map(itemHash))).not.toBe(job!.jobId);
+    expect(jobIdOf(items.map(docRef))).not.toBe(job!.jobId);
   });
 });
 
@@ -185,15 +188,17 @@ describe("with a worker (real Redis, real processes)", () => {
     await events.waitUntilReady();
     try {
       const text = `${texts[0]!}\n被告人身份证号码11010519491231002X，手机13812345678。`;
+      const doc = { id: "inline-1", source: "upload:inline-1", text, meta: {} };
+      const expectedId = jobIdOf([docRef({ ok: true, doc })]);
       // The outcome is recorded before BullMQ moves the job to completed (and removes it): listen
       // for that event from before the job exists.
       const completed = new Promise<void>((resolve) =>
         events.on("completed", ({ jobId: id }) => {
-          if (id === sha256(text)) resolve();
+          if (id === expectedId) resolve();
         }),
       );
-      const jobId = await producer.submit({ id: "inline-1", source: "upload:inline-1", text, meta: {} });
-      expect(jobId).toBe(sha256(text));
+      const jobId = await producer.submit(doc);
+      expect(jobId).toBe(expectedId);
       const got = await producer.waitForResult(jobId, { timeoutMs: 30_000 });
       expect(got.outcomes).toHaveLength(1);
       const o = got.outcomes[0]!;
@@ -226,7 +231,7 @@ describe("with a worker (real Redis, real processes)", () => {
       // An inline job whose id is not the hash of its text: refused as changed (unrecoverable).
       const jobId = "0".repeat(64);
       const secret = "被告人李某出售公民个人信息一万条，身份证号码11010519491231002X";
-      await queue.add("scan", { v: PAYLOAD_VERSION, items: [{ kind: "inline", id: "t", source: "tampered", text: secret }], docs: 1 }, { jobId, attempts: 3 });
+      await queue.add("scan", { v: PAYLOAD_VERSION, items: [{ kind: "inline", id: "t", source: "tampered", text: secret }], docs: 1, hashes: [sha256(secret)] }, { jobId, attempts: 3 });
       const got = await producer.waitForResult(jobId, { timeoutMs: 30_000 });
       expect(got.outcomes[0]).toMatchObject({ ok: false, failure: { code: "E_CHANGED" } });
       const job = await queue.getJob(jobId);
@@ -292,12 +297,13 @@ describe("with a worker (real Redis, real processes)", () => {
       expect(g2.stdout).toBe("");
 
       const follow = spawnCli(["results", "--redis", server.url, "--prefix", prefix, "--group", "siem", "--follow"]);
-      const id = await producer.submit({ id: "exp-new", source: "export-new", text: `${texts[3]!}（跟随）`, meta: {} });
+      const doc = { id: "exp-new", source: "export-new", text: `${texts[3]!}（跟随）`, meta: {} };
+      const id = await producer.submit(doc);
       await follow.waitFor(/"export-new"/, { stream: "stdout" });
       follow.child.kill("SIGTERM");
       expect((await follow.exited).code).toBe(0);
       expect(follow.stdout.trim().split("\n")).toHaveLength(1);
-      expect(id).toBe(sha256(`${texts[3]!}（跟随）`));
+      expect(id).toBe(jobIdOf([docRef({ ok: true, doc })]));
     } finally {
       await producer.close();
     }
@@ -328,10 +334,14 @@ describe("with a worker (real Redis, real processes)", () => {
     const lines = w1.stdout.trim().split("\n");
     const cLines = lines.filter((l) => l.endsWith("/c.txt"));
     expect(cLines).toHaveLength(1);
-    expect(cLines[0]!.split("\t")[0]).toBe(sha256(full));
+    expect(cLines[0]!.split("\t")[0]).toBe(jobsOf(await collect(planJobs([cPath])))[0]!.jobId);
     expect(lines.some((l) => l.includes(".part"))).toBe(false);
     w1.child.kill("SIGTERM");
     expect((await w1.exited).code).toBe(0);
+    // What `watch` keeps per file is keyed by the path's hash: a file name may hold an identifier.
+    const seen = await redis.hkeys(`${prefix}:watch:seen`);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    for (const k of seen) expect(k).toMatch(/^[0-9a-f]{64}$/);
 
     const producer = createProducer({ url: server.url, prefix });
     for (const l of lines) expect((await producer.waitForResult(l.split("\t")[0]!, { timeoutMs: 30_000 })).outcomes[0]!.ok).toBe(true);
@@ -349,7 +359,7 @@ describe("with a worker (real Redis, real processes)", () => {
     const r = await runCli(["enqueue", "-", "--redis", server.url, "--prefix", prefix], { stdin: text });
     expect(r.code).toBe(0);
     const [jobId, docs, source] = r.stdout.trim().split("\t");
-    expect(jobId).toBe(sha256(text));
+    expect(jobId).toBe(jobsOf(await collect(planJobs(["-"], { stdin: Readable.from([text]) })))[0]!.jobId);
     expect([docs, source]).toEqual(["1", "-"]);
     const producer = createProducer({ url: server.url, prefix });
     const got = await producer.waitForResult(jobId!, { timeoutMs: 30_000 });
@@ -360,7 +370,9 @@ describe("with a worker (real Redis, real processes)", () => {
   it("`status` reports counts and streams", async () => {
     const r = await runCli(["status", "--redis", server.url, "--prefix", prefix]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^queue \{t-producer\}:scan +workers \d+\njobs +waiting \d+ +active \d+ +completed \d+ +failed 1 +delayed 0/);
+    // The throwaway Redis runs without persistence: status says so before the counts.
+    expect(r.stdout).toMatch(/^WARNING: this Redis keeps no data across a restart.*\n/);
+    expect(r.stdout).toMatch(/^queue \{t-producer\}:scan +workers \d+\njobs +waiting \d+ +active \d+ +completed \d+ +failed 1 +delayed 0/m);
     expect(r.stdout).toMatch(/recent failed jobs:\n.*tampered: content changed/);
   });
 });

@@ -86,10 +86,16 @@ export function readOptionsOf(flags: ScanFlags): CliReadOptions {
 
 /** --scan-budget to the scan's budget; undefined keeps the default. */
 export function budgetOf(flags: ScanFlags): BudgetLimits | undefined {
-  if (flags.scanBudget === undefined) return undefined;
-  const ms = Number(flags.scanBudget);
-  if (!/^\d+$/.test(flags.scanBudget) || ms <= 0) throw new UsageError(`invalid --scan-budget "${flags.scanBudget}" (milliseconds, a positive integer)`);
-  return { ms };
+  const ms = scanBudgetMs(flags.scanBudget);
+  return ms === undefined ? undefined : { ms };
+}
+
+/** A --scan-budget value (milliseconds, a positive integer), as every command that scans reads it (the queue worker too). */
+export function scanBudgetMs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms <= 0) throw new UsageError(`invalid --scan-budget "${value}" (milliseconds, a positive integer)`);
+  return ms;
 }
 
 /** Compile --fail-on into a predicate; an unknown condition is a usage error (a typo must not disable a gate). */

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { Cluster, Redis, type RedisOptions as IORedisOptions } from "ioredis";
-import { QueueError, UsageError } from "../errors.js";
+import { CaseflagError, QueueError, UsageError } from "../errors.js";
 import { hasHashTag } from "./keys.js";
 
 /** ioredis options without `replyMapping`, whose `| undefined` clashes with exactOptionalPropertyTypes. */
@@ -182,4 +182,30 @@ export function redisUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv): 
   const url = flag ?? env["REDIS_URL"];
   if (url === undefined || url === "") throw new UsageError("no Redis: pass --redis URL or set REDIS_URL");
   return url;
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+
+/** An error from losing (or never reaching) Redis, as opposed to one Redis answered with. */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+  if (err.name === "MaxRetriesPerRequestError") return true;
+  return /Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|connect ETIMEDOUT|socket hang up/i.test(err.message);
+}
+
+/**
+ * Any error from talking to Redis as a QueueError with one line: "cannot reach Redis at ..." when the
+ * connection was lost or never made (the documented message, exit 2), "Redis at ... refused: ..."
+ * when it answered with an error. A CaseflagError passes through as it is.
+ */
+export function queueErrorOf(err: unknown, target: RedisTarget): Error {
+  if (err instanceof CaseflagError) return err;
+  const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+  if (isConnectionError(err)) return new QueueError(`cannot reach Redis at ${describeTarget(target)}: lost the connection (${msg})`, { cause: err });
+  if (err instanceof Error && (err.name === "ReplyError" || /^[A-Z]+ /.test(msg))) {
+    return new QueueError(`Redis at ${describeTarget(target)} refused: ${msg}`, { cause: err });
+  }
+  return err instanceof Error ? err : new Error(msg);
 }

@@ -16,11 +16,19 @@ export interface QueueKeys {
   flagged: string;
   /** Stream of document failures only (for `status`). */
   failures: string;
-  /** Sorted set: job ids whose outcomes are recorded, scored by the time (ms) they were. */
+  /** Sorted set: job ids whose outcomes are recorded, scored by the time (ms) they last were. */
   done: string;
-  /** Hash of counters: jobs (recorded), failedJobs (every document failed), documents, results, flagged, failures, duplicates. */
+  /** Sorted set: job ids whose last recording held a failure: sent again, they are scanned again. */
+  redo: string;
+  /** Hash: content hash -> results stream id of a result for that text, so another copy of it is not scanned again. */
+  reuse: string;
+  /** Sorted set: content hash -> when `reuse` last pointed it somewhere (trims `reuse` to the stream's size). */
+  reuseAge: string;
+  /** Hash: the queue's run marker (`epoch`, `created`) and what is known of data Redis lost (`lostAt`, `lost`). */
+  meta: string;
+  /** Hash of counters: jobs (recorded), failedJobs (every document failed), documents, results, flagged, failures, duplicates, reused. */
   stats: string;
-  /** Hash: path -> size:mtime of files `watch` has submitted, so a restart does not re-read them. */
+  /** Hash: sha256(path) -> size:mtime of files `watch` has submitted, so a restart does not re-read them. */
   watchSeen: string;
 }
 
@@ -35,6 +43,11 @@ export function hasHashTag(prefix: string): boolean {
   return /^[^{]*\{[^}]+\}/.test(prefix);
 }
 
+/** The BullMQ hash of one job (its data, state and, once recorded, caseflag's `cfRecorded` mark). */
+export function jobKey(keys: QueueKeys, jobId: string): string {
+  return `${keys.prefix}:${keys.queue}:${jobId}`;
+}
+
 export function queueKeys(prefix: string = DEFAULT_PREFIX): QueueKeys {
   validatePrefix(prefix);
   return {
@@ -44,6 +57,10 @@ export function queueKeys(prefix: string = DEFAULT_PREFIX): QueueKeys {
     flagged: `${prefix}:flagged`,
     failures: `${prefix}:failures`,
     done: `${prefix}:done`,
+    redo: `${prefix}:redo`,
+    reuse: `${prefix}:reuse`,
+    reuseAge: `${prefix}:reuse:age`,
+    meta: `${prefix}:meta`,
     stats: `${prefix}:stats`,
     watchSeen: `${prefix}:watch:seen`,
   };

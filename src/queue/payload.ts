@@ -1,14 +1,18 @@
 // What a job carries, and how its id is derived. A job is one or more documents located by
 // reference (a path, an archive member, a JSONL line range with byte offsets) or, for remote
-// producers, given inline. The job id is the content hash of the documents it stands for, so the
-// same filing submitted twice is the same job; the worker recomputes the hash from what it reads
-// and refuses a file that changed after it was submitted.
+// producers, given inline. The job id is the hash of what it stands for: each document's source,
+// id and content hash. So the same filing sent again from the same place is the same job (and a
+// no-op once it has a result), while the same text under another name is a job of its own with an
+// outcome of its own (its scan may be reused: see sink.ts). The worker recomputes the id from what
+// it reads and refuses a file that changed after it was submitted.
 import { createHash } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
 import type { ReadOptions } from "../ingest/index.js";
+import { maskText } from "../score/mask.js";
 import type { Failure, ReadItem } from "../types.js";
 
-export const PAYLOAD_VERSION = 1;
+/** 2: job ids cover each document's source and id, and jobs carry their documents' content hashes. */
+export const PAYLOAD_VERSION = 2;
 
 /** Default cap for inline text in one job (UTF-8 bytes, all documents together). */
 export const DEFAULT_MAX_INLINE_BYTES = 1024 * 1024;
@@ -56,7 +60,11 @@ export interface JobData {
   items: JobItem[];
   /** Documents (and unreadable parts) the producer saw: the outcomes this job must record. */
   docs: number;
+  /** Their content hashes (itemHash) in order: the worker looks up scans it can reuse before reading. */
+  hashes: string[];
   read?: JobReadOptions;
+  /** Set once the job has failed for good: paths and sources masked, inline text gone (what stays for `status`). */
+  retained?: true;
 }
 
 export function sha256(s: string): string {
@@ -71,10 +79,24 @@ export function itemHash(item: ReadItem): string {
   return item.ok ? sha256(item.doc.text) : sha256(`failure\0${item.failure.source}\0${item.failure.code}`);
 }
 
-/** One document: its own hash. Several: the hash of their hashes in order. */
-export function jobIdOf(hashes: readonly string[]): string {
-  if (hashes.length === 1) return hashes[0]!;
-  return sha256(hashes.join("\n"));
+/** One document as a job counts it: its submission key (where it came from, its id, its content) and its content hash. */
+export interface DocRef {
+  key: string;
+  hash: string;
+}
+
+export function docRef(item: ReadItem): DocRef {
+  const hash = itemHash(item);
+  const where = item.ok ? `${item.doc.source}\0${item.doc.id}` : `${item.failure.source}\0${item.failure.id ?? ""}`;
+  return { key: `${where}\0${hash}`, hash };
+}
+
+/**
+ * A job's id: the hash of its documents' submission keys in order. Two files with the same text are
+ * two jobs; the same file sent twice is one.
+ */
+export function jobIdOf(refs: readonly DocRef[]): string {
+  return sha256(refs.map((r) => r.key).join("\n"));
 }
 
 /** Text bytes carried inline by these items. */
@@ -88,14 +110,24 @@ export function hasInlineText(data: JobData): boolean {
   return data.items.some((it) => it.kind === "inline" && it.text !== undefined);
 }
 
-/** The same job data without document text: what stays in Redis for a failed job. */
-export function withoutInlineText(data: JobData): JobData {
+/**
+ * What stays in Redis of a job that failed for good (kept a while for `status`): no document text,
+ * and identifiers in paths, member names and sources masked. The worker needed the real path to
+ * open the file; nobody needs it once the job is over.
+ */
+export function retainedData(data: JobData): JobData {
   return {
     ...data,
-    items: data.items.map((it) => {
-      if (it.kind !== "inline") return it;
-      const { text: _text, meta: _meta, ...rest } = it;
-      return rest;
+    retained: true,
+    items: data.items.map((it): JobItem => {
+      switch (it.kind) {
+        case "inline":
+          return { kind: "inline", id: maskText(it.id), source: maskText(it.source) };
+        case "members":
+          return { ...it, path: maskText(it.path), members: it.members.map((m) => maskText(m)) };
+        default:
+          return { ...it, path: maskText(it.path) };
+      }
     }),
   };
 }
@@ -148,6 +180,7 @@ export function parseJobData(value: unknown): JobData {
     }
   }
   if (typeof v.docs !== "number") return bad("no document count");
+  if (!Array.isArray(v.hashes) || !v.hashes.every((h) => typeof h === "string")) return bad("no content hashes");
   return v as JobData;
 }
 

@@ -1,7 +1,8 @@
 // Producer side of a reference: inputs (files, folders, archives, JSONL dumps, stdin) -> jobs.
-// Every document is read once here to learn its content hash (the job id); the job itself carries
-// only where the documents are. Consecutive documents are grouped `batch` at a time; a JSONL dump
-// becomes line ranges with byte offsets, an archive lists of member names.
+// Every document is read once here to learn its content hash (which, with its source and id, makes
+// the job id); the job itself carries only where the documents are, and their hashes. Consecutive
+// documents are grouped `batch` at a time; a JSONL dump becomes line ranges with byte offsets, an
+// archive lists of member names.
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -11,8 +12,8 @@ import {
 } from "../ingest/index.js";
 import type { Failure, ReadItem } from "../types.js";
 import {
-  DEFAULT_MAX_INLINE_BYTES, describeItems, itemHash, jobIdOf, PAYLOAD_VERSION, sha256,
-  type JobData, type JobItem, type JobReadOptions,
+  DEFAULT_MAX_INLINE_BYTES, describeItems, docRef, jobIdOf, PAYLOAD_VERSION,
+  type DocRef, type JobData, type JobItem, type JobReadOptions,
 } from "./payload.js";
 import { InputError } from "../errors.js";
 
@@ -38,31 +39,31 @@ export interface PlanOptions {
 
 interface Pending {
   items: JobItem[];
-  hashes: string[];
+  refs: DocRef[];
 }
 
 export async function* planJobs(inputs: string[], opts: PlanOptions = {}): AsyncGenerator<PlanEvent> {
   const batch = Math.max(1, opts.batch ?? 1);
   const read: ReadOptions = { ...(opts.read ?? {}) };
   const walk: WalkOptions & ReadOptions = { ...(opts.walk ?? {}), ...read };
-  let pending: Pending = { items: [], hashes: [] };
+  let pending: Pending = { items: [], refs: [] };
 
   const flush = (): PlannedJob | undefined => {
-    if (pending.hashes.length === 0) return undefined;
-    const data: JobData = { v: PAYLOAD_VERSION, items: pending.items, docs: pending.hashes.length };
+    if (pending.refs.length === 0) return undefined;
+    const data: JobData = { v: PAYLOAD_VERSION, items: pending.items, docs: pending.refs.length, hashes: pending.refs.map((r) => r.hash) };
     if (opts.read && Object.keys(opts.read).length > 0) data.read = opts.read;
-    const job = { jobId: jobIdOf(pending.hashes), data, source: describeItems(pending.items) };
-    pending = { items: [], hashes: [] };
+    const job = { jobId: jobIdOf(pending.refs), data, source: describeItems(pending.items) };
+    pending = { items: [], refs: [] };
     return job;
   };
-  /** Adds one unit (an item and the hashes of what it yields); units are never split across jobs. */
-  function* add(item: JobItem, hashes: string[]): Generator<PlanEvent> {
-    if (hashes.length === 0) return;
+  /** Adds one unit (an item and what it yields); units are never split across jobs. */
+  function* add(item: JobItem, refs: DocRef[]): Generator<PlanEvent> {
+    if (refs.length === 0) return;
     const last = pending.items[pending.items.length - 1];
     if (last && !merge(last, item)) pending.items.push(item);
     else if (!last) pending.items.push(item);
-    pending.hashes.push(...hashes);
-    if (pending.hashes.length >= batch) {
+    pending.refs.push(...refs);
+    if (pending.refs.length >= batch) {
       const job = flush();
       if (job) yield { kind: "job", job };
     }
@@ -79,23 +80,22 @@ export async function* planJobs(inputs: string[], opts: PlanOptions = {}): Async
         const cut = w.source.indexOf("!/");
         // A member the walk refused (bomb, too big, too deep) is recorded through the queue like
         // any malformed document; a path that is not there at all cannot be.
-        if (cut > 0) yield* add({ kind: "members", path: w.source.slice(0, cut), members: [w.source] }, [itemHash({ ok: false, failure: w })]);
+        if (cut > 0) yield* add({ kind: "members", path: w.source.slice(0, cut), members: [w.source] }, [docRef({ ok: false, failure: w })]);
         else yield { kind: "skipped", failure: w };
         continue;
       }
       const cut = w.name.indexOf("!/");
       if (cut > 0) {
-        const hashes = await hashesOf(readSource(w, read));
-        yield* add({ kind: "members", path: w.name.slice(0, cut), members: [w.name] }, hashes);
+        yield* add({ kind: "members", path: w.name.slice(0, cut), members: [w.name] }, await refsOf(readSource(w, read)));
       } else if ([".jsonl", ".ndjson"].includes(extensionOf(w.name))) {
         for await (const ev of planJsonl(w, read)) {
           if (ev.kind === "skipped") yield ev;
-          else yield* add(ev.item, ev.hashes);
+          else yield* add(ev.item, ev.refs);
         }
       } else {
-        const hashes = await hashesOf(readSource(w, read));
-        if (hashes.length === 0) yield { kind: "skipped", failure: { source: w.name, code: "E_EMPTY", message: `${w.name}: no documents` } };
-        yield* add({ kind: "file", path: w.name }, hashes);
+        const refs = await refsOf(readSource(w, read));
+        if (refs.length === 0) yield { kind: "skipped", failure: { source: w.name, code: "E_EMPTY", message: `${w.name}: no documents` } };
+        yield* add({ kind: "file", path: w.name }, refs);
       }
     }
   }
@@ -103,9 +103,9 @@ export async function* planJobs(inputs: string[], opts: PlanOptions = {}): Async
   if (job) yield { kind: "job", job };
 }
 
-async function hashesOf(items: AsyncIterable<ReadItem>): Promise<string[]> {
-  const out: string[] = [];
-  for await (const it of items) out.push(itemHash(it));
+async function refsOf(items: AsyncIterable<ReadItem>): Promise<DocRef[]> {
+  const out: DocRef[] = [];
+  for await (const it of items) out.push(docRef(it));
   return out;
 }
 
@@ -125,7 +125,7 @@ function merge(last: JobItem, next: JobItem): boolean {
   return false;
 }
 
-type JsonlEvent = { kind: "line"; item: JobItem; hashes: string[] } | { kind: "skipped"; failure: Failure };
+type JsonlEvent = { kind: "line"; item: JobItem; refs: DocRef[] } | { kind: "skipped"; failure: Failure };
 
 /** One JSONL dump -> one unit a line, each with its byte range. UTF-16 dumps go whole (LF bytes sit inside characters). */
 async function* planJsonl(src: InputSource, read: ReadOptions): AsyncGenerator<JsonlEvent> {
@@ -141,7 +141,7 @@ async function* planJsonl(src: InputSource, read: ReadOptions): AsyncGenerator<J
   }
   if (encoding === "" || encoding.startsWith("utf-16")) {
     // Not line-addressable by bytes (or not decodable at all): the whole file is one unit.
-    yield { kind: "line", item: { kind: "file", path }, hashes: await hashesOf(readSource(src, read)) };
+    yield { kind: "line", item: { kind: "file", path }, refs: await refsOf(readSource(src, read)) };
     return;
   }
   const index = createLineIndex(path, bomLength);
@@ -155,7 +155,7 @@ async function* planJsonl(src: InputSource, read: ReadOptions): AsyncGenerator<J
       }
       const start = await index.offsetOf(line);
       const end = await index.offsetOf(line + 1);
-      yield { kind: "line", item: { kind: "lines", path, from: line, to: line, start, end, encoding }, hashes: [itemHash(it)] };
+      yield { kind: "line", item: { kind: "lines", path, from: line, to: line, start, end, encoding }, refs: [docRef(it)] };
     }
   } finally {
     index.close();
@@ -238,7 +238,8 @@ async function* planStdin(stdin: NodeJS.ReadableStream, read: ReadOptions, maxIn
       continue;
     }
     const item: JobItem = { kind: "inline", id: it.doc.id, source: it.doc.source, text: it.doc.text, meta: it.doc.meta };
-    const data: JobData = { v: PAYLOAD_VERSION, items: [item], docs: 1 };
-    yield { kind: "job", job: { jobId: sha256(it.doc.text), data, source: it.doc.source } };
+    const ref = docRef(it);
+    const data: JobData = { v: PAYLOAD_VERSION, items: [item], docs: 1, hashes: [ref.hash] };
+    yield { kind: "job", job: { jobId: jobIdOf([ref]), data, source: it.doc.source } };
   }
 }

@@ -1,6 +1,12 @@
 // A fixed pool of worker threads, a couple of tasks per thread at a time, the rest queued in order.
 // A thread that dies takes only its current tasks with it (rejected with ThreadExitError, which the queue
 // worker treats as transient: BullMQ retries the job) and is replaced.
+//
+// Watchdog: a thread marks the stretch of a task that must end in time (one document's scan) with
+// guard messages. One still open after `watchdogMs` means the thread is stuck where its own budget
+// cannot reach (native code, a regex engine): the thread is terminated and replaced at once, that
+// task is rejected with OverrunError naming the guarded unit, and the thread's other tasks go back
+// to the front of the queue (they did nothing wrong).
 import { Worker } from "node:worker_threads";
 import { CaseflagError } from "../errors.js";
 
@@ -11,12 +17,29 @@ export interface PoolRequest<I> {
 
 export type PoolReply<O> = { id: number; ok: true; output: O } | { id: number; ok: false; message: string };
 
+/** Thread -> pool: task `id` starts a guarded unit (its label, e.g. a document's position) or ends it (null). */
+export interface PoolGuard {
+  id: number;
+  guard: number | null;
+}
+
 type ReadyMessage = { ready: true } | { ready: false; message: string; code: string };
 
 export class ThreadExitError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ThreadExitError";
+  }
+}
+
+/** A task's guarded unit ran past the watchdog's limit; its thread was terminated. */
+export class OverrunError extends Error {
+  constructor(
+    readonly label: number,
+    readonly limitMs: number,
+  ) {
+    super(`ran past the hard limit of ${limitMs} ms; its scan thread was stopped`);
+    this.name = "OverrunError";
   }
 }
 
@@ -42,6 +65,10 @@ interface Slot<I, O> {
   worker: Worker;
   ready: boolean;
   tasks: Map<number, Task<I, O>>;
+  /** The open guarded unit and the watchdog timer on it. */
+  guard?: { taskId: number; label: number; timer: NodeJS.Timeout };
+  /** Terminated by the watchdog and already replaced: its exit changes nothing. */
+  retired: boolean;
 }
 
 export interface ThreadPoolOptions {
@@ -55,6 +82,8 @@ export interface ThreadPoolOptions {
   perThread?: number;
   /** Told when a thread exits unexpectedly (it is replaced). */
   onThreadExit?: (message: string) => void;
+  /** Longest a guarded unit may run before its thread is terminated (default: no watchdog). */
+  watchdogMs?: number;
 }
 
 export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O> {
@@ -87,15 +116,45 @@ export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O
     }
   };
   const rejectAll = (slot: Slot<I, O>, err: Error): void => {
+    clearGuard(slot);
     for (const t of slot.tasks.values()) t.reject(err);
     slot.tasks.clear();
+  };
+  const clearGuard = (slot: Slot<I, O>): void => {
+    if (slot.guard) clearTimeout(slot.guard.timer);
+    delete slot.guard;
+  };
+  const overrun = (slot: Slot<I, O>, taskId: number, label: number, limitMs: number): void => {
+    slot.retired = true;
+    slots.delete(slot);
+    delete slot.guard;
+    const stuck = slot.tasks.get(taskId);
+    slot.tasks.delete(taskId);
+    // The others go back first in line, in the order they came.
+    queue.unshift(...[...slot.tasks.values()].sort((a, b) => a.id - b.id));
+    slot.tasks.clear();
+    void slot.worker.terminate();
+    opts.onThreadExit?.(`scan thread stopped by the watchdog (a scan ran past ${limitMs} ms)`);
+    if (!closing) spawn();
+    dispatch();
+    stuck?.reject(new OverrunError(label, limitMs));
   };
 
   const spawn = (): void => {
     const worker = new Worker(opts.file, { workerData: opts.workerData });
-    const slot: Slot<I, O> = { worker, ready: false, tasks: new Map() };
+    const slot: Slot<I, O> = { worker, ready: false, tasks: new Map(), retired: false };
     slots.add(slot);
-    worker.on("message", (msg: PoolReply<O> | ReadyMessage) => {
+    worker.on("message", (msg: PoolReply<O> | ReadyMessage | PoolGuard) => {
+      if (slot.retired) return;
+      if ("guard" in msg) {
+        clearGuard(slot);
+        const limit = opts.watchdogMs;
+        if (msg.guard !== null && limit !== undefined && slot.tasks.has(msg.id)) {
+          const label = msg.guard;
+          slot.guard = { taskId: msg.id, label, timer: setTimeout(() => overrun(slot, msg.id, label, limit), limit) };
+        }
+        return;
+      }
       if ("ready" in msg) {
         if (!msg.ready) {
           fail(new CaseflagError(msg.code, msg.message));
@@ -113,13 +172,17 @@ export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O
       }
       const task = slot.tasks.get(msg.id);
       if (!task) return;
+      if (slot.guard?.taskId === msg.id) clearGuard(slot);
       slot.tasks.delete(msg.id);
       if (msg.ok) task.resolve(msg.output);
       else task.reject(new Error(msg.message));
       dispatch();
     });
-    worker.on("error", (err) => rejectAll(slot, new ThreadExitError(`scan thread failed: ${err.message}`)));
+    worker.on("error", (err) => {
+      if (!slot.retired) rejectAll(slot, new ThreadExitError(`scan thread failed: ${err.message}`));
+    });
     worker.on("exit", (code) => {
+      if (slot.retired) return;
       slots.delete(slot);
       if (closing) {
         rejectAll(slot, new ThreadExitError("scan pool closed"));
@@ -160,6 +223,7 @@ export function createThreadPool<I, O>(opts: ThreadPoolOptions): ThreadPool<I, O
     async close() {
       closing = true;
       for (const t of queue.splice(0)) t.reject(new ThreadExitError("scan pool closed"));
+      for (const s of slots) clearGuard(s);
       await Promise.all([...slots].map((s) => s.worker.terminate()));
     },
   };

@@ -4,12 +4,13 @@
 import { Queue, type JobsOptions } from "bullmq";
 import { InputError, QueueError } from "../errors.js";
 import type { Document, Failure, Outcome } from "../types.js";
-import { checkClusterPrefix, connectRedis, type RedisOptions, type RedisTarget, type RedisClient } from "./connection.js";
+import { checkClusterPrefix, connectRedis, describeTarget, queueErrorOf, type RedisOptions, type RedisTarget, type RedisClient } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import {
-  DEFAULT_MAX_INLINE_BYTES, inlineBytes, itemHash, jobIdOf, PAYLOAD_VERSION, type InlineItem, type JobData,
+  DEFAULT_MAX_INLINE_BYTES, docRef, inlineBytes, jobIdOf, PAYLOAD_VERSION, type InlineItem, type JobData,
 } from "./payload.js";
 import { planJobs, type PlanOptions, type PlannedJob } from "./plan.js";
+import { ensureRunMarker, markerLost, type RunMarker } from "./run-marker.js";
 import { parseEntry, readJobOutcomes } from "./sink.js";
 
 export interface ProducerOptions {
@@ -33,7 +34,7 @@ export interface Submitted {
   /** First source of the job (+ how many more). */
   source: string;
   documents: number;
-  /** Its outcomes are already recorded (submitted and scanned before): not queued again. */
+  /** It has a result already (the same documents from the same place, scanned before): not queued again. */
   duplicate: boolean;
 }
 
@@ -52,7 +53,7 @@ export interface Producer {
   ready(): Promise<void>;
   /** The producer's own connection (fail-fast options), for callers that keep state next to the queue. */
   client(): Promise<RedisClient>;
-  /** Submits one document inline; resolves to its job id (the sha256 of its text). */
+  /** Submits one document inline; resolves to its job id (a hash of its source, id and text). */
   submit(doc: Document): Promise<string>;
   /** Submits several documents as one inline job (within the inline cap). */
   submitBatch(docs: Document[]): Promise<string>;
@@ -81,30 +82,58 @@ export function createProducer(opts: ProducerOptions): Producer {
     // (and any inline text in it) can go at once. Failed jobs stay a week for `status`.
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+    // A stack trace quotes the error message (a path, a document's words) and helps nobody here.
+    stackTraceLimit: 0,
   };
   const connectOpts = { timeoutMs: opts.connectTimeoutMs ?? 5_000 };
-  let conn: Promise<{ redis: RedisClient; queue: Queue<JobData> }> | undefined;
+  let conn: Promise<{ redis: RedisClient; queue: Queue<JobData>; marker: RunMarker }> | undefined;
   let watcher: ResultWatcher | undefined;
 
   const connect = () =>
     (conn ??= (async () => {
       const redis = await connectRedis(target, "producer", connectOpts);
-      const queue = new Queue<JobData>(keys.queue, { connection: redis, prefix: keys.prefix });
-      queue.on("error", () => undefined); // surfaced by the failing add() itself
-      return { redis, queue };
+      try {
+        const marker = await ensureRunMarker(redis, keys);
+        const queue = new Queue<JobData>(keys.queue, { connection: redis, prefix: keys.prefix });
+        queue.on("error", () => undefined); // surfaced by the failing add() itself
+        return { redis, queue, marker };
+      } catch (err) {
+        redis.disconnect();
+        throw queueErrorOf(err, target);
+      }
     })());
-
-  const addJobs = async (jobs: PlannedJob[]): Promise<Submitted[]> => {
-    if (jobs.length === 0) return [];
-    const { redis, queue } = await connect();
-    const scores = (await redis.zmscore(keys.done, ...jobs.map((j) => j.jobId))) as (string | null)[];
-    const fresh = jobs.filter((_, i) => scores[i] === null);
-    if (fresh.length > 0) {
-      // Same id as a job still in the queue: BullMQ keeps the existing one (scanned once).
-      await queue.addBulk(fresh.map((j) => ({ name: "scan", data: j.data, opts: { ...jobOptions, jobId: j.jobId } })));
+  /** Redis errors (a connection lost mid-way included) as the one-line QueueError the CLI prints. */
+  const redisCall = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (err) {
+      throw queueErrorOf(err, target);
     }
-    return jobs.map((j, i) => ({ jobId: j.jobId, source: j.source, documents: j.data.docs, duplicate: scores[i] !== null }));
   };
+
+  const addJobs = (jobs: PlannedJob[]): Promise<Submitted[]> =>
+    redisCall(async () => {
+      if (jobs.length === 0) return [];
+      const { redis, queue } = await connect();
+      const ids = jobs.map((j) => j.jobId);
+      const [done, redo] = (await Promise.all([redis.zmscore(keys.done, ...ids), redis.zmscore(keys.redo, ...ids)])) as (string | null)[][];
+      // A job with a result is not sent again. One whose last outcome held a failure is: its failed
+      // BullMQ job (kept for `status`) goes, so the id can be queued anew, and so do its markers, so
+      // a waiter sees only the new outcome. A job still locked by a worker recording it right now
+      // cannot be removed: that rare one keeps the outcome being recorded.
+      const duplicate = new Set<string>();
+      for (const [i, id] of ids.entries()) {
+        if (done![i] === null) continue;
+        if (redo![i] === null || (await queue.remove(id)) === 0) duplicate.add(id);
+        else await redis.multi().zrem(keys.done, id).zrem(keys.redo, id).exec();
+      }
+      const fresh = jobs.filter((j) => !duplicate.has(j.jobId));
+      if (fresh.length > 0) {
+        // Same id as a job still in the queue: BullMQ keeps the existing one (the same documents, scanned once).
+        await queue.addBulk(fresh.map((j) => ({ name: "scan", data: j.data, opts: { ...jobOptions, jobId: j.jobId } })));
+      }
+      return jobs.map((j) => ({ jobId: j.jobId, source: j.source, documents: j.data.docs, duplicate: duplicate.has(j.jobId) }));
+    });
 
   const inlineJob = (docs: Document[]): PlannedJob => {
     if (docs.length === 0) throw new InputError("E_EMPTY", "-", "submitBatch: no documents");
@@ -114,15 +143,16 @@ export function createProducer(opts: ProducerOptions): Producer {
       const src = docs[0]!.source;
       throw new InputError("E_TOO_LARGE", src, `${src}: ${bytes} bytes of text is over the ${maxInline}-byte inline limit; submit it by path`);
     }
-    const jobId = jobIdOf(docs.map((d) => itemHash({ ok: true, doc: d })));
-    const data: JobData = { v: PAYLOAD_VERSION, items, docs: docs.length };
+    const refs = docs.map((d) => docRef({ ok: true, doc: d }));
+    const data: JobData = { v: PAYLOAD_VERSION, items, docs: docs.length, hashes: refs.map((r) => r.hash) };
+    const jobId = jobIdOf(refs);
     return { jobId, data, source: docs.length > 1 ? `${docs[0]!.source} (+${docs.length - 1} more)` : docs[0]!.source };
   };
 
   return {
     keys,
     async ready() {
-      await connect();
+      await redisCall(connect);
     },
     async client() {
       return (await connect()).redis;
@@ -136,7 +166,7 @@ export function createProducer(opts: ProducerOptions): Producer {
       return s!.jobId;
     },
     async *submitInputs(inputs, planOpts = {}) {
-      await connect();
+      await redisCall(connect);
       let buffer: PlannedJob[] = [];
       const flush = async function* () {
         const out = await addJobs(buffer);
@@ -154,9 +184,9 @@ export function createProducer(opts: ProducerOptions): Producer {
       yield* flush();
     },
     async waitForResult(jobId, waitOpts = {}) {
-      const { redis } = await connect();
-      watcher ??= new ResultWatcher(target, keys, connectOpts.timeoutMs);
-      return watcher.wait(redis, jobId, waitOpts.timeoutMs ?? 0, waitOpts.signal);
+      const { redis, marker } = await connect();
+      watcher ??= new ResultWatcher(target, keys, connectOpts.timeoutMs, marker);
+      return redisCall(() => watcher!.wait(redis, jobId, waitOpts.timeoutMs ?? 0, waitOpts.signal));
     },
     async close() {
       await watcher?.close();
@@ -169,6 +199,9 @@ export function createProducer(opts: ProducerOptions): Producer {
   };
 }
 
+/** How often a waiting producer looks whether Redis still holds the queue's data. */
+const MARKER_CHECK_MS = 1000;
+
 interface Waiter {
   resolve: (o: JobOutcome) => void;
   reject: (e: Error) => void;
@@ -177,6 +210,8 @@ interface Waiter {
 /**
  * Follows the results stream on its own connection (XREAD BLOCK) for the jobs someone waits on.
  * Every finished job records at least one entry there, failures included, so this sees them all.
+ * About once a second it also looks at the queue's run marker: if Redis lost the queue's data, the
+ * jobs waited on will never finish, and every waiter is told so instead of waiting forever.
  */
 class ResultWatcher {
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -189,6 +224,7 @@ class ResultWatcher {
     private readonly target: RedisTarget,
     private readonly keys: QueueKeys,
     private readonly timeoutMs: number,
+    private readonly marker: RunMarker,
   ) {}
 
   async wait(redis: RedisClient, jobId: string, timeoutMs: number, signal?: AbortSignal): Promise<JobOutcome> {
@@ -234,7 +270,16 @@ class ResultWatcher {
       this.client ??= connectRedis(this.target, "reader", { timeoutMs: this.timeoutMs });
       const blocking = await this.client;
       let last = await this.lastId!;
+      let checked = Date.now();
       while (!this.closed && this.waiters.size > 0) {
+        if (Date.now() - checked >= MARKER_CHECK_MS) {
+          checked = Date.now();
+          if (await markerLost(redis, this.keys, this.marker)) {
+            throw new QueueError(
+              `the queue's data is gone from Redis at ${describeTarget(this.target)} (restarted without persistence, or flushed): jobs submitted before will never finish`,
+            );
+          }
+        }
         const reply = (await blocking.xread("COUNT", 1000, "BLOCK", 2000, "STREAMS", this.keys.results, last)) as
           | [string, [string, string[]][]][]
           | null;
@@ -253,7 +298,7 @@ class ResultWatcher {
         }
       }
     } catch (err) {
-      const e = err instanceof QueueError ? err : new QueueError(`reading ${this.keys.results}: ${err instanceof Error ? err.message : String(err)}`);
+      const e = queueErrorOf(err, this.target);
       for (const set of this.waiters.values()) for (const w of [...set]) w.reject(e);
     } finally {
       this.looping = false;

@@ -1,12 +1,13 @@
 // Where outcomes go. One Lua script records a job's outcomes atomically: it appends them to the
-// results stream (flagged results also to the flagged stream, failures also to the failures stream)
-// and marks the job done, unless it was already marked. So a job retried after its worker died
+// results stream (flagged results also to the flagged stream, failures also to the failures stream),
+// points each result's content hash at its entry (so another copy of the text reuses the scan),
+// and marks the job recorded, unless it was already. So a job retried after its worker died
 // between recording and completing adds nothing twice, and a job's entries are contiguous in the
 // stream (scripts are atomic), which is how `readJobOutcomes` finds them again.
 import type { RedisClient } from "./connection.js";
 import { maskText } from "../score/mask.js";
-import type { CaseResult, Outcome } from "../types.js";
-import type { QueueKeys } from "./keys.js";
+import type { CaseResult, Failure, Outcome } from "../types.js";
+import { jobKey, type QueueKeys } from "./keys.js";
 
 export interface SinkLimits {
   /** Approximate cap of the results stream (XADD MAXLEN ~). Default 100,000 entries. */
@@ -24,40 +25,95 @@ export function isFlagged(o: Outcome): boolean {
   return o.ok && o.result.flags.length > 0;
 }
 
-// KEYS: done results flagged failures stats
-// ARGV: jobId resultsMax flaggedMax failuresMax n, then per outcome: docId ok flagged json
-const RECORD_LUA = `
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  redis.call('HINCRBY', KEYS[5], 'duplicates', 1)
+// A job is recorded once per BullMQ job (the `cfRecorded` field on the job's own hash, which lives
+// and dies with it: a retry after a crash finds it), and never again once it has a result (done,
+// not redo). A job whose recording held a failure may be sent again and is then recorded anew:
+// a failure is never anyone's answer twice.
+const RECORDED_LUA = `
+local function recorded(jobKey, done, redo, jobId)
+  if redis.call('HEXISTS', jobKey, 'cfRecorded') == 1 then return true end
+  if redis.call('ZSCORE', done, jobId) and not redis.call('ZSCORE', redo, jobId) then return true end
+  return false
+end
+`;
+
+// KEYS: done redo results flagged failures stats reuse reuseAge job
+// ARGV: jobId resultsMax flaggedMax failuresMax reuseMax n, then per outcome: docId ok flagged json hash reused;
+// last, BullMQ's key prefix for the queue (<prefix>:scan:), to count the jobs still outstanding.
+// Returns {written, first entry id, jobs waiting or in hand}.
+const RECORD_LUA = `${RECORDED_LUA}
+if recorded(KEYS[9], KEYS[1], KEYS[2], ARGV[1]) then
+  redis.call('HINCRBY', KEYS[6], 'duplicates', 1)
   return {0, ''}
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local n = tonumber(ARGV[5])
+local n = tonumber(ARGV[6])
 local first = ''
-local flagged, failures = 0, 0
+local flagged, failures, reused = 0, 0, 0
 for i = 0, n - 1 do
-  local b = 6 + i * 4
-  local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+  local b = 7 + i * 6
+  local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*',
     'job', ARGV[1], 'doc', ARGV[b], 'ok', ARGV[b + 1], 'flagged', ARGV[b + 2], 'outcome', ARGV[b + 3])
   if first == '' then first = id end
   if ARGV[b + 2] == '1' then
     flagged = flagged + 1
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'job', ARGV[1], 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'job', ARGV[1], 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
   end
   if ARGV[b + 1] == '0' then
     failures = failures + 1
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'job', ARGV[1], 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
+    redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'job', ARGV[1], 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
+  elseif ARGV[b + 4] ~= '' then
+    redis.call('HSET', KEYS[7], ARGV[b + 4], id)
+    redis.call('ZADD', KEYS[8], now, ARGV[b + 4])
   end
+  if ARGV[b + 5] == '1' then reused = reused + 1 end
+end
+local over = redis.call('ZCARD', KEYS[8]) - tonumber(ARGV[5])
+if over > 0 then
+  local old = redis.call('ZPOPMIN', KEYS[8], over)
+  for i = 1, #old, 2 do redis.call('HDEL', KEYS[7], old[i]) end
 end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('HINCRBY', KEYS[5], 'jobs', 1)
-redis.call('HINCRBY', KEYS[5], 'documents', n)
-redis.call('HINCRBY', KEYS[5], 'results', n - failures)
-redis.call('HINCRBY', KEYS[5], 'flagged', flagged)
-redis.call('HINCRBY', KEYS[5], 'failures', failures)
-if n > 0 and failures == n then redis.call('HINCRBY', KEYS[5], 'failedJobs', 1) end
-return {1, first}
+if failures > 0 then redis.call('ZADD', KEYS[2], now, ARGV[1]) else redis.call('ZREM', KEYS[2], ARGV[1]) end
+if redis.call('EXISTS', KEYS[9]) == 1 then redis.call('HSET', KEYS[9], 'cfRecorded', now) end
+redis.call('HINCRBY', KEYS[6], 'jobs', 1)
+redis.call('HINCRBY', KEYS[6], 'documents', n)
+redis.call('HINCRBY', KEYS[6], 'results', n - failures)
+redis.call('HINCRBY', KEYS[6], 'flagged', flagged)
+redis.call('HINCRBY', KEYS[6], 'failures', failures)
+if reused > 0 then redis.call('HINCRBY', KEYS[6], 'reused', reused) end
+if n > 0 and failures == n then redis.call('HINCRBY', KEYS[6], 'failedJobs', 1) end
+local q = ARGV[7 + n * 6]
+local outstanding = redis.call('LLEN', q .. 'wait') + redis.call('LLEN', q .. 'paused') + redis.call('LLEN', q .. 'active')
+  + redis.call('ZCARD', q .. 'delayed') + redis.call('ZCARD', q .. 'prioritized')
+-- This job is still in active until BullMQ completes it, but it is not outstanding any more.
+if redis.call('EXISTS', KEYS[9]) == 1 and outstanding > 0 then outstanding = outstanding - 1 end
+return {1, first, outstanding}
+`;
+
+// Before a job is scanned: is it recorded already, and which of its texts have a result to reuse?
+// KEYS: job done redo reuse results
+// ARGV: jobId, then content hashes
+// Returns {1} when recorded, else {0, outcome-json-or-nil per hash}.
+const LOOKUP_LUA = `${RECORDED_LUA}
+if recorded(KEYS[1], KEYS[2], KEYS[3], ARGV[1]) then return {1} end
+local out = {0}
+for i = 2, #ARGV do
+  local json = false
+  local id = redis.call('HGET', KEYS[4], ARGV[i])
+  if id then
+    local rows = redis.call('XRANGE', KEYS[5], id, id)
+    if #rows > 0 then
+      local f = rows[1][2]
+      for k = 1, #f - 1, 2 do
+        if f[k] == 'outcome' then json = f[k + 1] end
+      end
+    end
+  end
+  out[i] = json
+end
+return out
 `;
 
 export interface Recorded {
@@ -65,19 +121,28 @@ export interface Recorded {
   written: boolean;
   /** Stream id of the job's first entry ('' when nothing was written). */
   firstId: string;
+  /** Jobs waiting or in hand (other than this one) right after it was recorded; undefined when nothing was written. */
+  outstanding?: number;
   documents: number;
   flagged: number;
   failures: number;
 }
 
 /**
- * Results carry masked identifiers only: a raw value never leaves the worker. Failure messages are
- * masked too (a JSON parse error quotes the text around the fault, which may hold an ID number).
+ * Results carry masked identifiers only: a raw value never leaves the worker. That holds for the
+ * document's id and source too (a file named after the person, an id field holding a phone number),
+ * and for failure messages (a JSON parse error quotes the text around the fault).
  */
 export function forStorage(o: Outcome): Outcome {
-  if (!o.ok) return { ok: false, failure: { ...o.failure, message: maskText(o.failure.message) } };
+  if (!o.ok) {
+    const f: Failure = { ...o.failure, source: maskText(o.failure.source), message: maskText(o.failure.message) };
+    if (o.failure.id !== undefined) f.id = maskText(o.failure.id);
+    return { ok: false, failure: f };
+  }
   const result: CaseResult = {
     ...o.result,
+    id: maskText(o.result.id),
+    source: maskText(o.result.source),
     findings: o.result.findings.map((f) => {
       if (!("raw" in f)) return f;
       const { raw: _raw, ...rest } = f as typeof f & { raw?: string };
@@ -95,9 +160,13 @@ export interface OutcomeEntry {
   json: string;
   /** The masked failure message, for a job's failed reason. */
   message?: string;
+  /** Content hash of a result's text: another copy of the text may reuse it instead of being scanned. */
+  hash?: string;
+  /** The result was another copy's, not a scan of its own. */
+  reused?: boolean;
 }
 
-export function toEntry(o: Outcome): OutcomeEntry {
+export function toEntry(o: Outcome, extra: { hash?: string; reused?: boolean } = {}): OutcomeEntry {
   const stored = forStorage(o);
   const entry: OutcomeEntry = {
     doc: stored.ok ? stored.result.id : (stored.failure.id ?? stored.failure.source),
@@ -106,14 +175,18 @@ export function toEntry(o: Outcome): OutcomeEntry {
     json: JSON.stringify(stored),
   };
   if (!stored.ok) entry.message = stored.failure.message;
+  if (stored.ok && extra.hash !== undefined) entry.hash = extra.hash;
+  if (extra.reused) entry.reused = true;
   return entry;
 }
 
-/** Redis caches the script by its SHA: EVALSHA after the first call, not the script text each job. */
-function recordCommand(redis: RedisClient): (...args: (string | number)[]) => Promise<[number, string]> {
-  const r = redis as RedisClient & { caseflagRecord?: (...args: (string | number)[]) => Promise<[number, string]> };
-  if (!r.caseflagRecord) redis.defineCommand("caseflagRecord", { numberOfKeys: 5, lua: RECORD_LUA });
-  return r.caseflagRecord!.bind(redis);
+type ScriptCall<T> = (...args: (string | number)[]) => Promise<T>;
+
+/** Redis caches a script by its SHA: EVALSHA after the first call, not the script text each job. */
+function scriptCommand<T>(redis: RedisClient, name: string, numberOfKeys: number, lua: string): ScriptCall<T> {
+  const r = redis as unknown as Record<string, ScriptCall<T> | undefined>;
+  if (!r[name]) redis.defineCommand(name, { numberOfKeys, lua });
+  return r[name]!.bind(redis);
 }
 
 export async function recordEntries(
@@ -123,16 +196,23 @@ export async function recordEntries(
   entries: readonly OutcomeEntry[],
   limits: SinkLimits = {},
 ): Promise<Recorded> {
+  const resultsMax = limits.resultsMaxLen ?? DEFAULT_RESULTS_MAXLEN;
   const args: (string | number)[] = [
     keys.done,
+    keys.redo,
     keys.results,
     keys.flagged,
     keys.failures,
     keys.stats,
+    keys.reuse,
+    keys.reuseAge,
+    jobKey(keys, jobId),
     jobId,
-    limits.resultsMaxLen ?? DEFAULT_RESULTS_MAXLEN,
+    resultsMax,
     limits.flaggedMaxLen ?? DEFAULT_RESULTS_MAXLEN,
     limits.failuresMaxLen ?? 10_000,
+    // Pointers past the results stream's length point at entries trimmed from it.
+    resultsMax,
     entries.length,
   ];
   let flagged = 0;
@@ -140,12 +220,13 @@ export async function recordEntries(
   for (const e of entries) {
     if (e.flagged) flagged++;
     if (!e.ok) failures++;
-    args.push(e.doc, e.ok ? "1" : "0", e.flagged ? "1" : "0", e.json);
+    args.push(e.doc, e.ok ? "1" : "0", e.flagged ? "1" : "0", e.json, e.hash ?? "", e.reused ? "1" : "0");
   }
-  const reply = await recordCommand(redis)(...args);
+  args.push(`${keys.prefix}:${keys.queue}:`);
+  const reply = await scriptCommand<[number, string, number?]>(redis, "caseflagRecord", 9, RECORD_LUA)(...args);
   const written = reply[0] === 1;
   return written
-    ? { written, firstId: reply[1], documents: entries.length, flagged, failures }
+    ? { written, firstId: reply[1], documents: entries.length, flagged, failures, outstanding: Number(reply[2] ?? 0) }
     : { written, firstId: "", documents: 0, flagged: 0, failures: 0 };
 }
 
@@ -156,11 +237,35 @@ export async function recordOutcomes(
   outcomes: readonly Outcome[],
   limits: SinkLimits = {},
 ): Promise<Recorded> {
-  return recordEntries(redis, keys, jobId, outcomes.map(toEntry), limits);
+  return recordEntries(redis, keys, jobId, outcomes.map((o) => toEntry(o)), limits);
 }
 
-export async function isDone(redis: RedisClient, keys: QueueKeys, jobId: string): Promise<boolean> {
-  return (await redis.zscore(keys.done, jobId)) !== null;
+export interface JobLookup {
+  /** Its outcomes are recorded already (a retry after a crash, or a job that has a result). */
+  recorded: boolean;
+  /** Content hash -> the stored outcome (a result) of an earlier scan of the same text. */
+  prior: Record<string, string>;
+}
+
+/** One round trip before a job is scanned: recorded already? which of its texts were scanned before? */
+export async function lookupJob(redis: RedisClient, keys: QueueKeys, jobId: string, hashes: readonly string[]): Promise<JobLookup> {
+  const unique = [...new Set(hashes)];
+  const reply = await scriptCommand<(number | string | null)[]>(redis, "caseflagLookup", 5, LOOKUP_LUA)(
+    jobKey(keys, jobId),
+    keys.done,
+    keys.redo,
+    keys.reuse,
+    keys.results,
+    jobId,
+    ...unique,
+  );
+  const prior: Record<string, string> = {};
+  if (reply[0] === 1) return { recorded: true, prior };
+  unique.forEach((h, i) => {
+    const json = reply[i + 1];
+    if (typeof json === "string") prior[h] = json;
+  });
+  return { recorded: false, prior };
 }
 
 export interface StreamEntry {

@@ -3,13 +3,15 @@
 // so a filing still being copied is never read half-way; temp names (.part, .tmp, .crdownload,
 // dotfiles, ~$ lock files) are ignored until renamed.
 //
-// A restart does not resubmit: a hash `<prefix>:watch:seen` maps each submitted path to its
+// A restart does not resubmit: a hash `<prefix>:watch:seen` maps each submitted path (as its sha256:
+// a file name may hold an identifier, and nothing in Redis needs the name itself) to its
 // size:mtime, so an unchanged file is skipped without being read; and if the process died between
-// submitting and recording that, the job id (the content hash) makes the second submission a
-// no-op (still queued: BullMQ keeps one job per id; already scanned: the done marker).
+// submitting and recording that, the job id (a hash of the file's path and content) makes the
+// second submission a no-op (still queued: BullMQ keeps one job per id; scanned: the done marker).
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { watch } from "chokidar";
+import { sha256 } from "./payload.js";
 import type { PlanOptions } from "./plan.js";
 import type { Producer, SubmitEvent } from "./producer.js";
 
@@ -56,12 +58,13 @@ export async function watchFolder(opts: WatchOptions): Promise<void> {
     const st = await stat(path).catch(() => undefined);
     if (!st || !st.isFile()) return;
     const mark = `${st.size}:${Math.floor(st.mtimeMs)}`;
-    if ((await redis.hget(seenKey, path)) === mark) {
+    const field = sha256(path);
+    if ((await redis.hget(seenKey, field)) === mark) {
       opts.onSeen?.(path);
       return;
     }
     for await (const ev of opts.producer.submitInputs([path], opts.plan ?? {})) opts.onEvent({ ...ev, path });
-    await redis.hset(seenKey, path, mark);
+    await redis.hset(seenKey, field, mark);
   };
 
   await new Promise<void>((resolveDone) => {

@@ -1,19 +1,24 @@
 // The queue worker: takes jobs from BullMQ, hands them to a pool of scan threads (the event loop
 // stays free for lock renewal), records outcomes atomically, then lets BullMQ complete the job.
 //
-// Order per job: skip if already recorded (a retry after a crash) -> read + scan in a thread ->
-// record outcomes (results stream, done marker) -> return, and BullMQ removes the completed job.
-// A crash at any point leaves the job active; its lock expires, the stalled checker of any live
-// worker puts it back, and the done marker keeps the second run from recording twice.
+// Order per job: look up whether it is recorded already (a retry after a crash) and which of its
+// texts were scanned before (their results are reused) -> read + scan in a thread, each document
+// under its budget and the pool's watchdog -> record outcomes (results stream, done marker) ->
+// return, and BullMQ removes the completed job. A crash at any point leaves the job active; its
+// lock expires, the stalled checker of any live worker puts it back, and the recorded mark keeps
+// the second run from recording twice.
 import { availableParallelism } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { checkClusterPrefix, connectRedis, type RedisTarget, type RedisClient } from "./connection.js";
+import { DEFAULT_SCAN_MS } from "../budget.js";
+import { maskText } from "../score/mask.js";
+import { checkClusterPrefix, connectRedis, describeTarget, isConnectionError, type RedisTarget, type RedisClient } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
-import { describeItems, hasInlineText, parseJobData, withoutInlineText, type JobData } from "./payload.js";
-import { createThreadPool } from "./pool.js";
+import { describeItems, parseJobData, retainedData, type JobData } from "./payload.js";
+import { createThreadPool, OverrunError } from "./pool.js";
+import { ensureRunMarker, markerLost, persistenceWarning, readPersistence, recordLoss, type RunMarker } from "./run-marker.js";
 import type { ScanTaskInput, ScanTaskOutput } from "./scan-task.js";
 import type { ScanThreadData } from "./scan-thread.js";
-import { isDone, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
+import { lookupJob, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
 
 export interface QueueWorkerOptions {
   redis: RedisTarget;
@@ -37,6 +42,14 @@ export interface QueueWorkerOptions {
   dedupeDays?: number;
   /** Worker name stored on jobs (default host:pid). */
   name?: string;
+  /** Time one document's scan may take (ms, default the library's 10 s); past it the document fails with E_BUDGET. */
+  scanBudgetMs?: number;
+  /**
+   * Hard limit on one document's scan (ms, default twice the budget plus 2 s, as batch): a scan thread still
+   * in it then is terminated and replaced, the document fails with E_BUDGET, and the job's other
+   * documents are scanned again without it. Catches what the budget cannot (native code).
+   */
+  watchdogMs?: number;
   /** Diagnostics (one line each); a library never prints. */
   log?: (line: string) => void;
 }
@@ -70,28 +83,59 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const keys = queueKeys(opts.prefix ?? DEFAULT_PREFIX);
   if ("url" in opts.redis) checkClusterPrefix(opts.redis.url, keys.prefix);
   const threads = opts.concurrency ?? defaultConcurrency();
+  const budgetMs = opts.scanBudgetMs ?? DEFAULT_SCAN_MS;
+  const watchdogMs = opts.watchdogMs ?? budgetMs * 2 + 2_000;
   const threadData: ScanThreadData = { engine: {} };
   if (opts.rules) threadData.engine.rules = opts.rules;
   if (opts.segmenter) threadData.engine.segmenter = opts.segmenter;
+  if (opts.scanBudgetMs !== undefined) threadData.budget = { ms: opts.scanBudgetMs };
   const pool = createThreadPool<ScanTaskInput, ScanTaskOutput>({
     file: new URL("./scan-thread.js", import.meta.url),
     size: threads,
     workerData: threadData,
+    watchdogMs,
     onThreadExit: (m) => log(`${m}; replaced`),
   });
 
   let redis: RedisClient | undefined;
+  let marker: RunMarker;
   try {
     await pool.ready;
     redis = await connectRedis(opts.redis, "worker", { timeoutMs: 10_000 });
+    marker = await ensureRunMarker(redis, keys);
+    const warning = persistenceWarning(await readPersistence(redis));
+    if (warning) log(`redis: WARNING: ${describeTarget(opts.redis)}: ${warning}`);
   } catch (err) {
     await pool.close();
     redis?.disconnect();
     throw err;
   }
   const conn = redis;
-  const connLog = connectionLogger(log);
+
+  // Jobs waiting or in hand when this worker last recorded one: what a loss of the queue's data took.
+  let outstanding: number | undefined;
+  let checkingMarker: Promise<void> | undefined;
+  /** After a reconnect (or an error that smells of missing keys): is the queue's data still there? */
+  const checkMarker = () =>
+    (checkingMarker ??= (async () => {
+      try {
+        if (!(await markerLost(conn, keys, marker))) return;
+        const lost = outstanding;
+        marker = await recordLoss(conn, keys, { at: Date.now(), by: "worker", ...(lost !== undefined ? { jobs: lost } : {}) });
+        log(
+          `redis: the queue's data is gone (Redis restarted without persistence, or was flushed): ` +
+            `${lost !== undefined ? `about ${lost} job(s) waiting or in hand were lost` : "jobs waiting before were lost"}; ` +
+            "submit their inputs again",
+        );
+      } catch {
+        // Redis went away again: the next reconnect checks again.
+      } finally {
+        checkingMarker = undefined;
+      }
+    })());
+  const connLog = connectionLogger(log, checkMarker);
   conn.on("error", connLog.error);
+  conn.on("close", connLog.lost);
   conn.on("ready", connLog.ready);
 
   let finished = 0;
@@ -99,26 +143,36 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     const data = parseJobData(job.data);
     const jobId = job.id ?? "";
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    // The done check runs beside the scan, not before it: one Redis round trip less per job. A job
-    // already recorded (a retry after a crash between recording and completing) is then scanned
-    // for nothing but never recorded twice.
-    const scanned = pool.run({ jobId, data, final });
-    scanned.catch(() => undefined);
-    if (await isDone(conn, keys, jobId)) return { duplicate: true, documents: 0, flagged: 0, failures: 0, firstId: "" };
+    const look = await lookupJob(conn, keys, jobId, data.hashes);
+    // Recorded already: a retry after a crash between recording and completing, or a job sent
+    // again while its twin was in hand. Never recorded twice.
+    if (look.recorded) return { duplicate: true, documents: 0, flagged: 0, failures: 0, firstId: "" };
+    const overrun: Record<number, string> = {};
     let out: ScanTaskOutput;
-    try {
-      out = await scanned;
-    } catch (err) {
-      // A thread died (or the pool is closing): worth another attempt on any worker.
-      if (final) await recordFinalFailure(job, data, "E_WORKER", err instanceof Error ? err.message : String(err));
-      throw err;
+    for (;;) {
+      try {
+        out = await pool.run({ jobId, data, final, prior: look.prior, overrun });
+        break;
+      } catch (err) {
+        if (err instanceof OverrunError && overrun[err.label] === undefined) {
+          // The watchdog stopped a scan: that document fails for good, the others are scanned again without it.
+          overrun[err.label] = `scan ${err.message}`;
+          log(`job ${jobId}: document ${err.label + 1} of ${data.docs} ${err.message}; scanning the rest again`);
+          continue;
+        }
+        // A thread died (or the pool is closing): worth another attempt on any worker.
+        const message = maskText(err instanceof Error ? err.message : String(err));
+        if (final) await recordFinalFailure(job, data, "E_WORKER", message);
+        throw new Error(message);
+      }
     }
-    if (out.transient !== undefined && !final) throw new Error(out.transient);
+    if (out.transient !== undefined && !final) throw new Error(maskText(out.transient));
     const rec = await recordEntries(conn, keys, jobId, out.outcomes, opts.limits);
+    if (rec.outstanding !== undefined) outstanding = rec.outstanding;
     const failures = out.outcomes.filter((o) => !o.ok);
     if (out.outcomes.length > 0 && failures.length === out.outcomes.length) {
       // Nothing in this job can be scanned: fail it with the reason so `status` shows it.
-      if (hasInlineText(data)) await job.updateData(withoutInlineText(data));
+      await job.updateData(retainedData(data));
       const first = failures[0]!.message ?? "unreadable";
       const reason = failures.length > 1 ? `${first} (+${failures.length - 1} more)` : first;
       throw out.transient !== undefined ? new Error(reason) : new UnrecoverableError(reason);
@@ -129,11 +183,12 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   /** A job that ends failed without outcomes still gets one, so every submitted job is accounted for. */
   const recordFinalFailure = async (job: Job<JobData, JobSummary>, data: JobData | undefined, code: string, message: string) => {
     const jobId = job.id ?? "";
-    if (await isDone(conn, keys, jobId)) return;
+    // Most jobs that end failed recorded their outcomes in the processor already.
+    if ((await lookupJob(conn, keys, jobId, [])).recorded) return;
     const where = data ? describeItems(data.items) : jobId;
     const text = message.startsWith(where) ? message : `${where}: ${message}`;
     await recordOutcomes(conn, keys, jobId, [{ ok: false, failure: { source: where, code, message: text } }], opts.limits);
-    if (data && hasInlineText(data)) await job.updateData(withoutInlineText(data));
+    if (data && !data.retained) await job.updateData(retainedData(data));
   };
 
   const worker = new Worker<JobData, JobSummary>(keys.queue, processor, {
@@ -153,19 +208,20 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   worker.on("failed", (job, err) => {
     if (!job) return;
     // Failures that never reached the processor (a job found stalled too often) still need an
-    // outcome, and a finished job keeps no document text.
+    // outcome, and a finished job keeps no document text and no unmasked path.
     void (async () => {
       if (!(await job.isFailed())) return;
       finished++;
-      log(`job ${job.id} failed: ${err.message.split("\n")[0]}`);
+      const reason = maskText(err.message.split("\n")[0] ?? "failed");
+      log(`job ${job.id} failed: ${reason}`);
       let data: JobData | undefined;
       try {
         data = parseJobData(job.data);
       } catch {
         data = undefined;
       }
-      await recordFinalFailure(job, data, "E_FAILED", err.message.split("\n")[0] ?? "failed");
-    })().catch((e: unknown) => log(`could not record failure of job ${job.id}: ${e instanceof Error ? e.message : String(e)}`));
+      await recordFinalFailure(job, data, "E_FAILED", reason);
+    })().catch((e: unknown) => log(`could not record failure of job ${job.id}: ${maskText(e instanceof Error ? e.message : String(e))}`));
   });
 
   const dedupeMs = (opts.dedupeDays ?? 30) * 24 * 3600 * 1000;
@@ -176,9 +232,9 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const trimTimer = setInterval(trimDone, 3600_000);
   trimTimer.unref();
 
-  const running = worker.run().catch((err: unknown) => log(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
+  const running = worker.run().catch((err: unknown) => log(`worker stopped: ${maskText(err instanceof Error ? err.message : String(err))}`));
   await worker.waitUntilReady();
-  log(`worker ready: ${threads} scan thread(s), queue ${keys.prefix}:${keys.queue}`);
+  log(`worker ready: ${threads} scan thread(s), queue ${keys.prefix}:${keys.queue}, scan budget ${budgetMs} ms (hard limit ${watchdogMs} ms)`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -194,6 +250,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         await running;
         clearInterval(trimTimer);
         await pool.close();
+        connLog.closing();
         await conn.quit().catch(() => conn.disconnect());
       })();
       return closing;
@@ -202,25 +259,54 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
 
   async function forceClose(): Promise<void> {
     clearInterval(trimTimer);
+    connLog.closing();
     await Promise.allSettled([worker.close(true), pool.close()]);
     conn.disconnect();
   }
 }
 
-/** Logs a connection problem once per outage rather than once per reconnect attempt. */
-function connectionLogger(log: (line: string) => void) {
+/**
+ * Logs a connection problem once per outage rather than once per reconnect attempt, and any other
+ * error once per distinct message (BullMQ repeats the same one from its loops). After a reconnect,
+ * and on an error that says keys are missing, `check` looks whether the queue's data survived.
+ */
+function connectionLogger(log: (line: string) => void, check: () => Promise<void>) {
   let down = false;
   let last = "";
+  let closing = false;
+  const seen = new Set<string>();
   return {
-    error(err: Error) {
-      const msg = err.message.split("\n")[0] ?? "";
-      if (down && msg === last) return;
+    /** The connection closed: a quick restart may bring it back before any error is seen. */
+    lost() {
+      if (closing || down) return;
       down = true;
-      last = msg;
-      log(`redis: ${msg}; reconnecting`);
+      last = "";
+      log("redis: connection lost; reconnecting");
+    },
+    closing() {
+      closing = true;
+    },
+    error(err: Error) {
+      const msg = maskText(err.message.split("\n")[0] ?? "");
+      if (isConnectionError(err)) {
+        if (closing || (down && msg === last)) return;
+        down = true;
+        last = msg;
+        log(`redis: ${msg}; reconnecting`);
+        return;
+      }
+      if (/missing (key|lock)/i.test(msg)) void check();
+      const kind = msg.replace(/\b[0-9a-f]{16,}\b/g, "…");
+      if (seen.has(kind)) return;
+      if (seen.size > 100) seen.clear();
+      seen.add(kind);
+      log(`queue error: ${msg}`);
     },
     ready() {
-      if (down) log("redis: reconnected");
+      if (down) {
+        log("redis: reconnected");
+        void check();
+      }
       down = false;
       last = "";
     },

@@ -1,5 +1,5 @@
 // caseflag enqueue FILE|DIR|ARCHIVE...: submit documents to the queue by reference and print one
-// line a job: its id (the content hash), how many documents, where they are.
+// line a job: its id (a hash of its documents' sources and contents), how many documents, where they are.
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
@@ -13,9 +13,11 @@ interface EnqueueFlags extends RedisFlags, ReadFlags {
   json?: boolean;
 }
 
+/** One line a job; identifiers in its source (a file named after a person's ID number) masked. */
 export function formatSubmitted(ev: Extract<SubmitEvent, { kind: "submitted" }>, json: boolean): string {
-  if (json) return JSON.stringify({ jobId: ev.jobId, documents: ev.documents, source: ev.source, duplicate: ev.duplicate }) + "\n";
-  return `${ev.jobId}\t${ev.documents}\t${ev.source}${ev.duplicate ? "\t(already scanned)" : ""}\n`;
+  const source = maskText(ev.source);
+  if (json) return JSON.stringify({ jobId: ev.jobId, documents: ev.documents, source, duplicate: ev.duplicate }) + "\n";
+  return `${ev.jobId}\t${ev.documents}\t${source}${ev.duplicate ? "\t(already scanned)" : ""}\n`;
 }
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {

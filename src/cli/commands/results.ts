@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { QueueError } from "../../errors.js";
 import { addRedisOptions, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
-import { connectRedis } from "../../queue/connection.js";
+import { connectRedis, queueErrorOf } from "../../queue/connection.js";
 import { queueKeys } from "../../queue/keys.js";
 import { exportResults, type ExportOptions } from "../../queue/results.js";
 import type { CliIo } from "../io.js";
@@ -53,7 +53,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (flags.group !== undefined) opts.group = flags.group;
       if (flags.consumer !== undefined) opts.consumer = flags.consumer;
       if (flags.after !== undefined) opts.after = flags.after;
-      const summary = await exportResults(redis, queueKeys(prefix), opts);
+      const summary = await exportResults(redis, queueKeys(prefix), opts).catch((err: unknown) => {
+        throw queueErrorOf(err, target);
+      });
       io.stderr(`caseflag results: ${summary.entries} outcome(s) exported${summary.lastId ? ` (last id ${summary.lastId})` : ""}\n`);
       setExit(0);
     } finally {

@@ -1,7 +1,7 @@
 // caseflag status: job counts, documents scanned, and the recent failures with their reasons.
 import type { Command } from "commander";
 import { addRedisOptions, intFlag, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
-import { connectRedis } from "../../queue/connection.js";
+import { connectRedis, queueErrorOf } from "../../queue/connection.js";
 import { queueKeys } from "../../queue/keys.js";
 import { formatQueueStatus, readQueueStatus } from "../../queue/status.js";
 import type { CliIo } from "../io.js";
@@ -23,7 +23,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const recent = intFlag("--recent", flags.recent, 0) ?? 10;
     const redis = await connectRedis(target, "reader");
     try {
-      const status = await readQueueStatus(redis, queueKeys(prefix), { recent });
+      const status = await readQueueStatus(redis, queueKeys(prefix), { recent }).catch((err: unknown) => {
+        throw queueErrorOf(err, target);
+      });
       io.stdout(flags.json ? JSON.stringify(status, null, 2) + "\n" : formatQueueStatus(status));
       setExit(0);
     } finally {

@@ -46,9 +46,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           if (ev.kind === "skipped") io.stderr(`caseflag watch: not submitted: ${maskText(ev.failure.message)}\n`);
           else io.stdout(formatSubmitted(ev, flags.json === true));
         },
-        onSeen: (path) => io.stderr(`caseflag watch: already submitted: ${path}\n`),
-        onReady: () => io.stderr(`caseflag watch: watching ${resolve(io.cwd, dir)}\n`),
-        onError: (err) => io.stderr(`caseflag watch: ${err.message.split("\n")[0]}\n`),
+        onSeen: (path) => io.stderr(`caseflag watch: already submitted: ${maskText(path)}\n`),
+        onReady: () => io.stderr(`caseflag watch: watching ${maskText(resolve(io.cwd, dir))}\n`),
+        onError: (err) => io.stderr(`caseflag watch: ${maskText(err.message.split("\n")[0] ?? "")}\n`),
       });
       setExit(0);
     } finally {

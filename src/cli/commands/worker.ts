@@ -5,7 +5,7 @@ import { UsageError } from "../../errors.js";
 import { addRedisOptions, intFlag, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
 import { defaultConcurrency, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
 import type { CliIo } from "../io.js";
-import { rulePathsOf } from "../options.js";
+import { rulePathsOf, scanBudgetMs } from "../options.js";
 
 interface WorkerFlags extends RedisFlags {
   concurrency?: string;
@@ -17,6 +17,7 @@ interface WorkerFlags extends RedisFlags {
   maxStalled?: string;
   resultsMaxlen?: string;
   dedupeDays?: string;
+  scanBudget?: string;
   quiet?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       .option("--max-stalled <n>", "times a job may lose its worker before it fails (default 2)")
       .option("--results-maxlen <n>", "approximate cap of the results and flagged streams (default 100000)")
       .option("--dedupe-days <n>", "days a scanned job id is remembered, so resubmitting it is a no-op (default 30)")
+      .option("--scan-budget <ms>", "time one document's scan may take before it is recorded as failed (E_BUDGET; default 10000)")
       .option("-q, --quiet", "no progress lines on stderr (errors still)"),
   ).action(async (flags: WorkerFlags) => {
     const { target, prefix } = redisTargetOf(flags, io.env);
@@ -59,10 +61,12 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     if (maxLen !== undefined) opts.limits = { resultsMaxLen: maxLen, flaggedMaxLen: maxLen };
     const days = num("--dedupe-days", flags.dedupeDays);
     if (days !== undefined) opts.dedupeDays = days;
+    const budget = scanBudgetMs(flags.scanBudget);
+    if (budget !== undefined) opts.scanBudgetMs = budget;
     if (flags.quiet) {
       const log = opts.log!;
       opts.log = (l) => {
-        if (/ready|fail|error|redis:|stopp/i.test(l)) log(l);
+        if (/ready|fail|error|redis:|stopp|hard limit/i.test(l)) log(l);
       };
     }
 
