@@ -29,6 +29,8 @@ export interface ScanOptions {
    * findings, not only those that are parts of a leak chain: for rule examples and debugging.
    */
   allBindings?: boolean;
+  /** Decisions and flags below this confidence (0..1) are kept as signals (`--min-confidence`). Default 0. */
+  minConfidence?: number;
 }
 
 /** What the leak chain reads: the binding kinds and the dimensions it places or binds. */
@@ -66,8 +68,12 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
   // do not count, as rule findings there are negated by matchRules.
-  const zoneAt = firstScopeAt(matched.scopes.filter((s) => s.ruleId.startsWith("zone.")));
+  const zones = matched.scopes.filter((s) => s.ruleId.startsWith("zone."));
+  const zoneAt = firstScopeAt(zones);
   const outsideZones = (v: { start: number }): boolean => zoneAt(v.start) === undefined;
+  // A zone that spares what a leak verb binds (the evidence list) is about what a passage says, not
+  // what the document prints: an unmasked identifier there is still in the document.
+  const identifierZoneAt = firstScopeAt(zones.filter((s) => !s.spare));
 
   const ids = detected.filter((m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE);
 
@@ -77,7 +83,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
   budget.check();
   const proseVolumes = extractVolumes(text, infoSpans).filter(outsideZones);
-  const normVolumes = [...proseVolumes, ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m)))];
+  const normVolumes = [...proseVolumes, ...volumesFromIdentifiers(ids.filter((m) => m.valid && identifierZoneAt(m.start) === undefined))];
 
   // The leak chains, and what they decide for industries, groups, insider and the PI crime.
   const mentionOf = new Map<RawFinding, AttributionMention>();
@@ -139,7 +145,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     const { start, end } = norm.spanToOriginal(d.start, d.end);
     findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: shown.slice(start, end), weight: d.weight, note: d.note });
   }
-  for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, zoneAt(m.start)?.ruleId));
+  for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, identifierZoneAt(m.start)?.ruleId));
 
   const volumes: Volume[] = normVolumes.map((v) => {
     const span = remap(v, norm, shown);
@@ -153,7 +159,6 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     .filter(outsideZones)
     .map((v) => ({ ...v, ...remap(v, norm, shown) }));
   const insider = {
-    flag: attribution.insider.flag,
     score: attribution.insider.score,
     evidence: attribution.insider.evidence.map((e) => ({ ruleId: e.ruleId, ...remap(e, norm, shown) })),
   };
@@ -178,6 +183,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     leaks,
     industryOrder: attribution.industryOrder,
     rules: engine.ruleSet,
+    ...(options.minConfidence !== undefined ? { minConfidence: options.minConfidence } : {}),
   });
   // Identifiers were all counted (the unmasked-identifier flag and severity need the number);
   // past the cap, only their count stays.
@@ -283,7 +289,8 @@ function toFinding(f: RawFinding, norm: NormalizedText, shown: string): Finding 
     start,
     end,
     match: shown.slice(start, end),
-    weight: round2(f.weight),
+    // Counter-evidence weighs against its dimension: a negative weight (score/dimensions.ts).
+    weight: f.rule.rule.counter && f.weight > 0 ? -round2(f.weight) : round2(f.weight),
   };
   if (f.negated) finding.negated = true;
   if (f.note !== undefined) finding.note = f.note;

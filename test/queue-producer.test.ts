@@ -288,7 +288,7 @@ describe("with a worker (real Redis, real processes)", () => {
       expect(r.code).toBe(0);
       const lines = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
       expect(lines.map((o) => o.result.source)).toEqual(["export-0", "export-1", "export-2"]);
-      expect(lines[0]).toMatchObject({ ok: true, result: { schemaVersion: 2 } });
+      expect(lines[0]).toMatchObject({ ok: true, result: { schemaVersion: 3 } });
 
       const total = await redis.xlen(`${prefix}:results`);
       const g1 = await runCli(["results", "--redis", server.url, "--prefix", prefix, "--group", "siem"]);

@@ -1,6 +1,5 @@
 // The little a summary needs from one output line. Workers send this beside the serialized line so
 // the main thread never parses results, and --resume rebuilds it from the lines already written.
-import { FOUND } from "../score/dimensions.js";
 import type { CaseResult, DimensionScore, Severity } from "../types.js";
 
 export type OutcomeRecord =
@@ -36,6 +35,7 @@ export function recordOfFailure(code: string): OutcomeRecord {
   return { ok: false, code };
 }
 
+/** A result lists found dimensions only (the rest are signals). */
 function found(dims: DimensionScore[] | undefined): string[] {
-  return (dims ?? []).filter((d) => d.score >= FOUND).map((d) => d.id);
+  return (dims ?? []).map((d) => d.id);
 }

@@ -45,11 +45,14 @@ export interface MatchResult {
   findings: RawFinding[];
   hits: HitIndex;
   /** Negation scopes and zones, for reports and tests. */
-  scopes: (Span & { ruleId: string })[];
+  scopes: Scope[];
 }
+
+export type Scope = Span & { ruleId: string; spare?: TermSet };
 
 const DETECTION_EXCLUDED = new Set(["negation", "zone", "identifier"]);
 const SENTENCE_END = /[。！？；!?;\n]/g;
+const FULL_STOP = /[。！？!?]|\n\s*\n/g;
 const LATIN = /[a-z0-9]/;
 export const BOOST_FACTOR = 1.5;
 
@@ -90,7 +93,7 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
   const scopeAt = firstScopeAt(scopes);
   for (const f of candidates) {
     const scope = scopeAt(f.start);
-    if (scope) {
+    if (scope && !(scope.spare && spared(view.text, hits, scope.spare, f))) {
       f.negated = true;
       f.note = `in scope of ${scope.ruleId}`;
     }
@@ -121,7 +124,12 @@ function evaluate(
   const from = start - w;
   const to = end + w;
   if (rule.require && !within(hits, rule.require, from, to, start, end)) return null;
-  if (rule.suppress && within(hits, rule.suppress, from, to, start, end)) return null;
+  if (rule.suppress) {
+    const bySentence = rule.rule.context.suppressIn === "sentence";
+    const sFrom = bySentence ? Math.min(from, view.sentences.startOf(start)) : from;
+    const sTo = bySentence ? Math.max(to, view.sentences.endOf(start)) : to;
+    if (within(hits, rule.suppress, sFrom, sTo, start, end)) return null;
+  }
   // Last: the only check that may segment text; the cheap ones above have ruled out what they can.
   if (rule.rule.boundary === "token" && view.isTokenSpan && !view.isTokenSpan(start, end)) return null;
   const boosted = rule.boost !== null && within(hits, rule.boost, from, to, start, end);
@@ -149,8 +157,8 @@ function matchEnglish(tokens: { start: number; end: number; stem: string }[], co
   return out;
 }
 
-function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex, budget: Budget): (Span & { ruleId: string })[] {
-  const scopes: (Span & { ruleId: string })[] = [];
+function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex, budget: Budget): Scope[] {
+  const scopes: Scope[] = [];
   const boundaryAfter = createBoundaries(view.text);
   for (const rule of compiled.scopeRules) {
     const kind = rule.rule.kind;
@@ -161,7 +169,7 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex,
         scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
       } else {
         const end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
-        scopes.push({ start: cue.start, end, ruleId: rule.rule.id });
+        scopes.push({ start: cue.start, end, ruleId: rule.rule.id, ...(rule.spare ? { spare: rule.spare } : {}) });
       }
     };
     for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
@@ -213,15 +221,17 @@ function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex, budg
  * is listed once per document on first use and found by binary search: searching the text forward
  * from every cue cost cues × length on a document with many cues and no sentence end.
  */
-export function createBoundaries(text: string): (from: number, until: "sentence" | "line" | "paragraph") => number {
+export function createBoundaries(text: string): (from: number, until: "sentence" | "full-stop" | "line" | "paragraph") => number {
   const lists = new Map<string, number[]>();
-  const edges = (until: "sentence" | "line" | "paragraph"): number[] => {
+  const edges = (until: "sentence" | "full-stop" | "line" | "paragraph"): number[] => {
     let list = lists.get(until);
     if (list === undefined) {
       list = [];
-      if (until === "sentence") {
-        SENTENCE_END.lastIndex = 0;
-        for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) list.push(m.index + 1);
+      if (until === "sentence" || until === "full-stop") {
+        // A full stop: 。！？ or a blank line, across the ；and line breaks between a list's items.
+        const re = until === "sentence" ? SENTENCE_END : FULL_STOP;
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) list.push(m.index + 1);
       } else {
         for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
           // A paragraph ends at a newline followed, across whitespace only, by another (/\n\s*\n/).
@@ -235,7 +245,7 @@ export function createBoundaries(text: string): (from: number, until: "sentence"
   return (from, until) => {
     const list = edges(until);
     // Sentence edges are stored one past their delimiter: the first at or after `from` + 1.
-    const at = until === "sentence" ? from + 1 : from;
+    const at = until === "sentence" || until === "full-stop" ? from + 1 : from;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -276,6 +286,23 @@ function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
     hits.merged.set(set, sorted);
   }
   return sorted;
+}
+
+const CLAUSE_EDGE = /[，,；;。！？!?：:\n]/;
+/** How far a clause is searched either way for a sparing term. */
+const CLAUSE_REACH = 40;
+
+/**
+ * Whether a sparing term stands in the finding's clause (between clause punctuation, at most
+ * CLAUSE_REACH characters either way): an information type in an evidence list bound by a leak verb
+ * (证实被告人出售公民个人信息) is a statement of the conduct, not a paper that exists.
+ */
+function spared(text: string, hits: HitIndex, set: TermSet, f: { start: number; end: number }): boolean {
+  let from = f.start;
+  while (from > 0 && f.start - from < CLAUSE_REACH && !CLAUSE_EDGE.test(text[from - 1]!)) from--;
+  let to = f.end;
+  while (to < text.length && to - f.end < CLAUSE_REACH && !CLAUSE_EDGE.test(text[to]!)) to++;
+  return within(hits, set, from, to, f.start, f.end);
 }
 
 /** Some term of the set occurs within [from, to], other than the candidate span itself. */

@@ -2,7 +2,6 @@
 // Pure: the caller feeds (labels, result) pairs; charge names map to crime ids through the
 // `charges` lists of the crime dimensions in rules/crimes.yaml.
 import type { RuleSet } from "../rules/types.js";
-import { FOUND } from "../score/dimensions.js";
 import type { CaseResult } from "../types.js";
 
 export interface CrimeMetrics {
@@ -83,7 +82,7 @@ export class Evaluator {
       if (ids) ids.forEach((id) => gold.add(id));
       else this.unmapped++;
     }
-    const predicted = new Set(result.crimes.filter((d) => d.score >= FOUND).map((d) => d.id));
+    const predicted = new Set(result.crimes.map((d) => d.id));
     for (const id of this.crimeIds) {
       const m = this.counts.get(id)!;
       const g = gold.has(id);

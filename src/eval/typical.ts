@@ -2,7 +2,7 @@
 // {id, fact, expect: {crimes, industries, groups, insider, severity?}}), beside a bare substring
 // baseline measured on the same facts. Pure: the caller feeds (id, fact, expect, result).
 //
-// What each dimension counts (a dimension is found at score ≥ FOUND):
+// What each dimension counts (a result lists found dimensions only):
 // - insider       result.insider.flag equals expect.insider
 // - groups        the found groups are exactly expect.groups
 // - top industry  the first found industry equals expect.industries[0] (none = none)
@@ -11,7 +11,6 @@
 //
 // The split: cases whose leading number is divisible by `holdoutEvery` (004, 008, …) are held out
 // from rule tuning; the report gives the tuning part, the held-out part and all.
-import { FOUND } from "../score/dimensions.js";
 import type { CaseResult } from "../types.js";
 
 export interface TypicalExpect {
@@ -112,9 +111,9 @@ export function baselinePrediction(fact: string): { insider: boolean; groups: st
 export function caseflagPrediction(r: CaseResult): { insider: boolean; groups: string[]; topIndustry: string | null; pi: boolean; severity: string } {
   return {
     insider: r.insider.flag,
-    groups: r.groups.filter((d) => d.score >= FOUND).map((d) => d.id).sort(),
-    topIndustry: r.industries.find((d) => d.score >= FOUND)?.id ?? null,
-    pi: r.crimes.some((d) => d.id === "personal-information" && d.score >= FOUND),
+    groups: r.groups.map((d) => d.id).sort(),
+    topIndustry: r.industries[0]?.id ?? null,
+    pi: r.crimes.some((d) => d.id === "personal-information"),
     severity: r.severity,
   };
 }

@@ -12,7 +12,6 @@ import type { Engine } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { scanDocument } from "../pipeline.js";
 import type { Dimension } from "../rules/types.js";
-import { FOUND } from "../score/dimensions.js";
 import { maskText } from "../score/mask.js";
 import { normalize } from "../text/index.js";
 import type { CaseResult, DimensionScore, Failure, ReadItem } from "../types.js";
@@ -136,8 +135,8 @@ export function planTargets(engine: Engine, kind: string | undefined, targets: s
 function foundTargets(result: CaseResult, plan: Plan): number[] {
   const out: number[] = [];
   for (const kk of plan.kind ? [plan.kind] : KEYWORD_KINDS) {
+    // A result lists found dimensions only (the rest are signals).
     for (const d of result[RESULT_FIELD[kk]] as DimensionScore[]) {
-      if (d.score < FOUND) continue;
       const i = plan.index.get(`${kk}/${d.id}`);
       if (i !== undefined) out.push(i);
     }

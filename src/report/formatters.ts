@@ -3,7 +3,7 @@
 import { UsageError } from "../errors.js";
 import { formatLeakLine } from "../score/leaks.js";
 import { SCHEMA_VERSION } from "../score/result.js";
-import type { CaseResult, DimensionScore, Failure } from "../types.js";
+import type { CaseResult, Decision, DimensionScore, Failure } from "../types.js";
 
 export interface Formatter {
   name: string;
@@ -91,16 +91,18 @@ function formatCase(r: CaseResult): string {
   lines.push(`${r.source}${r.id !== r.source ? ` (${r.id})` : ""}`);
   lines.push(`  score ${r.score}/100   severity ${r.severity}${flagIds ? `   flags ${flagIds}` : ""}`);
   if (r.severityBasis) lines.push(`  basis       ${r.severityBasis.reason}`);
-  const row = (label: string, list: DimensionScore[]): void => {
-    if (list.length > 0) lines.push(`  ${label.padEnd(11)} ${list.map((d) => `${d.id} ${d.score}`).join(", ")}`);
+  // Found dimensions with their score and confidence; what fell short is listed apart as signals.
+  const show = (d: Decision & { tier?: string }): string => `${d.id}${d.tier ? `(${d.tier})` : ""} ${d.score} (${d.confidence.toFixed(2)})`;
+  const row = (label: string, list: Decision[]): void => {
+    if (list.length > 0) lines.push(`  ${label.padEnd(11)} ${list.map(show).join(", ")}`);
   };
   row("crimes", r.crimes);
-  if (r.infoTypes.length > 0) {
-    lines.push(`  ${"info types".padEnd(11)} ${r.infoTypes.map((d) => `${d.id}(${d.tier}) ${d.score}`).join(", ")}`);
-  }
+  row("info types", r.infoTypes);
   row("industries", r.industries);
   row("groups", r.groups);
-  if (r.insider.score > 0) lines.push(`  ${"insider".padEnd(11)} ${r.insider.flag ? "yes" : "weak"} ${r.insider.score}`);
+  if (r.insider.score > 0) {
+    lines.push(`  ${"insider".padEnd(11)} ${r.insider.flag ? "yes" : "signal"} ${r.insider.score} (${r.insider.confidence.toFixed(2)})`);
+  }
   r.leaks.forEach((l, i) => lines.push(`  ${(i === 0 ? "leaks" : "").padEnd(11)} ${formatLeakLine(l)}`));
   row("regions", r.regions);
   if (r.volumes.length > 0) {
@@ -114,7 +116,10 @@ function formatCase(r: CaseResult): string {
   if (r.victims.length > 0) {
     lines.push(`  ${"victims".padEnd(11)} ${r.victims.map((v) => `${v.match} → ${v.count}${v.approximate ? "+" : ""}`).join(", ")}`);
   }
-  for (const f of r.flags) lines.push(`  ! ${f.id}: ${f.reason}`);
+  for (const f of r.flags) lines.push(`  ! ${f.id} (${f.confidence.toFixed(2)}): ${f.reason}`);
+  const sig = r.signals;
+  const signals = [...sig.crimes, ...sig.infoTypes, ...sig.industries, ...sig.groups].map(show);
+  if (signals.length > 0) lines.push(`  ${"signals".padEnd(11)} ${signals.join(", ")}`);
   const evidence = r.findings.filter((f) => f.weight > 0 || f.negated);
   if (evidence.length > 0) lines.push("  evidence");
   for (const f of evidence) {

@@ -49,6 +49,8 @@ export interface CompiledRule {
   boost: TermSet | null;
   suppress: TermSet | null;
   exclude: TermSet | null;
+  /** zone rules: terms that spare a finding in the zone when they stand in its clause. */
+  spare: TermSet | null;
 }
 
 export interface TextTools {
@@ -177,6 +179,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     boost: internLists(rule.context.boost),
     suppress: internLists(rule.context.suppress),
     exclude: internLists(rule.exclude),
+    spare: internLists(rule.spare),
   }));
 
   const zhTermRules: number[][] = zhTerms.map(() => []);

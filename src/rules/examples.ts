@@ -45,12 +45,14 @@ export function testRuleExamples(engine: Engine, only?: (rule: Rule) => boolean)
 }
 
 function ruleFired(rule: Rule, result: CaseResult): { fired: boolean; what: string } {
+  // A rule's examples are about its evidence, found or not: signals' findings count too.
+  const findings = [...result.findings, ...result.signals.findings];
   if (rule.kind === "negation" || rule.kind === "zone") {
-    const negated = result.findings.filter((f) => f.negated && f.note?.endsWith(` ${rule.id}`));
-    const all = result.findings.map((f) => `${f.ruleId}${f.negated ? "(negated)" : ""}`).join(", ");
+    const negated = findings.filter((f) => f.negated && f.note?.endsWith(` ${rule.id}`));
+    const all = findings.map((f) => `${f.ruleId}${f.negated ? "(negated)" : ""}`).join(", ");
     return { fired: negated.length > 0, what: negated.length > 0 ? `negated ${negated.map((f) => f.ruleId).join(", ")}` : `findings: ${all || "none"}` };
   }
-  const own = result.findings.filter((f) =>
+  const own = findings.filter((f) =>
     rule.kind === "identifier" ? f.kind === "identifier" && f.target === rule.detector : f.ruleId === rule.id,
   );
   const live = own.filter((f) => !f.negated);

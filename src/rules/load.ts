@@ -11,6 +11,7 @@ import type { ErrorObject } from "ajv";
 import { RuleError, type RuleProblem } from "../errors.js";
 import { MAX_POSITIONS, regexShape } from "./regex-safety.js";
 import { packSchema } from "./schema.js";
+import { DECIDED_KINDS, checkCalibration, type Calibration, type DecidedKind, type DimensionDecision } from "./calibration.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
 
 /** The packs shipped with caseflag: <package>/rules. */
@@ -52,6 +53,8 @@ const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
   "source",
   "proceeding",
 ]);
+/** Kinds whose dimensions are decided (found or signal): hint and counter rules feed only these. */
+const DECIDED: ReadonlySet<LoadedKind> = new Set(DECIDED_KINDS);
 const DEFAULT_WEIGHT = 20;
 const DEFAULT_WINDOW = 30;
 const DEFAULT_NEGATION_SCOPE = 12;
@@ -65,10 +68,20 @@ export interface PackFile {
 export async function loadRules(paths: string[] = [BUNDLED_RULES_DIR]): Promise<RuleSet> {
   const files: PackFile[] = [];
   const problems: RuleProblem[] = [];
+  const calibrations: { file: string; text: string }[] = [];
   for (const p of paths) {
     let names: string[];
     try {
-      names = (await readdir(p)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(p, n));
+      const all = await readdir(p);
+      names = all.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(p, n));
+      if (all.includes(CALIBRATION_FILE)) {
+        const file = join(p, CALIBRATION_FILE);
+        try {
+          calibrations.push({ file, text: await readFile(file, "utf8") });
+        } catch (error) {
+          problems.push({ file, message: `cannot read: ${(error as Error).message}` });
+        }
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOTDIR") names = [p];
       else {
@@ -85,7 +98,45 @@ export async function loadRules(paths: string[] = [BUNDLED_RULES_DIR]): Promise<
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return readCache(files) ?? parseRulePacks(files);
+  const set = readCache(files) ?? parseRulePacks(files);
+  const calibration = parseCalibrations(calibrations);
+  return calibration ? { ...set, calibration } : set;
+}
+
+/** The decision thresholds and confidence curves a rule folder carries (src/rules/calibration.ts). */
+export const CALIBRATION_FILE = "calibration.json";
+
+/**
+ * Calibration files in folder order; a later folder's entries replace an earlier one's, dimension
+ * by dimension. A file that does not parse or check is a rule error naming it.
+ */
+export function parseCalibrations(files: { file: string; text: string }[]): Calibration | undefined {
+  let out: Calibration | undefined;
+  const problems: RuleProblem[] = [];
+  for (const { file, text } of files) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      problems.push({ file, message: `JSON: ${(error as Error).message}` });
+      continue;
+    }
+    const found = checkCalibration(value);
+    if (found.length > 0) {
+      for (const message of found) problems.push({ file, message });
+      continue;
+    }
+    const c = value as Calibration;
+    if (!out) out = { dimensions: {} };
+    for (const [kind, byId] of Object.entries(c.dimensions) as [DecidedKind, Record<string, DimensionDecision>][]) {
+      out.dimensions[kind] = { ...(out.dimensions[kind] ?? {}), ...byId };
+    }
+    if (c.insider) out.insider = c.insider;
+    if (c.leakScore) out.leakScore = c.leakScore;
+    if (c.note !== undefined) out.note = c.note;
+  }
+  if (problems.length > 0) throw new RuleError(problems);
+  return out;
 }
 
 interface RulesCache {
@@ -222,6 +273,7 @@ function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
     patterns: spec.patterns ?? [],
     context: {
       window: spec.context?.window ?? DEFAULT_WINDOW,
+      suppressIn: spec.context?.suppressIn ?? "window",
       require: spec.context?.require ?? null,
       boost: spec.context?.boost ?? null,
       suppress: spec.context?.suppress ?? null,
@@ -235,6 +287,9 @@ function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
     proceedings: spec.proceedings ?? null,
     extend: spec.extend ?? null,
     marker: spec.marker ?? false,
+    hint: spec.hint ?? false,
+    counter: spec.counter ?? false,
+    spare: spec.spare ?? null,
     examples: { match: spec.examples?.match ?? [], noMatch: spec.examples?.noMatch ?? [] },
     file,
   };
@@ -283,6 +338,9 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
   if (rule.channel && rule.kind !== "industry") at("channel is for industry rules");
   if (rule.extend && rule.kind !== "source") at("extend is for source rules");
   if (rule.marker && rule.kind !== "party" && rule.kind !== "source") at("marker is for party and source rules");
+  if (rule.spare && rule.kind !== "zone") at("spare is for zone rules");
+  if ((rule.hint || rule.counter) && !DECIDED.has(rule.kind)) at("hint and counter are for crime, info-type, industry, group and region rules");
+  if (rule.hint && rule.counter) at("a rule is a hint or counter-evidence, not both");
   if (rule.examples.match.length === 0) at("examples.match needs at least one example");
   return problems;
 }

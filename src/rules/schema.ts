@@ -93,6 +93,7 @@ export const packSchema = {
             additionalProperties: false,
             properties: {
               window: { type: "integer", minimum: 1, maximum: 500 },
+              suppressIn: { enum: ["window", "sentence"] },
               require: termLists,
               boost: termLists,
               suppress: termLists,
@@ -121,7 +122,10 @@ export const packSchema = {
             },
           },
           proceedings: { enum: ["criminal"] },
-          until: { enum: ["sentence", "line", "paragraph", "match"] },
+          hint: { type: "boolean" },
+          counter: { type: "boolean" },
+          spare: termLists,
+          until: { enum: ["sentence", "full-stop", "line", "paragraph", "match"] },
           examples: {
             type: "object",
             additionalProperties: false,

@@ -1,5 +1,6 @@
 // Rule packs as written in rules/*.yaml (see rules/README.md), and as loaded.
 import type { RuleKind } from "../types.js";
+import type { Calibration } from "./calibration.js";
 
 export interface TermLists {
   zh?: string[];
@@ -17,6 +18,8 @@ export interface PatternSpec {
 
 export interface ContextSpec {
   window?: number;
+  /** "sentence": `suppress` terms anywhere in the match's sentence suppress it (not only within the window). */
+  suppressIn?: "window" | "sentence";
   require?: TermLists;
   boost?: TermLists;
   suppress?: TermLists;
@@ -35,7 +38,7 @@ export interface RuleSpec {
   exclude?: TermLists;
   detector?: string;
   scope?: number;
-  until?: "sentence" | "line" | "paragraph" | "match";
+  until?: "sentence" | "full-stop" | "line" | "paragraph" | "match";
   /** party rules: how far a cue reaches back to, or forward to, the mention it places. */
   reach?: { before?: number; after?: number };
   /** industry rules: the words name a channel the data passed through (微信, QQ, App), not a holder. */
@@ -46,6 +49,12 @@ export interface RuleSpec {
   extend?: { back: number; stop: string };
   /** party and source rules: matches are looked up where the leak chain asks, not listed (detect/markers.ts). */
   marker?: boolean;
+  /** A suggestive cue: alone (one hint rule and nothing else) it never makes its dimension found. */
+  hint?: boolean;
+  /** Evidence against the target: the dimension's score is multiplied by (1 − weight/100). */
+  counter?: boolean;
+  /** zone rules: a finding inside the zone with one of these terms in its clause is not negated. */
+  spare?: TermLists;
   examples?: { match?: string[]; noMatch?: string[] };
 }
 
@@ -83,17 +92,20 @@ export interface Rule {
   terms: { zh: string[]; en: string[] };
   boundary: "token" | "substring";
   patterns: PatternSpec[];
-  context: { window: number; require: TermLists | null; boost: TermLists | null; suppress: TermLists | null };
+  context: { window: number; suppressIn: "window" | "sentence"; require: TermLists | null; boost: TermLists | null; suppress: TermLists | null };
   exclude: TermLists | null;
   detector: string | null;
   scope: number;
-  until: "sentence" | "line" | "paragraph" | "match";
+  until: "sentence" | "full-stop" | "line" | "paragraph" | "match";
   /** -1 when the cue does not reach that way. */
   reach: { before: number; after: number };
   channel: boolean;
   proceedings: "criminal" | null;
   extend: { back: number; stop: string } | null;
   marker: boolean;
+  hint: boolean;
+  counter: boolean;
+  spare: TermLists | null;
   examples: { match: string[]; noMatch: string[] };
   file: string;
 }
@@ -111,6 +123,8 @@ export interface TermForms {
 
 export interface RuleSet {
   termForms?: TermForms;
+  /** Decision thresholds and confidence curves (rules/calibration.json), when the rule folders carry them. */
+  calibration?: Calibration;
   rules: Rule[];
   /** kind -> dimension id -> dimension */
   dimensions: Map<LoadedKind, Map<string, Dimension>>;

@@ -109,6 +109,7 @@ export function attribute(input: {
     rules: input.rules,
     ...(input.tick ? { tick: input.tick } : {}),
     ...(input.markers ? { markers: input.markers } : {}),
+    handling: (m) => (m as AttributionMention).negatedBy === INSTITUTION_ZONE,
   });
   const adjust = new Map<AttributionMention, Adjustment>();
   const derived: DerivedFinding[] = [];

@@ -69,6 +69,11 @@ export interface ChainInput {
   /** Record counts (normalized offsets). */
   volumes: Volume[];
   rules: ChainRules;
+  /**
+   * Whether a mention lies in the name of a body handling the case (公安局, 法院, 检察院): such a
+   * name is no organisation a generic one (该公司, 公司后台) refers back to.
+   */
+  handling?: (m: ChainMention) => boolean;
 }
 
 export interface SourceDraft {
@@ -140,6 +145,16 @@ const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
 /** What stands between a name and the role it introduces (张某系…, 李某在…担任…). */
 const INTRODUCES_ROLE = /^(?:等人|等)?(?:先后|曾经|曾|原|一直|长期)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
+/**
+ * The clauses a filing puts between a name and the role it introduces: sex, age, birth, ethnicity,
+ * education, residence (钱某，34岁，系…; 张某，男，1985年3月生，汉族，大专文化，住…，系…).
+ */
+const BIO_CLAUSE =
+  /^[，,]\s*(?:男|女|(?:\d{1,3}|[一二三四五六七八九十]{1,3})周?岁|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?出?生|[^，,。；;]{1,5}族|[^，,。；;]{1,8}(?:文化|学历|文化程度|毕业)|(?:户籍|户籍地|住|家住|暂住|现住|住址)[^，,。；;]{1,30}|[^，,。；;]{2,8}人|无业|农民)(?=[，,])/;
+/** How many such clauses are skipped. */
+const MAX_BIO_CLAUSES = 8;
+/** 主要工作是…, 主要从事…: what the leaker's organisation does, when its name says nothing of it. */
+const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)(?:内容)?(?:是|为|系|包括)|(?:主要|专门)?从事|负责/;
 /** An organisation or system this close before a verb taking or holding data is where it came from. */
 const HOLDER_BEFORE_VERB = 12;
 /** 通过“企查查”等平台APP: a means word this close before a holder phrase makes it a means. */
@@ -148,6 +163,8 @@ const MEANS_GAP = 8;
 const INSTITUTION_WEIGHT = 55;
 /** How far back a generic organisation looks for the one it refers to, in sentences. */
 const REFER_BACK = 2;
+/** The rule of pictures and recordings (rules/flow.yaml): personal data when people are named near. */
+const IMAGE_RULE = "flow.data.image";
 /** Weight a bound data movement adds to the insider score. */
 const MOVEMENT_WEIGHT = 30;
 const RECIPIENT_VERB = /(?:给|到|至|由)$/;
@@ -284,7 +301,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
     [...lookup("organisation", "source").startingIn(0, text.length), ...lookup("system", "source").startingIn(0, text.length)]
       .map((o) => extendBack(text, o, rules.extend(o.ruleId)))
       .map((o) => {
-        const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end)].filter((f) => f.end < o.end);
+        // …and after a party cue (警方顺藤摸瓜锁定公司 → 公司: the police named no company).
+        const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end), ...cuesIn(o.start, o.end)].filter(
+          (f) => f.end < o.end,
+        );
         let from = inside.length > 0 ? Math.max(...inside.map((f) => f.end)) : o.start;
         while (from < o.end && LEADING_FILLER.test(text[from]!)) from++;
         return { ...o, start: from };
@@ -314,10 +334,19 @@ export function readLeakChains(input: ChainInput): ChainReading {
   };
 
   const owned = (d: ChainMention) => (p: Span): boolean => p.end <= d.start && d.start - p.end <= OWNER_GAP && sameClause(p, d);
+  // Pictures and recordings are of people when the text names people there or a sentence before
+  // (画面包括孩子在班级里上课…; …擅自将本班教学活动视频…直播).
+  const peopleNear = (at: number): boolean => {
+    const s = sentenceIndex(at);
+    const from = sentences[Math.max(0, s - 1)]!.start;
+    const to = sentences[s]!.end;
+    return peopleIndex.startingIn(from, to).length > 0 || groupIndex.startingIn(from, to).length > 0;
+  };
   const personal = (d: ChainMention): boolean =>
     d.kind === "info-type" ||
     peopleIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d)) ||
-    groupIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d));
+    groupIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d)) ||
+    (d.ruleId === IMAGE_RULE && peopleNear(d.start));
 
   // Most texts move no data and name no access: only their groups need placing.
   if (events.length === 0 && access.length === 0) return { leaks: [], groupPlacement };
@@ -349,11 +378,14 @@ export function readLeakChains(input: ChainInput): ChainReading {
       mentions.push({ start: at, end: at + name.length });
     }
     for (const p of mentions) {
-      const r = roleIndex.startingIn(p.start - MAX_TERM, p.end + PERSON_ROLE_GAP + 1).find((r) => {
+      // Past the sex, age and birth clauses the name is followed by (钱某，34岁，系…工作人员).
+      const after = p.end + bioLength(text, p.end);
+      const from = after > p.end ? { start: after, end: after + 1 } : p;
+      const r = roleIndex.startingIn(p.start - MAX_TERM, after + PERSON_ROLE_GAP + 1).find((r) => {
         if (!usableRole(r)) return false;
         if (r.end <= p.start) return p.start - r.end <= 1;
-        if (r.start < p.end || r.start - p.end > PERSON_ROLE_GAP || !sameClause(p, r)) return false;
-        const between = text.slice(p.end, r.start);
+        if (r.start < after || r.start - after > PERSON_ROLE_GAP || !sameClause(from, r)) return false;
+        const between = text.slice(after, r.start).replace(/^[，,]\s*/, "");
         return r.start === p.end || (INTRODUCES_ROLE.test(between) && !between.includes("被"));
       });
       if (r) return r;
@@ -468,15 +500,20 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const holdersIn = (found: ChainMention[]): ChainMention[] => found.filter((i) => !rules.isChannel(i.ruleId));
   const floorOf = (at: number): number => sentences[Math.max(0, sentenceIndex(at) - REFER_BACK)]!.start;
   // 该公司, 一家公司: the organisation named in the sentences before.
+  // The police or the court named before (被杭州市公安局西湖分局刑事拘留) is not the company a later
+  // 公司后台 means.
+  const handling = input.handling ?? ((): boolean => false);
   const referBack = (from: Span): ChainMention[] => {
     const floor = floorOf(from.start);
     for (const o of holdersNear(floor, from.start).filter((o) => o.end <= from.start).sort((a, b) => b.start - a.start)) {
-      const found = holdersIn(industriesIn(o));
+      const inside = industriesIn(o);
+      if (inside.some(handling)) continue;
+      const found = holdersIn(inside);
       if (found.length > 0) return found;
     }
     return industryIndex
       .startingIn(floor, from.start)
-      .filter((i) => i.end <= from.start && i.weight >= INSTITUTION_WEIGHT && !rules.isChannel(i.ruleId))
+      .filter((i) => i.end <= from.start && i.weight >= INSTITUTION_WEIGHT && !rules.isChannel(i.ruleId) && !handling(i))
       .sort((a, b) => b.start - a.start)
       .slice(0, 1);
   };
@@ -491,6 +528,17 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (found.length > 0) return found;
     }
     return [];
+  };
+
+  // 某公司员工，…，主要工作是协助客户申请贷款: the industry words of the clause that says what the work is.
+  const businessOf = (r: Span): ChainMention[] => {
+    const sent = sentences[sentenceIndex(r.start)]!;
+    const rest = text.slice(r.end, sent.end);
+    const m = BUSINESS.exec(rest);
+    if (!m) return [];
+    const from = r.end + m.index + m[0].length;
+    const clause = clauseOf(text, from, sent);
+    return holdersIn(industriesIn({ start: from, end: clause.end }));
   };
 
   interface Candidate {
@@ -520,7 +568,12 @@ export function readLeakChains(input: ChainInput): ChainReading {
       const before = holdersNear(r.start - ORG_BEFORE_ROLE - MAX_TERM * 2, r.start)
         .filter((o) => o.end <= r.start && r.start - o.end <= ORG_BEFORE_ROLE && sameClause(o, r))
         .sort((a, b) => b.end - a.end)[0];
-      if (before) add(before, before, 4);
+      if (before) {
+        // A name that says nothing of the trade (某信息咨询服务公司): what the sentence says it does.
+        const business = industriesIn(before).length === 0 ? businessOf(r) : [];
+        if (business.length > 0) add(before, before, 4, business);
+        else add(before, before, 4);
+      }
       const own = industryIndex
         .startingIn(r.start - MAX_TERM, r.end)
         .filter((i) => (i.start < r.end && r.start < i.end) || (i.end <= r.start && r.start - i.end <= 2));
@@ -531,6 +584,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
       const f = e.flow;
       const d = e.data;
       if (d && d.start > f.end) for (const o of holdersNear(f.end, d.start).filter((o) => o.end <= d.start)) add(o, o, 3);
+      // Before a taking verb the holder is where it was taken from (某公司后台导出); before a buying or
+      // an unlawful taking verb, the one who took it (某培训机构总经理孟某购买…, 某机构非法获取…).
+      if (f.target === "buy" || f.target === "steal" || f.target === "crawl" || text.startsWith("非法", f.start)) continue;
       const holder = holdersNear(f.start - HOLDER_BEFORE_VERB - MAX_TERM * 2, f.start)
         .filter((o) => o.end <= f.start && f.start - o.end <= HOLDER_BEFORE_VERB && sameClause(o, f))
         .sort((a, b) => b.end - a.end)[0];
@@ -791,6 +847,17 @@ function clauseOf(text: string, at: number, sentence: Span): Span {
   let end = at;
   while (end < sentence.end && !breakAt(text, end)) end++;
   return { start, end };
+}
+
+/** Characters of sex, age, birth and residence clauses right after a name (BIO_CLAUSE), 0 when none. */
+function bioLength(text: string, at: number): number {
+  let length = 0;
+  for (let k = 0; k < MAX_BIO_CLAUSES; k++) {
+    const m = BIO_CLAUSE.exec(text.slice(at + length, at + length + 40));
+    if (!m) break;
+    length += m[0].length;
+  }
+  return length;
 }
 
 function uniqueSpans<T extends Span>(list: T[]): T[] {
