@@ -48,14 +48,13 @@ export function prCurve(samples: Sample[]): PrPoint[] {
 
 /**
  * Isotonic regression (pool adjacent violators) of the label on the score, as [score, probability]
- * points at each block's mean score. Each block's rate is smoothed towards the overall rate by
- * `prior` pseudo-samples, so a block of three does not claim 0 or 1.
+ * points at each block's mean score. Blocks of fewer than `minBlock` samples are merged with a
+ * neighbour (merging adjacent blocks keeps the fit rising), and a block's rate is (right + ½) /
+ * (n + 1): a small labelled set does not claim the 0 or 1 it has not seen.
  */
-export function isotonicCurve(samples: Sample[], prior = 2): ConfidenceCurve {
+export function isotonicCurve(samples: Sample[], minBlock = 10): ConfidenceCurve {
   if (samples.length === 0) return [];
   const sorted = [...samples].sort((a, b) => a.score - b.score);
-  const base = sorted.filter((s) => s.label).length / sorted.length;
-  // One block per distinct score first.
   type Block = { sum: number; n: number; scoreSum: number };
   const blocks: Block[] = [];
   let i = 0;
@@ -73,18 +72,87 @@ export function isotonicCurve(samples: Sample[], prior = 2): ConfidenceCurve {
     while (blocks.length >= 2) {
       const last = blocks[blocks.length - 1]!;
       const prev = blocks[blocks.length - 2]!;
-      if (prev.sum / prev.n <= last.sum / last.n) break;
-      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + last.sum, n: prev.n + last.n, scoreSum: prev.scoreSum + last.scoreSum });
+      if (prev.sum / prev.n < last.sum / last.n) break;
+      blocks.splice(blocks.length - 2, 2, merge(prev, last));
     }
   }
+  // Small blocks join the neighbour nearer in rate.
+  for (let k = 0; k < blocks.length && blocks.length > 1; ) {
+    const b = blocks[k]!;
+    if (b.n >= minBlock) {
+      k++;
+      continue;
+    }
+    const left = blocks[k - 1];
+    const right = blocks[k + 1];
+    const rate = b.sum / b.n;
+    const useLeft = right === undefined || (left !== undefined && Math.abs(left.sum / left.n - rate) <= Math.abs(right.sum / right.n - rate));
+    if (useLeft) {
+      blocks.splice(k - 1, 2, merge(left!, b));
+      k = Math.max(0, k - 1);
+    } else blocks.splice(k, 2, merge(b, right));
+  }
+  return blocks.map((b) => [Math.round((10 * b.scoreSum) / b.n) / 10, Math.round((1000 * (b.sum + 0.5)) / (b.n + 1)) / 1000] as [number, number]);
+}
+
+function merge(a: { sum: number; n: number; scoreSum: number }, b: { sum: number; n: number; scoreSum: number }) {
+  return { sum: a.sum + b.sum, n: a.n + b.n, scoreSum: a.scoreSum + b.scoreSum };
+}
+
+/**
+ * Platt scaling: probability = 1 / (1 + exp(−(a·score + b))), fitted by Newton's method on the
+ * log-loss with Platt's smoothed targets ((positives + 1) / (positives + 2) for a right decision,
+ * 1 / (negatives + 2) for a wrong one), so separable data does not drive the fit to 0 or 1. Two
+ * parameters: it does not chase the noise of a few dozen labels, which an isotonic fit does. Returned
+ * as [score, probability] points every 5 points of score from 0 to 100.
+ */
+export function plattCurve(samples: Sample[]): ConfidenceCurve {
+  if (samples.length === 0) return [];
+  const pos = samples.filter((s) => s.label).length;
+  const neg = samples.length - pos;
+  const hi = (pos + 1) / (pos + 2);
+  const lo = 1 / (neg + 2);
+  // Scores scaled to 0..1 keep the Newton steps well conditioned.
+  const xs = samples.map((s) => s.score / 100);
+  const ts = samples.map((s) => (s.label ? hi : lo));
+  let a = 0;
+  let b = Math.log((pos + 1) / (neg + 1));
+  for (let iter = 0; iter < 100; iter++) {
+    let ga = 0;
+    let gb = 0;
+    let haa = 1e-9;
+    let hab = 0;
+    let hbb = 1e-9;
+    for (let k = 0; k < xs.length; k++) {
+      const x = xs[k]!;
+      const p = 1 / (1 + Math.exp(-(a * x + b)));
+      const d = p - ts[k]!;
+      const w = p * (1 - p);
+      ga += d * x;
+      gb += d;
+      haa += w * x * x;
+      hab += w * x;
+      hbb += w;
+    }
+    const det = haa * hbb - hab * hab;
+    if (Math.abs(det) < 1e-12) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  // A falling fit says the score does not rank these decisions: their base rate, flat.
+  if (!(a > 0)) {
+    const rate = Math.round((1000 * (pos + 0.5)) / (samples.length + 1)) / 1000;
+    return [
+      [0, rate],
+      [100, rate],
+    ];
+  }
   const curve: ConfidenceCurve = [];
-  for (const b of blocks) {
-    const p = (b.sum + prior * base) / (b.n + prior);
-    const x = Math.round((10 * b.scoreSum) / b.n) / 10;
-    const y = Math.round(p * 1000) / 1000;
-    const last = curve[curve.length - 1];
-    // Smoothing can break monotony between a small block and a large one: keep the curve rising.
-    curve.push([x, last ? Math.max(last[1], y) : y]);
+  for (let score = 0; score <= 100; score += 5) {
+    curve.push([score, Math.round(1000 / (1 + Math.exp(-(a * (score / 100) + b)))) / 1000]);
   }
   return curve;
 }
@@ -143,21 +211,36 @@ export function averagePrecision(samples: Sample[]): number {
 }
 
 /**
- * How a threshold is chosen from a precision/recall curve: the lowest threshold whose precision
- * reaches `minPrecision` (recall as high as that allows), else the one with the best F1. A floor
- * keeps a threshold from falling under what one suggestive cue scores.
+ * How a threshold is chosen from a precision/recall curve, never below `floor`: with `minPrecision`,
+ * the lowest threshold whose precision reaches it (recall as high as that allows); without, the best
+ * F-beta (beta 2 weighs recall twice precision: an analyst triaging an archive loses more by a case
+ * never shown than by one shown with a low confidence). The threshold is placed just above the
+ * highest score the chosen point leaves out, not at the lowest score it keeps: a score between the
+ * two, unseen in the data, is not refused on no evidence.
  */
 export interface ThresholdPolicy {
-  minPrecision: number;
+  minPrecision?: number;
+  beta?: number;
   floor: number;
 }
 
 export function chooseThreshold(curve: PrPoint[], policy: ThresholdPolicy): PrPoint | null {
   const eligible = curve.filter((p) => p.threshold >= policy.floor && p.tp > 0);
   if (eligible.length === 0) return null;
-  const precise = eligible.filter((p) => p.precision >= policy.minPrecision);
-  if (precise.length > 0) return precise.reduce((a, b) => (b.recall > a.recall || (b.recall === a.recall && b.threshold < a.threshold) ? b : a));
-  return eligible.reduce((a, b) => (b.f1 > a.f1 ? b : a));
+  if (policy.minPrecision !== undefined) {
+    const precise = eligible.filter((p) => p.precision >= policy.minPrecision!);
+    if (precise.length > 0) return precise.reduce((a, b) => (b.recall > a.recall || (b.recall === a.recall && b.threshold < a.threshold) ? b : a));
+  }
+  const b2 = (policy.beta ?? 1) ** 2;
+  const f = (p: PrPoint): number => (p.precision + p.recall === 0 ? 0 : ((1 + b2) * p.precision * p.recall) / (b2 * p.precision + p.recall));
+  return eligible.reduce((a, b) => (f(b) > f(a) + 1e-9 ? b : a));
+}
+
+/** The threshold for a chosen point: one above the next lower score of the curve, and not below the floor. */
+export function placeThreshold(curve: PrPoint[], chosen: PrPoint | null, floor: number): number {
+  if (!chosen) return floor;
+  const lower = curve.filter((p) => p.threshold < chosen.threshold).map((p) => p.threshold);
+  return Math.max(floor, lower.length > 0 ? Math.max(...lower) + 1 : floor);
 }
 
 export function formatPrCurve(name: string, curve: PrPoint[], chosen: PrPoint | null, maxRows = 24): string {

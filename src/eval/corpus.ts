@@ -17,6 +17,8 @@ export interface LabelledDoc {
   format: "cail" | "typical";
   labels: LabelSet;
   part: Part;
+  /** The document's number (CAIL line, typical case number) modulo `every`: its fold in cross-validation; 0 is the held-out part. */
+  fold: number;
 }
 
 export function createLabeller(rules: RuleSet, every = HOLDOUT_EVERY): (doc: Document, index: number) => LabelledDoc | null {
@@ -28,10 +30,11 @@ export function createLabeller(rules: RuleSet, every = HOLDOUT_EVERY): (doc: Doc
     const expect = doc.meta["expect"];
     if (Array.isArray(acc)) {
       const line = lineOf(doc.source) ?? index + 1;
-      return { format: "cail", labels: cailLabels(acc.map(String), chargeMap, parentOf), part: line % every === 0 ? "heldOut" : "fit" };
+      return { format: "cail", labels: cailLabels(acc.map(String), chargeMap, parentOf), part: line % every === 0 ? "heldOut" : "fit", fold: line % every };
     }
     if (isTypicalExpect(expect)) {
-      return { format: "typical", labels: typicalLabels(expect, parentOf), part: splitOf(doc.id, every) === "heldOut" ? "heldOut" : "fit" };
+      const n = Number(/^(\d+)/.exec(doc.id)?.[1] ?? index + 1);
+      return { format: "typical", labels: typicalLabels(expect, parentOf), part: splitOf(doc.id, every) === "heldOut" ? "heldOut" : "fit", fold: n % every };
     }
     return null;
   };

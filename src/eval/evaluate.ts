@@ -132,6 +132,22 @@ export class Evaluator {
   }
 }
 
+/** The checks issue 12 sets floors for, one line each. */
+export function formatChecks(r: EvalReport, title?: string): string {
+  const c = r.checks;
+  const lines = title ? [title] : [];
+  lines.push(
+    `personal-information on facts charged with neither PI nor fraud: ${c.piOnOther.flagged}/${c.piOnOther.of} = ${(100 * c.piOnOther.rate).toFixed(2)}% (target ≤ 1 in 2,000)`,
+  );
+  lines.push(`fraud recall on 诈骗 facts: ${c.fraudRecallOnZhapian.found}/${c.fraudRecallOnZhapian.of} = ${c.fraudRecallOnZhapian.rate.toFixed(3)} (target ≥ 0.93)`);
+  lines.push(
+    `fraud found on 盗窃 facts (not also charged with fraud): ${c.fraudOnTheft.flagged}/${c.fraudOnTheft.of} = ${(100 * c.fraudOnTheft.rate).toFixed(2)}% (target ≤ 0.5%)`,
+  );
+  const fraud = r.crimes.find((m) => m.id === "fraud");
+  if (fraud) lines.push(`fraud (and its family) precision ${fraud.precision.toFixed(3)}, recall ${fraud.recall.toFixed(3)}`);
+  return lines.join("\n") + "\n";
+}
+
 function round(n: number): number {
   return Math.round(n * 10000) / 10000;
 }
@@ -143,11 +159,8 @@ export function formatEvalTable(r: EvalReport): string {
     if (m.tp + m.fp + m.fn === 0) continue;
     lines.push([m.id.padEnd(24), m.tp, m.fp, m.fn, m.precision.toFixed(3), m.recall.toFixed(3), m.f1.toFixed(3)].join("\t"));
   }
-  const c = r.checks;
   lines.push("");
-  lines.push(`personal-information on facts charged with neither PI nor fraud: ${c.piOnOther.flagged}/${c.piOnOther.of} = ${(100 * c.piOnOther.rate).toFixed(2)}% (target ≤ 0.5%)`);
-  lines.push(`fraud recall on 诈骗 facts: ${c.fraudRecallOnZhapian.found}/${c.fraudRecallOnZhapian.of} = ${c.fraudRecallOnZhapian.rate.toFixed(3)} (target ≥ 0.9)`);
-  lines.push(`fraud found on 盗窃 facts (not also charged with fraud): ${c.fraudOnTheft.flagged}/${c.fraudOnTheft.of} = ${(100 * c.fraudOnTheft.rate).toFixed(2)}% (target ≤ 3%)`);
+  lines.push(formatChecks(r).trimEnd());
   for (const m of r.crimes) {
     if (m.falsePositives.length > 0) lines.push(`false positives ${m.id}: ${m.falsePositives.join(" ")}`);
     if (m.falseNegatives.length > 0) lines.push(`false negatives ${m.id}: ${m.falseNegatives.join(" ")}`);

@@ -1,8 +1,9 @@
 // What labelled data says about a result's decisions, one dimension at a time. Pure. Three label
 // sources, each saying what it knows and nothing more:
 // - CAIL facts (fact + accusation): every crime with a charge mapping is labelled; a fact charged
-//   with neither personal information nor fraud leaked nothing, so no industry is its source and
-//   no insider leaked; information types are judged by whether the fact is a personal-information case.
+//   with neither personal information nor fraud had no insider leak it (issue 11); information types
+//   are judged by whether the fact is a personal-information case. Industries are not labelled there:
+//   a charge says nothing of where data came from (a card-information theft has a bank behind it).
 // - the typical set (fact + expect): personal-information, fraud and help-network-crime; the
 //   industries (the leak's source) and groups exactly; insider.
 // - fixtures/labelled/expected.yaml: the ids it requires or forbids, nothing else.
@@ -38,11 +39,10 @@ export function cailLabels(accusations: string[], chargeMap: Map<string, string[
         return parent !== undefined && labelled.has(parent) ? gold.has(parent) : undefined;
       }
       if (kind === "info-type") return pi;
-      if (kind === "industry") return quiet ? false : undefined;
       return undefined;
     },
     positives: (kind) => (kind === "crime" ? [...gold] : []),
-    insider: pi ? undefined : false,
+    insider: quiet ? false : undefined,
     leak: pi,
   };
 }

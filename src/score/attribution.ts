@@ -119,6 +119,9 @@ export function attribute(input: {
   const industryOrder: string[] = [];
   const sourceSpan = new Map<string, { start: number; end: number }>();
   for (const l of leaks) {
+    // A chain moving other data (obscene videos, invoices) names an industry only when an insider
+    // moved it or a holder is named (医院的统方数据); the words around it (QQ群, 手机) are no source.
+    if (!l.personal && !l.leaker?.insider && (!l.source || l.source.named)) continue;
     for (const id of l.source?.industries ?? []) {
       if (industryOrder.includes(id)) continue;
       industryOrder.push(id);

@@ -1,10 +1,16 @@
 // caseflag eval LABELLED.jsonl : how well the results agree with labels. Two label formats:
 // CAIL (fact + accusation: precision/recall per crime) and the typical set (fact + expect:
-// per-dimension agreement beside a substring baseline, tuning and held-out parts apart).
+// per-dimension agreement beside a substring baseline, tuning and held-out parts apart). For both:
+// the reliability table and expected calibration error of the found decisions, and the leak
+// score's average precision for personal-information, on the held-out part (every n-th line or
+// case, the part the calibration was not fitted on) and on all.
 import type { Command } from "commander";
 import { createEngine } from "../../engine.js";
 import { UsageError } from "../../errors.js";
-import { Evaluator, formatEvalTable } from "../../eval/evaluate.js";
+import { createLabeller } from "../../eval/corpus.js";
+import { DecisionTally, formatDecisionReport } from "../../eval/decisions.js";
+import { Evaluator, formatChecks, formatEvalTable } from "../../eval/evaluate.js";
+import { judge } from "../../eval/labels.js";
 import { TypicalEvaluator, formatTypicalTable, isTypicalExpect } from "../../eval/typical.js";
 import { readPath } from "../../ingest/index.js";
 import { scanDocument } from "../../pipeline.js";
@@ -22,7 +28,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
     .option("--segmenter <name>", "node-rs (default) or nodejieba")
     .option("--list <n>", "false positive/negative ids listed per crime", "50")
-    .option("--holdout <n>", "typical set: cases whose leading number is divisible by n are the held-out part", "4")
+    .option("--holdout <n>", "the held-out part: CAIL lines and typical cases whose number is divisible by n", "4")
     .action(
       async (
         files: string[],
@@ -37,42 +43,61 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         const rules = rulePathsOf(flags.rules, io.cwd);
         const engine = await createEngine({ ...(rules ? { rules } : {}), ...(seg ? { segmenter: seg } : {}) });
         const crimes = new Evaluator(engine.ruleSet, Number(flags.list));
+        const crimesHeldOut = new Evaluator(engine.ruleSet, Number(flags.list));
         const typical = new TypicalEvaluator(holdout);
+        const decisions = { cail: new DecisionTally(), typical: new DecisionTally() };
+        const label = createLabeller(engine.ruleSet, holdout);
         let failures = 0;
         let unlabelled = 0;
         let cail = 0;
         let typ = 0;
         for (const file of files) {
+          let index = 0;
           for await (const item of readPath(file)) {
             if (!item.ok) {
               failures++;
               io.stderr(`caseflag: ${item.failure.message}\n`);
               continue;
             }
+            const l = label(item.doc, index++);
             const acc = item.doc.meta["accusation"];
             const expect = item.doc.meta["expect"];
-            if (Array.isArray(acc)) {
+            if (!l) {
+              unlabelled++;
+              continue;
+            }
+            const result = scanDocument(item.doc, engine);
+            decisions[l.format].add(l.part, judge(result, l.labels));
+            if (l.format === "cail" && Array.isArray(acc)) {
               cail++;
-              crimes.add(acc.map(String), scanDocument(item.doc, engine));
+              crimes.add(acc.map(String), result);
+              if (l.part === "heldOut") crimesHeldOut.add(acc.map(String), result);
             } else if (isTypicalExpect(expect)) {
               typ++;
-              typical.add(item.doc.id, item.doc.text, expect, scanDocument(item.doc, engine));
-            } else unlabelled++;
+              typical.add(item.doc.id, item.doc.text, expect, result);
+            }
           }
         }
         const out: string[] = [];
-        // JSON: the CAIL report's fields at the top (as before), the typical report under `typical`.
+        // JSON: the CAIL report's fields at the top (as before), the held-out part's under `heldOut`,
+        // the decisions' calibration under `decisions`, the typical report under `typical`.
         let json: Record<string, unknown> = {};
         if (cail > 0 || typ === 0) {
           const report = crimes.report();
-          json = { ...report };
+          const held = crimesHeldOut.report();
+          const dec = decisions.cail.report();
+          json = { ...report, heldOut: { documents: held.documents, crimes: held.crimes, checks: held.checks }, decisions: dec };
           out.push(formatEvalTable(report));
+          out.push(formatChecks(held, `held-out part (line number divisible by ${holdout}): ${held.documents} facts`));
+          out.push(formatDecisionReport(dec, ["crime", "insider"]));
         }
         json = { ...json, failures, unlabelled };
         if (typ > 0) {
           const report = typical.report();
-          json["typical"] = report;
+          const dec = decisions.typical.report();
+          json["typical"] = { ...report, decisions: dec };
           out.push(formatTypicalTable(report));
+          out.push(formatDecisionReport(dec));
         }
         io.stdout(flags.format === "json" ? JSON.stringify(json, null, 2) + "\n" : out.join("\n"));
         if (unlabelled > 0) io.stderr(`caseflag: ${unlabelled} documents had neither accusation nor expect labels and were skipped\n`);
