@@ -59,16 +59,28 @@ describe("SummaryBuilder", () => {
   it("keeps the K highest scores, earlier input first on ties, and raises the card threshold", () => {
     const s = new SummaryBuilder(3);
     const card = (id: string) => buildCaseCard(result(id, "x", []), undefined);
+    // Top cases are documents with a finding (issue 12): each of these has a flag.
+    const found = (score: number) => rec(score, ["pi-leak"]);
     expect(s.threshold()).toBe(0);
-    s.add(rec(50), card("a"));
-    s.add(rec(70), card("b"));
-    s.add(rec(50), card("c"));
+    s.add(found(50), card("a"));
+    s.add(found(70), card("b"));
+    s.add(found(50), card("c"));
     expect(s.threshold()).toBe(50);
-    s.add(rec(50), card("d")); // tie with the last: the earlier one stays
-    s.add(rec(90), card("e"));
-    s.add(rec(0), card("zero"));
+    s.add(found(50), card("d")); // tie with the last: the earlier one stays
+    s.add(found(90), card("e"));
+    s.add(found(0), card("zero"));
     expect(s.build(run).topCases.map((c) => c.id)).toEqual(["e", "b", "a"]);
     expect(s.threshold()).toBe(50);
+  });
+
+  it("lists among the top cases only documents with at least one finding, however high their score from signals", () => {
+    const s = new SummaryBuilder(3);
+    const card = (id: string) => buildCaseCard(result(id, "x", []), undefined);
+    s.add(rec(95), card("signals-only"));
+    s.add(rec(40, [], { crimes: ["fraud"] }), card("a-crime"));
+    s.add(rec(30, [], { groups: ["elderly"] }), card("a-group"));
+    s.add(rec(20, [], { insider: true }), card("an-insider"));
+    expect(s.build(run).topCases.map((c) => c.id)).toEqual(["a-crime", "a-group", "an-insider"]);
   });
 });
 

@@ -24,7 +24,10 @@ export interface CaseCard {
   score: number;
   severity: Severity;
   severityReason: string | null;
-  flags: { id: string; reason: string }[];
+  /** confidence: 0..1, absent on cards of lines written by schema 2 (no such lines are resumed). */
+  flags: { id: string; reason: string; confidence?: number }[];
+  /** What was found, with confidence ("fraud 0.94"); the signals are not on a card. */
+  found: string[];
   /** The leak chains, one line each (formatLeakLine), strongest first. */
   leaks: string[];
   snippets: Snippet[];
@@ -52,7 +55,8 @@ export function buildCaseCard(result: CaseResult, text: string | undefined, opts
     score: result.score,
     severity: result.severity,
     severityReason: result.severityBasis?.reason ?? null,
-    flags: result.flags.map((f) => ({ id: f.id, reason: f.reason })),
+    flags: result.flags.map((f) => ({ id: f.id, reason: f.reason, confidence: f.confidence })),
+    found: [...result.crimes, ...result.industries, ...result.groups].map((d) => `${d.id} ${d.confidence.toFixed(2)}`),
     leaks: result.leaks.slice(0, MAX_LEAK_LINES).map(formatLeakLine),
     snippets: [],
     inContext: text !== undefined,

@@ -10,12 +10,17 @@ export interface InlineScannerOptions {
   engine?: Engine;
   engineOptions?: EngineOptions;
   budget?: BudgetLimits;
+  minConfidence?: number;
 }
 
 export function createInlineScanner(opts: InlineScannerOptions): Scanner {
   let engine: Promise<Engine> | undefined = opts.engine ? Promise.resolve(opts.engine) : undefined;
   const getEngine = (): Promise<Engine> => (engine ??= createEngine(opts.engineOptions ?? {}));
-  const shared = { ...(opts.mask ? { maskText: snippetMask } : {}), ...(opts.budget ? { budget: opts.budget } : {}) };
+  const shared = {
+    ...(opts.mask ? { maskText: snippetMask } : {}),
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}),
+  };
   return {
     mode: "inline",
     workers: 0,

@@ -31,6 +31,14 @@ export function recordOfResult(r: CaseResult): OutcomeRecord {
   };
 }
 
+/**
+ * Whether a result found anything: a crime, an industry or a group, the insider, or a flag. A case
+ * whose score comes from signals alone is none (the report's top cases leave it out).
+ */
+export function hasFinding(r: OutcomeRecord): boolean {
+  return r.ok && (r.flags.length > 0 || r.crimes.length > 0 || r.industries.length > 0 || r.groups.length > 0 || r.insider);
+}
+
 export function recordOfFailure(code: string): OutcomeRecord {
   return { ok: false, code };
 }

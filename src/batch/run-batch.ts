@@ -43,6 +43,8 @@ export interface BatchOptions {
   mask?: boolean;
   /** Per-document scan budget (default: budget.ts); a document past it is an E_BUDGET failure line. */
   budget?: BudgetLimits;
+  /** Decisions and flags below this confidence are signals in the output, the summary and the report. */
+  minConfidence?: number;
   /** Threads; 0 scans on the main thread. Default: available cores. Ignored with `scanner`. */
   workers?: number;
   /** Scan through the queue at this Redis URL instead of worker threads. */
@@ -347,8 +349,9 @@ async function defaultScanner(opts: BatchOptions, mask: boolean): Promise<Scanne
     if (opts.queuePrefix !== undefined) q.prefix = opts.queuePrefix;
     return createQueueScanner(q);
   }
-  if (opts.workers === 0) return createInlineScanner({ mask, engineOptions: engine, ...(opts.budget ? { budget: opts.budget } : {}) });
-  const pool: Parameters<typeof createThreadPool>[0] = { mask };
+  const minConfidence = opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {};
+  if (opts.workers === 0) return createInlineScanner({ mask, engineOptions: engine, ...(opts.budget ? { budget: opts.budget } : {}), ...minConfidence });
+  const pool: Parameters<typeof createThreadPool>[0] = { mask, ...minConfidence };
   if (opts.budget) pool.budget = opts.budget;
   if (opts.workers !== undefined) pool.workers = opts.workers;
   if (opts.engine?.rules) pool.rules = opts.engine.rules;

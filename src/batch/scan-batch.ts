@@ -11,7 +11,7 @@ import type { Document, Failure, LineChunk } from "../types.js";
 import { buildCaseCard, type CaseCard } from "./case-card.js";
 import { contentHash } from "./content-hash.js";
 import { serializeFailure, serializeResult } from "./lines.js";
-import { recordOfFailure, recordOfResult, type OutcomeRecord } from "./record.js";
+import { hasFinding, recordOfFailure, recordOfResult, type OutcomeRecord } from "./record.js";
 
 export interface Job {
   seq: number;
@@ -33,6 +33,8 @@ export interface ScanBatchOptions {
   cardThreshold: number;
   maskText?: (s: string) => string;
   budget?: BudgetLimits;
+  /** Decisions and flags below this confidence are signals (--min-confidence). */
+  minConfidence?: number;
   /** Told before each document is scanned, with its index among the batch's (or chunk's) documents. */
   onDocument?: (index: number) => void;
 }
@@ -46,9 +48,15 @@ export function scanJobs(jobs: readonly Job[], engine: Engine, opts: ScanBatchOp
 
 export function scanJob(job: Job, engine: Engine, opts: ScanBatchOptions): JobOutcome {
   try {
-    const result = scanDocument(job.doc, engine, { mask: opts.mask, ...(opts.budget ? { budget: opts.budget } : {}) });
-    const out: JobOutcome = { seq: job.seq, line: serializeResult(result, job.hash, opts.mask), record: recordOfResult(result) };
-    if (result.score > 0 && result.score >= opts.cardThreshold) {
+    const result = scanDocument(job.doc, engine, {
+      mask: opts.mask,
+      ...(opts.budget ? { budget: opts.budget } : {}),
+      ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}),
+    });
+    const record = recordOfResult(result);
+    const out: JobOutcome = { seq: job.seq, line: serializeResult(result, job.hash, opts.mask), record };
+    // The report's top cases are documents with a finding, not those whose score is all signals.
+    if (result.score > 0 && result.score >= opts.cardThreshold && hasFinding(record)) {
       out.card = buildCaseCard(result, job.doc.text, opts.maskText ? { maskText: opts.maskText } : {});
     }
     return out;

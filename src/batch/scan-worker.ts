@@ -41,6 +41,7 @@ if (port) {
         cardThreshold: m.cardThreshold,
         onDocument,
         ...(config.budget ? { budget: config.budget } : {}),
+        ...(config.minConfidence !== undefined ? { minConfidence: config.minConfidence } : {}),
         ...(config.mask ? { maskText: snippetMask } : {}),
       };
       if (m.type === "chunk") {

@@ -2,7 +2,7 @@
 // Memory stays flat: counters per dimension id and at most K case cards.
 import type { Severity } from "../types.js";
 import type { CaseCard } from "./case-card.js";
-import type { OutcomeRecord } from "./record.js";
+import { hasFinding, type OutcomeRecord } from "./record.js";
 
 export interface RunStats {
   mode: "threads" | "inline" | "queue";
@@ -113,7 +113,8 @@ export class SummaryBuilder {
       for (const id of record.flags) bump(this.flag, id);
       if (record.insider) this.insider++;
     }
-    if (card && this.topK > 0 && record.score > 0) this.offer({ score: record.score, order, card });
+    // Top cases are documents with at least one finding: a score made of signals ranks nothing.
+    if (card && this.topK > 0 && record.score > 0 && hasFinding(record)) this.offer({ score: record.score, order, card });
   }
 
   private offer(r: Ranked): void {

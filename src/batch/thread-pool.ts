@@ -98,6 +98,7 @@ export function createThreadPool(opts: ThreadPoolOptions): Scanner {
   if (opts.rules) config.rules = opts.rules;
   if (opts.segmenter) config.segmenter = opts.segmenter;
   if (opts.budget) config.budget = opts.budget;
+  if (opts.minConfidence !== undefined) config.minConfidence = opts.minConfidence;
   let nextBatch = 1;
   let deathsInARow = 0;
   let closing = false;

@@ -8,6 +8,8 @@ export interface WorkerConfig {
   segmenter?: "node-rs" | "nodejieba";
   /** Per-document scan budget (default: budget.ts). */
   budget?: BudgetLimits;
+  /** Decisions and flags below this confidence are signals (--min-confidence). */
+  minConfidence?: number;
 }
 
 /**

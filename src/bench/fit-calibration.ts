@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { createEngineFromRules, type Engine } from "../engine.js";
-import { chooseThreshold, formatPrCurve, formatReliability, placeThreshold, plattCurve, prCurve, reliability, type Sample, type ThresholdPolicy } from "../eval/calibrate.js";
+import { chooseThreshold, formatPrCurve, formatReliability, fitCurve, placeThreshold, prCurve, reliability, type Sample, type ThresholdPolicy } from "../eval/calibrate.js";
 import { createLabeller, type Part } from "../eval/corpus.js";
 import { fixtureLabels, judge, type FixtureExpect, type Judgment, type LabelSet } from "../eval/labels.js";
 import { readPath } from "../ingest/index.js";
@@ -97,9 +97,16 @@ function fit(name: string, samples: Sample[], policy: ThresholdPolicy, print = t
   const curve = prCurve(samples);
   const chosen = chooseThreshold(curve, policy);
   const threshold = placeThreshold(curve, chosen, policy.floor);
-  if (print) process.stdout.write(formatPrCurve(name, curve, chosen) + `  threshold ${threshold}\n\n`);
   // The confidence curve is fitted on the scored decisions (score > 0): what a result can show.
-  return { threshold, confidence: plattCurve(samples.filter((s) => s.score > 0)) };
+  const fitted = fitCurve(samples.filter((s) => s.score > 0));
+  if (print) {
+    const b = fitted.brier;
+    process.stdout.write(
+      formatPrCurve(name, curve, chosen) +
+        `  threshold ${threshold}; confidence: ${fitted.method} (out-of-sample Brier: Platt ${b.platt.toFixed(4)}, isotonic ${b.isotonic.toFixed(4)})\n\n`,
+    );
+  }
+  return { threshold, confidence: fitted.curve };
 }
 
 /**
@@ -136,7 +143,9 @@ async function main(): Promise<void> {
   process.stderr.write("fit-calibration: scanning again with the fitted decisions (pass 2: the leak score)\n");
   const second = await scanAll(createEngineFromRules({ ...bare, calibration }));
   const leak = samplesOf(second, FIT, (j) => j.kind === "leak");
-  calibration.leakScore = plattCurve(leak.filter((s) => s.score > 0));
+  const leakFit = fitCurve(leak.filter((s) => s.score > 0));
+  calibration.leakScore = leakFit.curve;
+  process.stdout.write(`leak score → personal-information: ${leakFit.method} (Brier: Platt ${leakFit.brier.platt.toFixed(4)}, isotonic ${leakFit.brier.isotonic.toFixed(4)})\n\n`);
 
   // The figures with everything in place, on the held-out part and on all.
   const third = await scanAll(createEngineFromRules({ ...bare, calibration }));

@@ -84,6 +84,16 @@ export function readOptionsOf(flags: ScanFlags): CliReadOptions {
   return o;
 }
 
+/** --min-confidence: decisions and flags below it are kept as signals. A number 0..1. */
+export const MIN_CONFIDENCE_OPTION = ["--min-confidence <x>", "decisions and flags below this confidence (0-1) are kept as signals, not findings"] as const;
+
+export function minConfidenceOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`invalid --min-confidence "${value}" (a number from 0 to 1)`);
+  return x;
+}
+
 /** --scan-budget to the scan's budget; undefined keeps the default. */
 export function budgetOf(flags: ScanFlags): BudgetLimits | undefined {
   const ms = scanBudgetMs(flags.scanBudget);

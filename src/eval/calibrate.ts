@@ -2,7 +2,7 @@
 // tables out. `npm run fit:calibration` (src/bench/fit-calibration.ts) uses them to choose each
 // dimension's threshold and confidence curve (rules/calibration.json); `caseflag eval` uses them to
 // print the reliability table, the expected calibration error and the leak score's average precision.
-import type { ConfidenceCurve } from "../rules/calibration.js";
+import { readCurve, type ConfidenceCurve } from "../rules/calibration.js";
 
 /** One labelled decision: the evidence score (0 when the dimension had none) and whether it is right. */
 export interface Sample {
@@ -155,6 +155,33 @@ export function plattCurve(samples: Sample[]): ConfidenceCurve {
     curve.push([score, Math.round(1000 / (1 + Math.exp(-(a * (score / 100) + b)))) / 1000]);
   }
   return curve;
+}
+
+/**
+ * The confidence curve for a set of samples: Platt scaling or the isotonic fit, whichever predicts
+ * better out of sample (4-fold cross-validation by sample position, Brier score). Platt is smooth and
+ * holds with few labels; the isotonic fit follows a curve Platt cannot bend to, such as a dimension
+ * whose found decisions are all right while its signals are not.
+ */
+export function fitCurve(samples: Sample[]): { curve: ConfidenceCurve; method: "platt" | "isotonic"; brier: { platt: number; isotonic: number } } {
+  const brier = { platt: 0, isotonic: 0 };
+  if (samples.length >= 8) {
+    for (let fold = 0; fold < 4; fold++) {
+      const train = samples.filter((_, i) => i % 4 !== fold);
+      const test = samples.filter((_, i) => i % 4 === fold);
+      const platt = plattCurve(train);
+      const iso = isotonicCurve(train);
+      for (const t of test) {
+        const y = t.label ? 1 : 0;
+        brier.platt += (readCurve(platt, t.score) - y) ** 2;
+        brier.isotonic += (readCurve(iso, t.score) - y) ** 2;
+      }
+    }
+    brier.platt /= samples.length;
+    brier.isotonic /= samples.length;
+  }
+  const method = samples.length >= 8 && brier.isotonic < brier.platt ? "isotonic" : "platt";
+  return { curve: method === "isotonic" ? isotonicCurve(samples) : plattCurve(samples), method, brier };
 }
 
 export interface ReliabilityRow {

@@ -56,7 +56,7 @@ ${opts.inputs && opts.inputs.length > 0 ? `<p class="inputs">Inputs: ${opts.inpu
 ${totals(summary)}
 <section id="charts">
 <h2>Flagged cases</h2>
-<p class="note">A case is flagged when the scoring raised at least one flag; a dimension counts when its score reaches the "found" threshold.</p>
+<p class="note">A case is flagged when the scoring raised at least one flag; a dimension counts when it is found (its evidence reached the dimension's fitted threshold); signals, evidence that fell short, weigh nothing here.</p>
 <div class="charts">
 ${charts.join("\n")}
 </div>
@@ -110,7 +110,7 @@ ${entries.map(([code, n]) => `<tr data-failure-code="${esc(code)}"><td><code>${e
 }
 
 function topCases(cards: CaseCard[]): string {
-  if (cards.length === 0) return `<section id="top-cases"><h2>Top cases</h2><p class="empty">No case scored above zero.</p></section>`;
+  if (cards.length === 0) return `<section id="top-cases"><h2>Top cases</h2><p class="empty">No case with a finding.</p></section>`;
   return `<section id="top-cases">
 <h2>Top ${cards.length} case${cards.length === 1 ? "" : "s"} by score</h2>
 ${cards.map((c, i) => caseCard(c, i + 1)).join("\n")}
@@ -118,12 +118,15 @@ ${cards.map((c, i) => caseCard(c, i + 1)).join("\n")}
 }
 
 function caseCard(c: CaseCard, rank: number): string {
-  const flags = c.flags.map((f) => `<li><span class="flag">${esc(f.id)}</span> ${esc(f.reason)}</li>`).join("");
+  const flags = c.flags
+    .map((f) => `<li><span class="flag">${esc(f.id)}</span>${f.confidence !== undefined ? ` <span class="conf">${f.confidence.toFixed(2)}</span>` : ""} ${esc(f.reason)}</li>`)
+    .join("");
   const snippets = c.snippets.map((s) => snippet(s, c.inContext)).join("\n");
   return `<article class="case" data-case-id="${esc(c.id)}">
 <h3><span class="rank">#${rank}</span> <span class="case-id">${esc(c.id)}</span> <span class="score" data-score="${c.score}">score ${c.score}</span> <span class="sev sev-${esc(c.severity)}">${esc(c.severity)}</span></h3>
 <p class="source">${esc(c.source)}</p>
 ${c.severityReason ? `<p class="basis">Severity basis: ${esc(c.severityReason)}</p>` : ""}
+${(c.found ?? []).length > 0 ? `<p class="found">Found (confidence): ${(c.found ?? []).map(esc).join(", ")}</p>` : ""}
 ${flags ? `<ul class="flags">${flags}</ul>` : ""}
 ${c.leaks.length > 0 ? `<ul class="leaks">${c.leaks.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>` : ""}
 ${snippets ? `<div class="evidence">${snippets}</div>` : ""}

@@ -13,7 +13,17 @@ import type { BatchSummary } from "../../batch/summary.js";
 import { renderHtmlReport } from "../../report/html.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import {
+  MIN_CONFIDENCE_OPTION,
+  addScanOptions,
+  budgetOf,
+  failOnPredicate,
+  minConfidenceOf,
+  readOptionsOf,
+  rulePathsOf,
+  segmenterOf,
+  type ScanFlags,
+} from "../options.js";
 
 interface BatchFlags extends ScanFlags {
   out: string;
@@ -24,6 +34,7 @@ interface BatchFlags extends ScanFlags {
   queue?: string;
   queuePrefix?: string;
   top?: string;
+  minConfidence?: string;
 }
 
 /** What the command did, for callers that decide the exit code (and for tests). */
@@ -51,8 +62,13 @@ export function register(
       .option("--resume", "keep the lines already in --out and skip those documents (by content hash)")
       .option("--queue <url>", "scan through the queue's workers at this Redis URL (redis:// or rediss://) instead of threads")
       .option("--queue-prefix <prefix>", "queue key prefix (default: the queue's default)")
-      .option("--top <n>", "top-scoring cases kept for the report (default 20)"),
+      .option("--top <n>", "top-scoring cases kept for the report (default 20)")
+      .option(...MIN_CONFIDENCE_OPTION),
   ).action(async (inputs: string[], flags: BatchFlags) => {
+    const minConfidence = minConfidenceOf(flags.minConfidence);
+    if (flags.queue !== undefined && minConfidence !== undefined) {
+      throw new UsageError("--min-confidence cannot be used with --queue (the queue's workers decide with their own settings)");
+    }
     const failOn = failOnPredicate(flags.failOn);
     const workers = intOption("--workers", flags.workers, 0);
     const top = intOption("--top", flags.top, 0);
@@ -88,6 +104,7 @@ export function register(
     };
     const budget = budgetOf(flags);
     if (budget) opts.budget = budget;
+    if (minConfidence !== undefined) opts.minConfidence = minConfidence;
     if (flags.resume) opts.resume = true;
     if (workers !== undefined) opts.workers = workers;
     if (top !== undefined) opts.topK = top;

@@ -9,7 +9,17 @@ import { maskText } from "../../score/mask.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
 import { CaseflagError } from "../../errors.js";
-import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import {
+  MIN_CONFIDENCE_OPTION,
+  addScanOptions,
+  budgetOf,
+  failOnPredicate,
+  minConfidenceOf,
+  readOptionsOf,
+  rulePathsOf,
+  segmenterOf,
+  type ScanFlags,
+} from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addScanOptions(
@@ -17,8 +27,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       .command("scan")
       .description("scan documents and print one explained result each ('-' reads stdin)")
       .argument("<files...>", "documents: .txt .xml .json .jsonl .html .docx, or - for stdin")
-      .option("-f, --format <name>", "json | jsonl | table | csv (default: table on a terminal, else json)"),
-  ).action(async (files: string[], flags: ScanFlags & { format?: string }) => {
+      .option("-f, --format <name>", "json | jsonl | table | csv (default: table on a terminal, else json)")
+      .option(...MIN_CONFIDENCE_OPTION),
+  ).action(async (files: string[], flags: ScanFlags & { format?: string; minConfidence?: string }) => {
+    const minConfidence = minConfidenceOf(flags.minConfidence);
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
@@ -44,7 +56,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           continue;
         }
         try {
-          const result = scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) });
+          const result = scanDocument(item.doc, engine, {
+            mask: flags.mask,
+            ...(budget ? { budget } : {}),
+            ...(minConfidence !== undefined ? { minConfidence } : {}),
+          });
           for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
           results.push(result);
         } catch (err) {
