@@ -144,6 +144,13 @@ describe("the evidence list is a zone (bundled packs)", () => {
     expect(conduct.every((f) => !f.negated)).toBe(true);
   });
 
+  it("ends at the words that close it: the charge concluded after them still counts", async () => {
+    const r = await run("对指控的上述犯罪事实，公诉机关提供了相应证据予以证实，并认为被告人的行为构成掩饰、隐瞒犯罪所得罪。");
+    const charge = [...r.findings, ...r.signals.findings].find((f) => f.ruleId === "crime.conceal-proceeds.charge")!;
+    expect(charge.negated).toBeUndefined();
+    expect(ids(r.crimes)).toContain("conceal-proceeds");
+  });
+
   it("an unmasked identifier listed there is still in the document", async () => {
     const r = await run("上述事实，有被害人陈某（身份证号码11010519491231002X）的陈述等证据证实。");
     expect(r.flags.map((f) => f.id)).toContain("unmasked-identifier");

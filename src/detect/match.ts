@@ -168,7 +168,8 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex,
         const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence"));
         scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
       } else {
-        const end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
+        let end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
+        if (rule.close) end = closeBefore(view.text, hits, rule.close, cue.end, end);
         scopes.push({ start: cue.start, end, ruleId: rule.rule.id, ...(rule.spare ? { spare: rule.spare } : {}) });
       }
     };
@@ -286,6 +287,17 @@ function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
     hits.merged.set(set, sorted);
   }
   return sorted;
+}
+
+/** The end of the first closing term in [from, to) not followed by a colon (which announces what follows); else `to`. */
+function closeBefore(text: string, hits: HitIndex, set: TermSet, from: number, to: number): number {
+  // Spans are sorted by start: the first that closes wins.
+  for (const s of spansOf(hits, set).spans) {
+    if (s.start < from) continue;
+    if (s.end > to) break;
+    if (!/[:：]/.test(text[s.end] ?? "")) return s.end;
+  }
+  return to;
 }
 
 const CLAUSE_EDGE = /[，,；;。！？!?：:\n]/;

@@ -51,6 +51,8 @@ export interface CompiledRule {
   exclude: TermSet | null;
   /** zone rules: terms that spare a finding in the zone when they stand in its clause. */
   spare: TermSet | null;
+  /** zone rules: terms that end the zone. */
+  close: TermSet | null;
 }
 
 export interface TextTools {
@@ -180,6 +182,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     suppress: internLists(rule.context.suppress),
     exclude: internLists(rule.exclude),
     spare: internLists(rule.spare),
+    close: internLists(rule.close),
   }));
 
   const zhTermRules: number[][] = zhTerms.map(() => []);

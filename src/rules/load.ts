@@ -290,6 +290,7 @@ function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
     hint: spec.hint ?? false,
     counter: spec.counter ?? false,
     spare: spec.spare ?? null,
+    close: spec.close ?? null,
     examples: { match: spec.examples?.match ?? [], noMatch: spec.examples?.noMatch ?? [] },
     file,
   };
@@ -339,6 +340,7 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
   if (rule.extend && rule.kind !== "source") at("extend is for source rules");
   if (rule.marker && rule.kind !== "party" && rule.kind !== "source") at("marker is for party and source rules");
   if (rule.spare && rule.kind !== "zone") at("spare is for zone rules");
+  if (rule.close && rule.kind !== "zone") at("close is for zone rules");
   if ((rule.hint || rule.counter) && !DECIDED.has(rule.kind)) at("hint and counter are for crime, info-type, industry, group and region rules");
   if (rule.hint && rule.counter) at("a rule is a hint or counter-evidence, not both");
   if (rule.examples.match.length === 0) at("examples.match needs at least one example");

@@ -125,6 +125,7 @@ export const packSchema = {
           hint: { type: "boolean" },
           counter: { type: "boolean" },
           spare: termLists,
+          close: termLists,
           until: { enum: ["sentence", "full-stop", "line", "paragraph", "match"] },
           examples: {
             type: "object",

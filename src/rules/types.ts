@@ -55,6 +55,8 @@ export interface RuleSpec {
   counter?: boolean;
   /** zone rules: a finding inside the zone with one of these terms in its clause is not negated. */
   spare?: TermLists;
+  /** zone rules: the zone ends after the first of these past its cue (unless a colon follows it: then it announces what follows). */
+  close?: TermLists;
   examples?: { match?: string[]; noMatch?: string[] };
 }
 
@@ -106,6 +108,7 @@ export interface Rule {
   hint: boolean;
   counter: boolean;
   spare: TermLists | null;
+  close: TermLists | null;
   examples: { match: string[]; noMatch: string[] };
   file: string;
 }
