@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBatch } from "../src/batch/run-batch.js";
-import { freePort, startRedisServer, type RedisServer } from "../src/queue/redis-server.js";
+import { freePort, startRedisServer, type RedisServer } from "../scripts/redis-server.js";
 import type { QueueWorker, QueueWorkerOptions } from "../src/queue/worker.js";
 import { assertBatchBuilt, fixtureTexts, repoRoot, writeDump } from "./batch-helpers.js";
 

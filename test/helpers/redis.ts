@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { assertBuiltFrom } from "./build.js";
 
-export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../src/queue/redis-server.js";
+export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../scripts/redis-server.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 

@@ -7,8 +7,8 @@
 // first, before anything else loads the corpus into memory), the cost split between the scan and the
 // term extraction, and the same run under a small vocabulary cap to show what pruning does to the
 // top 30. Research data is read from ../shared/data, never copied.
-import { createEngine } from "../engine.js";
-import { readInputs } from "../ingest/index.js";
+import { createEngine } from "#caseflag/engine.js";
+import { readInputs } from "#caseflag/ingest/index.js";
 import {
   captureKeywords,
   documentView,
@@ -16,8 +16,8 @@ import {
   loadGeneralBackground,
   loadKeywordLexicon,
   type KeywordReport,
-} from "../keywords/index.js";
-import { scanDocument } from "../pipeline.js";
+} from "#caseflag/keywords/index.js";
+import { scanDocument } from "#caseflag/pipeline.js";
 import { loadFacts, mb, requireDevData } from "./common.js";
 import { statSync } from "node:fs";
 

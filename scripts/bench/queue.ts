@@ -13,11 +13,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, QueueEvents, Worker } from "bullmq";
-import { createEngine } from "../engine.js";
-import { scanDocument } from "../pipeline.js";
-import { connectRedis, type RedisClient } from "../queue/connection.js";
-import { createProducer } from "../queue/producer.js";
-import { startRedisServer, type RedisServer } from "../queue/redis-server.js";
+import { createEngine } from "#caseflag/engine.js";
+import { scanDocument } from "#caseflag/pipeline.js";
+import { connectRedis, type RedisClient } from "#caseflag/queue/connection.js";
+import { createProducer } from "#caseflag/queue/producer.js";
+import { startRedisServer, type RedisServer } from "../redis-server.js";
 import { loadFacts, REPO_ROOT, requireDevData } from "./common.js";
 
 const SELF = new URL(import.meta.url).pathname;

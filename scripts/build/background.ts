@@ -1,6 +1,6 @@
 // Builds the general keyword background (background.ts) from the CAIL facts beside the repository:
 //
-//   npm run build:background     (node dist/keywords/write-background.js [DATA_DIR] [MIN_DF])
+//   npm run build:background     (node dist-scripts/build/background.js [DATA_DIR] [MIN_DF])
 //
 // Reads every *.jsonl under ../shared/data/cail/ (dev.jsonl and the GB18030 train sample: all crimes),
 // counts, for each 2–6 character string of each fact's Han runs (as keyword capture cuts them), the
@@ -11,10 +11,10 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { readInputs } from "../ingest/index.js";
-import { normalize } from "../text/index.js";
-import { BACKGROUND_FILE, formatBackground } from "./background.js";
-import { hanRuns, MAX_PHRASE } from "./phrases.js";
+import { readInputs } from "#caseflag/ingest/index.js";
+import { normalize } from "#caseflag/text/index.js";
+import { BACKGROUND_FILE, formatBackground } from "#caseflag/keywords/background.js";
+import { hanRuns, MAX_PHRASE } from "#caseflag/keywords/phrases.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dataDir = resolve(process.argv[2] ?? join(ROOT, "../shared/data/cail"));

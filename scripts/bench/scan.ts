@@ -5,9 +5,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEngine } from "../engine.js";
-import { scanDocument } from "../pipeline.js";
-import { normalize } from "../text/index.js";
+import { createEngine } from "#caseflag/engine.js";
+import { scanDocument } from "#caseflag/pipeline.js";
+import { normalize } from "#caseflag/text/index.js";
 import { REPO_ROOT, loadFacts, mb, median } from "./common.js";
 
 const ROUNDS = 3;

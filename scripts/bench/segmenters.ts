@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { createSegmenter, normalize, type Segmenter, type SegmenterKind, type Token } from "../text/index.js";
+import { createSegmenter, normalize, type Segmenter, type SegmenterKind, type Token } from "#caseflag/text/index.js";
 
 const require = createRequire(import.meta.url);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

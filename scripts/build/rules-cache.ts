@@ -2,10 +2,10 @@
 // A pack that fails validation fails the build here, not a user's run.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RuleError } from "../errors.js";
-import { normalize, stemPhrase } from "../text/index.js";
-import { BUNDLED_RULES_DIR, RULES_CACHE_FILE, parseRulePacks, serializeRuleSet } from "./load.js";
-import type { RuleSet, TermForms, TermLists } from "./types.js";
+import { RuleError } from "#caseflag/errors.js";
+import { normalize, stemPhrase } from "#caseflag/text/index.js";
+import { BUNDLED_RULES_DIR, RULES_CACHE_FILE, parseRulePacks, serializeRuleSet } from "#caseflag/rules/load.js";
+import type { RuleSet, TermForms, TermLists } from "#caseflag/rules/types.js";
 
 /** The forms compile.ts would compute at every start-up: Chinese terms normalized, English stemmed. */
 function termFormsOf(set: RuleSet): TermForms {

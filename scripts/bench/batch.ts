@@ -14,11 +14,11 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { contentHash } from "../batch/content-hash.js";
-import { runBatch } from "../batch/run-batch.js";
-import { createThreadPool } from "../batch/thread-pool.js";
-import { readInputs } from "../ingest/index.js";
-import { createSegmenter } from "../text/index.js";
+import { contentHash } from "#caseflag/batch/content-hash.js";
+import { runBatch } from "#caseflag/batch/run-batch.js";
+import { createThreadPool } from "#caseflag/batch/thread-pool.js";
+import { readInputs } from "#caseflag/ingest/index.js";
+import { createSegmenter } from "#caseflag/text/index.js";
 
 const here = fileURLToPath(import.meta.url);
 const repoRoot = resolve(dirname(here), "../..");

@@ -4,8 +4,8 @@
 // and so does the ratio to the raw cut. Before the issue-10 fixes the 20k -> 40k step cost 5x, and
 // 150k copies overflowed the stack.
 import { createRequire } from "node:module";
-import { createEngine } from "../engine.js";
-import { scanDocument } from "../pipeline.js";
+import { createEngine } from "#caseflag/engine.js";
+import { scanDocument } from "#caseflag/pipeline.js";
 
 const require = createRequire(import.meta.url);
 const { Jieba } = require("@node-rs/jieba") as typeof import("@node-rs/jieba");
