@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
+  {
     files: ["scripts/**", "test/**", "bin/**", "fixtures/**"],
     rules: { "no-console": "off" },
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createAhoCorasick } from "../src/detect/aho-corasick.js";
+import { createAhoCorasick } from "../src/text/aho-corasick.js";
 
 function naive(patterns: string[], text: string): string[] {
   const out: string[] = [];

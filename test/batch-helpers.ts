@@ -5,26 +5,13 @@ import { readFileSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertBuiltFrom } from "./helpers/build.js";
+import { assertBuilt } from "./helpers/build.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Worker threads and the CLI child run the build: refuse to test stale code. */
 export function assertBatchBuilt(): void {
-  assertBuiltFrom(
-    [
-      "src/batch/run-batch.ts",
-      "src/batch/scan-worker.ts",
-      "src/batch/scan-batch.ts",
-      "src/batch/thread-pool.ts",
-      "src/batch/ordered-writer.ts",
-      "src/batch/resume.ts",
-      "src/cli/commands/batch.ts",
-      "src/report/html.ts",
-      "src/pipeline.ts",
-    ],
-    "batch",
-  );
+  assertBuilt("batch");
 }
 
 /** The batch command as users run it. */

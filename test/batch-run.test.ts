@@ -6,11 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInlineScanner } from "../src/batch/inline-scanner.js";
 import { runBatch, type BatchOptions } from "../src/batch/run-batch.js";
-import type { Job, JobOutcome } from "../src/batch/scan-batch.js";
-import type { Scanner } from "../src/batch/scanner.js";
-import { createThreadPool } from "../src/batch/thread-pool.js";
+import { createInlineRunner } from "../src/runner/inline.js";
+import { createScanPool, type ScanPool } from "../src/runner/pool.js";
+import type { ScanTask, TaskOutput } from "../src/runner/task.js";
 import { createEngine, type Engine } from "../src/engine.js";
 import { CaseflagError } from "../src/errors.js";
 import { readInputs } from "../src/ingest/index.js";
@@ -33,7 +32,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const inline = (): Scanner => createInlineScanner({ mask: true, engine });
+const inline = (): ScanPool => createInlineRunner({ mask: true, engine });
 
 async function lines(path: string): Promise<Line[]> {
   return (await readLines(path)) as Line[];
@@ -42,7 +41,7 @@ async function lines(path: string): Promise<Line[]> {
 describe("runBatch", () => {
   it("writes one line per document or failure, in input order, and the summary counts the file", async () => {
     const out = join(dir, "all.jsonl");
-    const summary = await runBatch({ inputs, out, scanner: inline() });
+    const summary = await runBatch({ inputs, out, runner: inline() });
     const expected: string[] = [];
     for await (const item of readInputs(inputs)) expected.push(item.ok ? item.doc.source : item.failure.source);
     const got = await lines(out);
@@ -66,7 +65,7 @@ describe("runBatch", () => {
     assertBatchBuilt();
     const a = join(dir, "inline.jsonl");
     const b = join(dir, "threads.jsonl");
-    await runBatch({ inputs, out: a, scanner: inline() });
+    await runBatch({ inputs, out: a, runner: inline() });
     const s = await runBatch({ inputs, out: b, workers: 2 });
     expect(s.run).toMatchObject({ mode: "threads", workers: 2 });
     expect(await readFile(b, "utf8")).toBe(await readFile(a, "utf8"));
@@ -80,24 +79,23 @@ describe("runBatch", () => {
     let maxInFlight = 0;
     let calls = 0;
     // Batch k resolves after (7k mod 5) extra turns of the event loop: later batches often finish first.
-    const shuffling: Scanner = {
+    const shuffling: ScanPool = {
       ...base,
-      mode: "inline",
-      workers: 0,
-      slots: 4,
-      async scan(jobs: Job[], t: number): Promise<JobOutcome[]> {
-        inFlight += jobs.length;
+      capacity: 4,
+      async run(task: ScanTask): Promise<TaskOutput> {
+        const n = task.source.kind === "documents" ? task.source.docs.length : 0;
+        inFlight += n;
         maxInFlight = Math.max(maxInFlight, inFlight);
         const turns = (7 * calls++) % 5;
         for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
-        const out = await base.scan(jobs, t);
-        inFlight -= jobs.length;
+        const out = await base.run(task);
+        inFlight -= n;
         return out;
       },
     };
     const out = join(dir, "order-out.jsonl");
     // chunkBytes 0: the dump is read line by line, as documents (the chunk path has its own test).
-    await runBatch({ inputs: [dump], out, scanner: shuffling, window: 10, batchSize: 3, chunkBytes: 0 });
+    await runBatch({ inputs: [dump], out, runner: shuffling, window: 10, batchSize: 3, chunkBytes: 0 });
     expect((await lines(out)).map((l) => l.id)).toEqual(ids);
     expect(maxInFlight).toBeGreaterThan(3);
     expect(maxInFlight).toBeLessThanOrEqual(10);
@@ -114,20 +112,20 @@ describe("runBatch", () => {
     let chunks = 0;
     let inFlight = 0;
     let maxInFlight = 0;
-    const shuffling: Scanner = {
+    const shuffling: ScanPool = {
       ...base,
-      slots: 4,
-      async scanChunk(job, t) {
-        chunks++;
+      capacity: 4,
+      async run(task: ScanTask): Promise<TaskOutput> {
+        if (task.source.kind === "chunk") chunks++;
         maxInFlight = Math.max(maxInFlight, ++inFlight);
         for (let i = 0; i < (7 * chunks) % 5; i++) await new Promise((r) => setImmediate(r));
-        const out = await base.scanChunk!(job, t);
+        const out = await base.run(task);
         inFlight--;
         return out;
       },
     };
     const out = join(dir, "order-chunks-out.jsonl");
-    const s = await runBatch({ inputs: [dump], out, scanner: shuffling, chunkBytes: 2048 });
+    const s = await runBatch({ inputs: [dump], out, runner: shuffling, chunkBytes: 2048 });
     expect(chunks).toBeGreaterThan(10);
     expect(maxInFlight).toBeGreaterThan(1);
     const got = await lines(out);
@@ -136,7 +134,7 @@ describe("runBatch", () => {
     expect(s.run).toMatchObject({ read: 81, scanned: 80 });
     expect(s.failures).toBe(1);
     const byLine = join(dir, "order-lines-out.jsonl");
-    await runBatch({ inputs: [dump], out: byLine, scanner: inline(), chunkBytes: 0 });
+    await runBatch({ inputs: [dump], out: byLine, runner: inline(), chunkBytes: 0 });
     expect(await readFile(out, "utf8")).toBe(await readFile(byLine, "utf8"));
   });
 
@@ -150,7 +148,7 @@ describe("runBatch", () => {
     const a = join(dir, "fields-threads.jsonl");
     const b = join(dir, "fields-lines.jsonl");
     await runBatch({ inputs: [dump], out: a, workers: 2, read, chunkBytes: 1024 });
-    await runBatch({ inputs: [dump], out: b, scanner: inline(), read, chunkBytes: 0 });
+    await runBatch({ inputs: [dump], out: b, runner: inline(), read, chunkBytes: 0 });
     expect(await readFile(a, "utf8")).toBe(await readFile(b, "utf8"));
     const got = await lines(a);
     expect(got.map((l) => l.id)).toEqual(["k0", "k1", "k2", "k3", "k4", `${dump}:6`, "k5", "k6", "k7", "k8", "k9", "k10", "k11"]);
@@ -170,7 +168,7 @@ describe("runBatch", () => {
     const first = await runBatch({
       inputs: [dump],
       out,
-      scanner: inline(),
+      runner: inline(),
       signal: stop.signal,
       window: 8,
       batchSize: 2,
@@ -187,14 +185,14 @@ describe("runBatch", () => {
     // What a kill in the middle of a write would leave.
     const partial = '{"schemaVersion":1,"id":"doc-9999","sour';
     await appendFile(out, partial);
-    const second = await runBatch({ inputs: [dump], out, scanner: inline(), resume: true });
+    const second = await runBatch({ inputs: [dump], out, runner: inline(), resume: true });
     expect(second.run).toMatchObject({ skipped: written.length, resumedLines: written.length, truncatedBytes: Buffer.byteLength(partial), interrupted: false });
     expect(second.run.scanned).toBe(60 - written.length);
     const all = await lines(out);
     expect(all.map((l) => l.id)).toEqual(ids);
     expect(second.documents).toBe(60);
     // A resume of a finished file scans nothing.
-    const third = await runBatch({ inputs: [dump], out, scanner: inline(), resume: true });
+    const third = await runBatch({ inputs: [dump], out, runner: inline(), resume: true });
     expect(third.run).toMatchObject({ scanned: 0, skipped: 60 });
     expect((await lines(out)).length).toBe(60);
   });
@@ -208,8 +206,8 @@ describe("runBatch", () => {
     await writeFile(first, `${a}\n${b}\n`);
     await writeFile(full, `${a}\n${b}\n${a2}\n`);
     const out = join(dir, "dup-out.jsonl");
-    await runBatch({ inputs: [first], out, scanner: inline() });
-    const s = await runBatch({ inputs: [full], out, scanner: inline(), resume: true });
+    await runBatch({ inputs: [first], out, runner: inline() });
+    const s = await runBatch({ inputs: [full], out, runner: inline(), resume: true });
     expect(s.run).toMatchObject({ skipped: 2, scanned: 1 });
     expect((await lines(out)).map((l) => l.id)).toEqual(["a", "b", "a-again"]);
   });
@@ -217,8 +215,8 @@ describe("runBatch", () => {
   it("does not write read failures twice on resume", async () => {
     const out = join(dir, "bad-resume.jsonl");
     const bad = [join(repoRoot, "fixtures/bad")];
-    const s1 = await runBatch({ inputs: bad, out, scanner: inline() });
-    const s2 = await runBatch({ inputs: bad, out, scanner: inline(), resume: true });
+    const s1 = await runBatch({ inputs: bad, out, runner: inline() });
+    const s2 = await runBatch({ inputs: bad, out, runner: inline(), resume: true });
     expect(s2.run.skipped).toBe(s1.documents);
     expect((await lines(out)).length).toBe(s1.documents);
     expect(s2.failures).toBe(s1.failures);
@@ -234,7 +232,7 @@ describe("runBatch", () => {
     const s = await runBatch({
       inputs: [dump],
       out,
-      scanner: inline(),
+      runner: inline(),
       hardSignal: hard.signal,
       chunkBytes,
       onRecord: () => {
@@ -272,8 +270,8 @@ parentPort.on("message", () => { throw new Error("boom in worker"); });`,
     const dump = join(dir, "crash.jsonl");
     const ids = await writeDump(dump, 12, texts);
     const out = join(dir, "crash-out.jsonl");
-    const pool = createThreadPool({ mask: true, workers: 2, workerScript: pathToFileURL(crash) });
-    const s = await runBatch({ inputs: [dump], out, scanner: pool, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
+    const pool = createScanPool({ mask: true, threads: 2, script: pathToFileURL(crash) });
+    const s = await runBatch({ inputs: [dump], out, runner: pool, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
     const got = await lines(out);
     expect(got.map((l) => l.id)).toEqual(ids);
     expect(new Set(got.map((l) => l.error?.code))).toEqual(new Set(["E_WORKER"]));
@@ -299,7 +297,7 @@ parentPort.on("message", () => { throw new Error("boom in worker"); });`,
   it("refuses to resume into a file that is not caseflag output", async () => {
     const out = join(dir, "foreign.jsonl");
     await writeFile(out, "hello world\n");
-    await expect(runBatch({ inputs, out, scanner: inline(), resume: true })).rejects.toMatchObject({ code: "E_RESUME" });
+    await expect(runBatch({ inputs, out, runner: inline(), resume: true })).rejects.toMatchObject({ code: "E_RESUME" });
     expect(await readFile(out, "utf8")).toBe("hello world\n");
   });
 });
@@ -331,8 +329,8 @@ describe("runBatch: no document takes its neighbours down", () => {
     const out = join(dir, "overrun-out.jsonl");
     for (const chunkBytes of [undefined, 0]) {
       // The scan's own budget is out of reach here: only the watchdog can stop the document.
-      const pool = createThreadPool({ mask: true, workers: 1, budget: { ms: 600_000 }, hardLimitMs: 1000 });
-      await runBatch({ inputs: [dump], out, scanner: pool, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
+      const pool = createScanPool({ mask: true, threads: 1, budget: { ms: 600_000 }, hardLimitMs: 1000 });
+      await runBatch({ inputs: [dump], out, runner: pool, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
       const got = await lines(out);
       expect(got.map((l) => l.id)).toEqual(ids);
       expect(got.filter((l) => l.error).map((l) => [l.id, l.error!.code])).toEqual([[ids[3], "E_BUDGET"]]);
@@ -346,8 +344,8 @@ describe("runBatch: no document takes its neighbours down", () => {
     for (let i = 0; i < 8; i++) await writeFile(join(folder, `d${i}.txt`), texts[i % texts.length]!);
     await writeFile(join(folder, "d4-big.txt"), dense(400_000));
     const out = join(dir, "oom-out.jsonl");
-    const pool = createThreadPool({ mask: true, workers: 2, resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 8 } });
-    const s = await runBatch({ inputs: [folder], out, scanner: pool, maxInFlightChars: 64 * 1024 * 1024 });
+    const pool = createScanPool({ mask: true, threads: 2, resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 8 } });
+    const s = await runBatch({ inputs: [folder], out, runner: pool, maxInFlightChars: 64 * 1024 * 1024 });
     const got = await lines(out);
     expect(got).toHaveLength(9);
     expect(got.filter((l) => l.error).map((l) => [l.id, l.error!.code])).toEqual([["d4-big.txt", "E_WORKER"]]);

@@ -2,15 +2,16 @@
 // multiset, the ordered writer (order and back-pressure), progress text, chart buckets.
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { buildCaseCard } from "../src/batch/case-card.js";
-import { serializeFailure, serializeResult } from "../src/batch/lines.js";
+import { buildCaseCard } from "../src/output/case-card.js";
+import { failureLine, resultLine } from "../src/output/lines.js";
+import { redactorFor } from "../src/output/redact.js";
 import { OrderedWriter } from "../src/batch/ordered-writer.js";
 import { formatDuration, formatFinalLine, formatProgress } from "../src/batch/progress.js";
-import { recordOfFailure, type OutcomeRecord } from "../src/batch/record.js";
+import { recordOfFailure, type OutcomeRecord } from "../src/output/record.js";
 import { DoneSet, failureKey } from "../src/batch/resume.js";
-import { SummaryBuilder, type RunStats } from "../src/batch/summary.js";
-import { bars } from "../src/report/html.js";
-import { maskText } from "../src/score/mask.js";
+import { SummaryBuilder, type RunStats } from "../src/output/summary.js";
+import { bars } from "../src/output/html.js";
+import { maskText } from "../src/detect/mask.js";
 import type { CaseResult, Finding, IdentifierFinding } from "../src/types.js";
 
 const run: RunStats = {
@@ -116,20 +117,21 @@ describe("case cards", () => {
 });
 
 describe("output lines", () => {
-  it("writes a result with its content hash and drops raw identifier values when masking", () => {
+  it("writes a result with its content hash; masked it stays as scanned, revealed every quote is cut from the text", () => {
     const text = "身份证号11010519491231002X";
-    const f: IdentifierFinding = { ...finding(text, "11010519491231002X", "id.cn-resident", "identifier"), kind: "identifier", match: "110105********002X", masked: false, confidence: 1, raw: "11010519491231002X" };
-    const masked = JSON.parse(serializeResult(result("r", text, [f]), "ab".repeat(32), true)) as Record<string, unknown>;
+    const f: IdentifierFinding = { ...finding(text, "11010519491231002X", "id.cn-resident", "identifier"), kind: "identifier", match: "110105********002X", masked: false, confidence: 1 };
+    const doc = { id: "r", source: "r", text };
+    const masked = JSON.parse(resultLine(redactorFor(true).result(result("r", text, [f]), doc), "ab".repeat(32))) as Record<string, unknown>;
     expect(masked["contentHash"]).toBe("ab".repeat(32));
     expect(JSON.stringify(masked)).not.toContain("11010519491231002X");
-    expect(serializeResult(result("r", text, [f]), "ab".repeat(32), false)).toContain("11010519491231002X");
+    expect(resultLine(redactorFor(false).result(result("r", text, [f]), doc), "ab".repeat(32))).toContain("11010519491231002X");
   });
 
   it("writes failures in the shape scan and the queue use, line inside error", () => {
-    expect(JSON.parse(serializeFailure({ source: "d.jsonl", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad" }))).toEqual({
+    expect(JSON.parse(failureLine({ source: "d.jsonl", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad" }))).toEqual({
       schemaVersion: 1, id: "d.jsonl", source: "d.jsonl", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad", line: 3 },
     });
-    expect(JSON.parse(serializeFailure({ source: "a.txt", id: "a", code: "E_SCAN", message: "x" }, "h"))).toMatchObject({ id: "a", contentHash: "h" });
+    expect(JSON.parse(failureLine({ source: "a.txt", id: "a", code: "E_SCAN", message: "x" }, "h"))).toMatchObject({ id: "a", contentHash: "h" });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
-import { formatFailureLine, formatterNames, getFormatter } from "../src/report/formatters.js";
+import { formatterNames, getFormatter } from "../src/output/formatters.js";
+import { failureLine } from "../src/output/lines.js";
 import type { CaseResult } from "../src/types.js";
 
 const result: CaseResult = {
@@ -62,7 +63,7 @@ describe("formatters", () => {
   });
 
   it("failure lines carry code, message and line", () => {
-    const line = JSON.parse(formatFailureLine({ source: "d.jsonl:3", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON" }));
+    const line = JSON.parse(failureLine({ source: "d.jsonl:3", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON" }));
     expect(line).toEqual({ schemaVersion: 1, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
   });
 });

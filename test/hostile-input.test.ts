@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine.js";
 import { readPath } from "../src/ingest/index.js";
 import { scanDocument } from "../src/pipeline.js";
+import { redactorFor } from "../src/output/redact.js";
 import type { CaseResult } from "../src/types.js";
 import { assertBatchBuilt, readLines, repoRoot } from "./batch-helpers.js";
 import { runCli } from "./helpers/cli.js";
@@ -97,7 +98,8 @@ describe("identifiers in names", () => {
     const quoted = JSON.stringify([r.findings, r.crimes, r.flags]);
     expect(quoted).toContain("出售139****5678银行卡");
     expect(quoted).not.toContain("13912345678");
-    const raw = scanDocument({ id: "t", source: "t", text: "被告人出售13912345678银行卡。", meta: {} }, engine, { mask: false });
+    const doc = { id: "t", source: "t", text: "被告人出售13912345678银行卡。", meta: {} };
+    const raw = redactorFor(false).result(scanDocument(doc, engine), doc);
     expect(JSON.stringify(raw.findings)).toContain("出售13912345678银行卡");
   });
 

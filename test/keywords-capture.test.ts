@@ -13,7 +13,7 @@ import { createEngine, createEngineFromRules, type Engine } from "../src/engine.
 import { UsageError } from "../src/errors.js";
 import { readInputs } from "../src/ingest/index.js";
 import { captureKeywords, isPersonName, loadKeywordLexicon, type KeywordLexicon, type KeywordReport } from "../src/keywords/index.js";
-import { testRuleExamples } from "../src/rules/examples.js";
+import { testRuleExamples } from "../src/eval/rule-examples.js";
 import { BUNDLED_RULES_DIR, loadRules } from "../src/rules/load.js";
 
 const ROOT = resolve(import.meta.dirname, "..");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectIdentifiers } from "../src/detect/identifiers.js";
-import { maskIdentifier, maskText } from "../src/score/mask.js";
+import { maskIdentifier, maskText } from "../src/detect/mask.js";
 
 describe("maskIdentifier", () => {
   it("keeps area code and last four of a resident id, hides the birth date", () => {

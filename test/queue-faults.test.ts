@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseLine } from "../src/output/lines.js";
 import { scanText } from "../src/index.js";
 import { queueKeys } from "../src/queue/keys.js";
 import { createProducer, type SubmitEvent } from "../src/queue/producer.js";
@@ -83,7 +84,8 @@ describe("every submitted document gets its own outcome", () => {
     }
 
     const res = await runCli(["results", "--redis", server.url, "--prefix", prefix]);
-    const lines = res.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line);
+    // `results` writes the one line format (output/lines.ts); read back as outcomes.
+    const lines = res.stdout.trim().split("\n").map((l) => parseLine(l) as Line);
     expect(lines).toHaveLength(8);
     expect(lines.every((l) => l.ok)).toBe(true);
     const names = lines.map((l) => sourceOf(l).split("/").pop()).sort();

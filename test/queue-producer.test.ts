@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueError, UsageError } from "../src/errors.js";
 import { clusterSeedsOf, connectRedis, parseRedisUrl, redactUrl } from "../src/queue/connection.js";
 import { hasHashTag, queueKeys } from "../src/queue/keys.js";
-import { readJobItems } from "../src/queue/locate.js";
+import { readTaskSource } from "../src/runner/sources.js";
 import { docRef, jobIdOf, PAYLOAD_VERSION, sha256 } from "../src/queue/payload.js";
 import { planJobs, type PlannedJob } from "../src/queue/plan.js";
 import { createProducer, type SubmitEvent } from "../src/queue/producer.js";
@@ -102,11 +102,11 @@ describe("references read back to the documents that were hashed", () => {
     const first = jobs[0]!.data.items[0]!;
     expect(first).toMatchObject({ kind: "lines", from: 1, to: 3, start: 3, encoding: "utf-8" });
     for (const job of jobs) {
-      const items = await readJobItems(job.data);
+      const items = await readTaskSource({ kind: "refs", refs: job.data.items }, job.data.read ?? {});
       expect(items).toHaveLength(job.data.docs);
       expect(jobIdOf(items.map(docRef))).toBe(job.jobId);
     }
-    const all = (await Promise.all(jobs.map((j) => readJobItems(j.data)))).flat();
+    const all = (await Promise.all(jobs.map((j) => readTaskSource({ kind: "refs", refs: j.data.items }, j.data.read ?? {})))).flat();
     expect(all.map((it) => (it.ok ? it.doc.id : `${it.failure.code}@${it.failure.line}`))).toEqual([
       "a", "b", "E_JSON_LINE@4", "d", "E_NO_TEXT@6", "g",
     ]);
@@ -123,7 +123,7 @@ describe("references read back to the documents that were hashed", () => {
     expect(kinds).toContain("members");
     expect(kinds).toContain("file");
     for (const job of jobs) {
-      const items = await readJobItems(job.data);
+      const items = await readTaskSource({ kind: "refs", refs: job.data.items }, job.data.read ?? {});
       expect(jobIdOf(items.map(docRef))).toBe(job.jobId);
     }
   });
@@ -133,7 +133,7 @@ describe("references read back to the documents that were hashed", () => {
     await writeFile(path, "原来的内容");
     const [job] = jobsOf(await collect(planJobs([path])));
     await writeFile(path, "后来改了");
-    const items = await readJobItems(job!.data);
+    const items = await readTaskSource({ kind: "refs", refs: job!.data.items }, {});
     expect(jobIdOf(items.map(docRef))).not.toBe(job!.jobId);
   });
 });
@@ -286,9 +286,10 @@ describe("with a worker (real Redis, real processes)", () => {
       const out = join(dir, "export.jsonl");
       const r = await runCli(["results", "--redis", server.url, "--prefix", prefix, "--after", before, "--out", out]);
       expect(r.code).toBe(0);
+      // The one line format, as batch writes it: a result with its content hash.
       const lines = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-      expect(lines.map((o) => o.result.source)).toEqual(["export-0", "export-1", "export-2"]);
-      expect(lines[0]).toMatchObject({ ok: true, result: { schemaVersion: 1 } });
+      expect(lines.map((o) => o.source)).toEqual(["export-0", "export-1", "export-2"]);
+      expect(lines[0]).toMatchObject({ schemaVersion: 1, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
       const total = await redis.xlen(`${prefix}:results`);
       const g1 = await runCli(["results", "--redis", server.url, "--prefix", prefix, "--group", "siem"]);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseLine } from "../src/output/lines.js";
 import { createProducer, type SubmitEvent } from "../src/queue/producer.js";
 import {
   assertBuilt, fieldsOf, repoRoot, runCli, startRedisServer, startWorker, stopProcess, testClient, waitForStreamLength,
@@ -254,7 +255,7 @@ describe("queue worker (real Redis, real processes)", () => {
     await Promise.all(workers.slice(0, 2).map((w) => w.exited));
 
     expect(await redis.xlen(`${prefix}:results`)).toBe(n);
-    const outcomes = rows.map(([, f]) => JSON.parse(fieldsOf(f)["outcome"]!));
+    const outcomes = rows.map(([, f]) => parseLine(fieldsOf(f)["outcome"]!));
     const sources = new Set(outcomes.map((o) => (o.ok ? o.result.source : o.failure.source)));
     expect(sources.size).toBe(n);
     const failed = outcomes.filter((o) => !o.ok).map((o) => o.failure.line as number).sort((x, y) => x - y);

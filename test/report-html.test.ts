@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInlineScanner } from "../src/batch/inline-scanner.js";
+import { createInlineRunner } from "../src/runner/inline.js";
 import { runBatch } from "../src/batch/run-batch.js";
-import type { BatchSummary } from "../src/batch/summary.js";
+import type { BatchSummary } from "../src/output/summary.js";
 import { createEngine } from "../src/engine.js";
-import { renderHtmlReport } from "../src/report/html.js";
+import { renderHtmlReport } from "../src/output/html.js";
 import { repoRoot } from "./batch-helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -40,7 +40,7 @@ beforeAll(async () => {
     // The hostile document first: it ties with bank-credit-report at the top and wins on input order.
     inputs: [evil, join(repoRoot, "fixtures/docs"), join(repoRoot, "fixtures/bad")],
     out: join(dir, "out.jsonl"),
-    scanner: createInlineScanner({ mask: true, engine }),
+    runner: createInlineRunner({ mask: true, engine }),
     topK: 8,
   });
   html = await renderHtmlReport(summary, { inputs: ["evil.jsonl", "fixtures/docs", "fixtures/bad"] });

@@ -14,9 +14,9 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { contentHash } from "#caseflag/batch/content-hash.js";
+import { contentHash } from "#caseflag/ingest/identity.js";
 import { runBatch } from "#caseflag/batch/run-batch.js";
-import { createThreadPool } from "#caseflag/batch/thread-pool.js";
+import { createScanPool } from "#caseflag/runner/pool.js";
 import { readInputs } from "#caseflag/ingest/index.js";
 import { createSegmenter } from "#caseflag/text/index.js";
 
@@ -78,14 +78,14 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
     seconds = (performance.now() - t) / 1000;
   } else {
     const t0 = performance.now();
-    const pool = createThreadPool({ mask: true, workers });
+    const pool = createScanPool({ mask: true, threads: workers });
     await pool.ready();
     startSeconds = (performance.now() - t0) / 1000;
     cpu0 = process.cpuUsage();
     const out = join(await mkdtemp(join(tmpdir(), "caseflag-bench-out-")), "out.jsonl");
     try {
       const t = performance.now();
-      const summary = await runBatch({ inputs: [input], out, scanner: pool });
+      const summary = await runBatch({ inputs: [input], out, runner: pool });
       seconds = (performance.now() - t) / 1000;
       documents = summary.results;
       textBytes = 0; // filled below from the read pass of the parent (same corpus)

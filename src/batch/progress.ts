@@ -5,7 +5,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { archiveKindOf } from "../ingest/index.js";
 import type { BatchProgress } from "./run-batch.js";
-import type { BatchSummary } from "./summary.js";
+import type { BatchSummary } from "../output/summary.js";
 
 export function formatProgress(p: BatchProgress, total: number | undefined): string {
   const rate = p.seconds > 0 ? p.written / p.seconds : 0;

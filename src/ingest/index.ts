@@ -3,7 +3,8 @@ export type { InputSource, ReadOptions, Reader, ReaderRegistry, WalkItem, WalkOp
 export { createReaderRegistry, defaultReaders, extensionOf, supportedExtensions } from "./registry.js";
 export { readSource, readSourceUnits } from "./read-source.js";
 export { fileSource, isFailure, readInputs, readInputUnits, readPath, stdinSource, walkInputs } from "./walk.js";
-export { chunkItems } from "./readers/jsonl.js";
+export { chunkItems, lineDecoder, parseJsonlLine } from "./readers/jsonl.js";
+export { contentHash, docRef, itemHash, refsId, sha256, type DocRef } from "./identity.js";
 export { decodeText, detectEncoding, encodingLabel } from "./encoding.js";
 export { archiveKindOf } from "./archive-kind.js";
 export { DEFAULT_MAX_BYTES } from "./streams.js";

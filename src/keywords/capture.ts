@@ -13,7 +13,7 @@ import { UsageError } from "../errors.js";
 import { scanDocument } from "../pipeline.js";
 import type { Dimension } from "../rules/types.js";
 import { FOUND } from "../score/dimensions.js";
-import { maskText } from "../score/mask.js";
+import { MASKED } from "../output/redact.js";
 import { normalize } from "../text/index.js";
 import type { CaseResult, DimensionScore, Failure, ReadItem } from "../types.js";
 import type { GeneralBackground } from "./background.js";
@@ -282,7 +282,7 @@ async function fillExamples(
         const span = snippetSpan(norm.text, r.start, r.end);
         const o = norm.spanToOriginal(span.start, span.end);
         const original = norm.original.slice(o.start, o.end);
-        const masked = maskNames(maskText(original), engine.segmenter.segment(original), lex);
+        const masked = maskNames(MASKED.text(original), engine.segmenter.segment(original), lex);
         if (!r.cand.examples.includes(masked)) r.cand.examples.push(masked);
         const counts = ruleCounts.get(r.cand) ?? new Map<string, { target: number; score: number }>();
         ruleCounts.set(r.cand, counts);

@@ -3,7 +3,7 @@
 // automaton per script, so one pass over a document finds them all.
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
+import { createAhoCorasick, type AhoCorasick } from "../text/aho-corasick.js";
 import { BUNDLED_RULES_DIR } from "./load.js";
 import { MAX_PATHS, regexPaths, toV8Source } from "./regex-safety.js";
 import type { Rule, RuleSet, TermLists } from "./types.js";

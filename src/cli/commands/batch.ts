@@ -7,13 +7,12 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { countDocuments, formatFinalLine, formatProgress } from "../../batch/progress.js";
-import type { OutcomeRecord } from "../../batch/record.js";
+import type { OutcomeRecord } from "../../output/record.js";
 import { runBatch, type BatchOptions, type BatchProgress } from "../../batch/run-batch.js";
-import type { BatchSummary } from "../../batch/summary.js";
-import { renderHtmlReport } from "../../report/html.js";
-import type { CaseResult } from "../../types.js";
+import type { BatchSummary } from "../../output/summary.js";
+import { renderHtmlReport } from "../../output/html.js";
 import type { CliIo } from "../io.js";
-import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addScanOptions, budgetOf, engineOptionsOf, failOnPredicate, intFlag, onShutdownSignals, readOptionsOf, type ScanFlags } from "../options.js";
 
 interface BatchFlags extends ScanFlags {
   out: string;
@@ -54,8 +53,8 @@ export function register(
       .option("--top <n>", "top-scoring cases kept for the report (default 20)"),
   ).action(async (inputs: string[], flags: BatchFlags) => {
     const failOn = failOnPredicate(flags.failOn);
-    const workers = intOption("--workers", flags.workers, 0);
-    const top = intOption("--top", flags.top, 0);
+    const workers = intFlag("--workers", flags.workers, 0);
+    const top = intFlag("--top", flags.top, 0);
     if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) {
       throw new UsageError(`--queue needs a redis:// or rediss:// URL, not "${flags.queue}"`);
     }
@@ -93,13 +92,8 @@ export function register(
     if (top !== undefined) opts.topK = top;
     if (flags.queue !== undefined) opts.queue = flags.queue;
     if (flags.queuePrefix !== undefined) opts.queuePrefix = flags.queuePrefix;
-    const segmenter = segmenterOf(flags);
-    const rules = rulePathsOf(flags.rules, io.cwd);
-    if (rules || segmenter) {
-      opts.engine = {};
-      if (rules) opts.engine.rules = rules;
-      if (segmenter) opts.engine.segmenter = segmenter;
-    }
+    const engine = engineOptionsOf(flags, io.cwd);
+    if (engine.rules || engine.segmenter) opts.engine = engine;
 
     // Progress only on a terminal: a log file wants the final line, not 4 redraws a second.
     let total: number | undefined;
@@ -119,25 +113,21 @@ export function register(
       io = { ...io, stderr: (s) => print(drawn ? ((drawn = false), `\r\x1b[K${s}`) : s) };
     }
 
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals === 1) {
+    const removeSignals = onShutdownSignals(
+      (signal) => {
         io.stderr(`caseflag batch: ${signal}: stopping; finishing the documents in flight (again to stop at once)\n`);
         soft.abort();
-      } else {
+      },
+      (signal) => {
         io.stderr(`caseflag batch: ${signal} again: stopping now; documents in flight are dropped (--resume rescans them)\n`);
         hard.abort();
-      }
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+      },
+    );
     let summary: BatchSummary;
     try {
       summary = await runBatch(opts);
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      removeSignals();
       countStop.abort();
     }
 
@@ -151,16 +141,10 @@ export function register(
   });
 }
 
-function intOption(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be an integer ≥ ${min}, not "${v}"`);
-  return Number(v);
-}
-
 /**
  * --fail-on reads a result's score, severity and flag ids only; batch keeps just those per line
  * (it never holds whole results), so it hands the predicate that much.
  */
-function asFailOnSubject(r: Extract<OutcomeRecord, { ok: true }>): CaseResult {
-  return { score: r.score, severity: r.severity, flags: r.flags.map((id) => ({ id, reason: "", evidence: [] })) } as unknown as CaseResult;
+function asFailOnSubject(r: Extract<OutcomeRecord, { ok: true }>) {
+  return { score: r.score, severity: r.severity, flags: r.flags.map((id) => ({ id, reason: "", evidence: [] })) };
 }

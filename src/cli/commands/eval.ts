@@ -6,24 +6,21 @@ import { Evaluator, formatEvalTable } from "../../eval/evaluate.js";
 import { readPath } from "../../ingest/index.js";
 import { scanDocument } from "../../pipeline.js";
 import type { CliIo } from "../io.js";
-import { rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addEngineOptions, engineOptionsOf, type EngineFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command("eval")
-    .description("precision, recall and F1 per crime against CAIL-format labels (fact + accusation)")
-    .argument("<files...>", "labelled JSONL/JSON files")
-    .option("-f, --format <name>", "table | json", "table")
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
-    .option("--segmenter <name>", "node-rs (default) or nodejieba")
-    .option("--list <n>", "false positive/negative ids listed per crime", "50")
-    .action(async (files: string[], flags: Pick<ScanFlags, "rules" | "segmenter" | "mask"> & { format: string; list: string }) => {
+  addEngineOptions(
+    program
+      .command("eval")
+      .description("precision, recall and F1 per crime against CAIL-format labels (fact + accusation)")
+      .argument("<files...>", "labelled JSONL/JSON files")
+      .option("-f, --format <name>", "table | json", "table")
+      .option("--list <n>", "false positive/negative ids listed per crime", "50"),
+  ).action(async (files: string[], flags: EngineFlags & { format: string; list: string }) => {
       if (flags.format !== "table" && flags.format !== "json") {
         throw new UsageError(`unknown format "${flags.format}" (valid: table, json)`);
       }
-      const seg = segmenterOf({ ...flags, mask: true, failOn: "never" });
-      const rules = rulePathsOf(flags.rules, io.cwd);
-      const engine = await createEngine({ ...(rules ? { rules } : {}), ...(seg ? { segmenter: seg } : {}) });
+      const engine = await createEngine(engineOptionsOf(flags, io.cwd));
       const evaluator = new Evaluator(engine.ruleSet, Number(flags.list));
       let failures = 0;
       let unlabelled = 0;

@@ -1,15 +1,15 @@
 // caseflag scan FILE... : one document (or a few) in, explained results out, instantly.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { createEngine } from "../../engine.js";
-import { readPath, readSource, stdinSource } from "../../ingest/index.js";
-import { resolve } from "node:path";
+import { CaseflagError } from "../../errors.js";
+import { contentHash, readPath, readSource, stdinSource } from "../../ingest/index.js";
+import { getFormatter } from "../../output/formatters.js";
+import { withHash } from "../../output/lines.js";
 import { scanDocument } from "../../pipeline.js";
-import { getFormatter } from "../../report/formatters.js";
-import { maskText } from "../../score/mask.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
-import { CaseflagError } from "../../errors.js";
-import { addScanOptions, budgetOf, failOnPredicate, readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addScanOptions, budgetOf, engineOptionsOf, failOnPredicate, readOptionsOf, redactorOf, type ScanFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addScanOptions(
@@ -23,13 +23,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
     const budget = budgetOf(flags);
+    const redactor = redactorOf(flags);
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
-    const rules = rulePathsOf(flags.rules, io.cwd);
-    const engine = await createEngine({
-      ...(rules ? { rules } : {}),
-      ...(segmenterOf(flags) ? { segmenter: segmenterOf(flags)! } : {}),
-      dictionary: "document",
-    });
+    const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary: "document" });
     const results: CaseResult[] = [];
     let failures = 0;
     for (const file of files) {
@@ -40,19 +36,19 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       for await (const item of items) {
         if (!item.ok) {
           failures++;
-          io.stderr(`caseflag: ${flags.mask ? maskText(item.failure.message) : item.failure.message}\n`);
+          io.stderr(`caseflag: ${redactor.text(item.failure.message)}\n`);
           continue;
         }
         try {
-          const result = scanDocument(item.doc, engine, { mask: flags.mask, ...(budget ? { budget } : {}) });
+          const result = redactor.result(scanDocument(item.doc, engine, budget ? { budget } : {}), item.doc);
           for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
-          results.push(result);
+          // As every output line carries it (output/lines.ts).
+          results.push(withHash(result, contentHash(item.doc.text)));
         } catch (err) {
           // One document that cannot be scanned (over its budget) is reported; the others still are.
           if (!(err instanceof CaseflagError)) throw err;
           failures++;
-          const line = `${item.doc.source}: ${err.message} (${err.code})`;
-          io.stderr(`caseflag: ${flags.mask ? maskText(line) : line}\n`);
+          io.stderr(`caseflag: ${redactor.text(`${item.doc.source}: ${err.message} (${err.code})`)}\n`);
         }
       }
     }

@@ -1,7 +1,7 @@
-// Formatters are pure: results in, text out. They never print and never unmask: masking is
-// decided when the result is built (scanDocument's `mask` option).
+// Formatters are pure: results in, text out. They never print and never unmask: results come to
+// them redacted (redact.ts).
 import { UsageError } from "../errors.js";
-import type { CaseResult, DimensionScore, Failure } from "../types.js";
+import type { CaseResult, DimensionScore } from "../types.js";
 
 export interface Formatter {
   name: string;
@@ -14,21 +14,11 @@ export const jsonFormatter: Formatter = {
   format: (results) => JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + "\n",
 };
 
+/** One line per result, in the line format of lines.ts (results carry their contentHash there). */
 export const jsonlFormatter: Formatter = {
   name: "jsonl",
-  format: (results) => results.map((r) => formatJsonLine(r)).join(""),
+  format: (results) => results.map((r) => JSON.stringify(r) + "\n").join(""),
 };
-
-/** One JSONL line for a result or a recorded failure: what batch and the queue write. */
-export function formatJsonLine(r: CaseResult): string {
-  return JSON.stringify(r) + "\n";
-}
-
-export function formatFailureLine(f: Failure): string {
-  const error: Record<string, unknown> = { code: f.code, message: f.message };
-  if (f.line !== undefined) error["line"] = f.line;
-  return JSON.stringify({ schemaVersion: 1, id: f.id ?? f.source, source: f.source, error }) + "\n";
-}
 
 const CSV_COLUMNS = [
   "id",

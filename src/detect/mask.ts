@@ -1,6 +1,6 @@
-// Masking identifiers for everything a human or a log reads: report snippets, finding matches,
-// stderr. Masks keep the string's length and separators, so offsets into a masked text still
-// point at the same characters as in the original.
+// How each identifier is written masked, and a text with its identifiers masked in place. Masks
+// keep the string's length and separators, so offsets into a masked text still point at the same
+// characters as in the original. Which outputs show what is decided in one place: output/redact.ts.
 //
 // What stays visible, and why:
 // - resident id 110105********002x: the area code (regions and cross-region flags are derived
@@ -10,7 +10,7 @@
 // - bank card 6222 **** **** 1234: issuer prefix and last four, as banks print them.
 // - e-mail z*******@qq.com: first letter and the (provider) domain.
 
-import { detectIdentifiers, type DetectIdentifiersOptions, type IdentifierType } from "../detect/identifiers.js";
+import { detectIdentifiers, type DetectIdentifiersOptions, type IdentifierType } from "./identifiers.js";
 
 /**
  * Masks one identifier value; characters that are not digits (spaces, +, -) stay in place.
@@ -90,16 +90,6 @@ export function maskText(text: string, opts: DetectIdentifiersOptions = {}): str
     }
   }
   return chars.join("");
-}
-
-/**
- * A failure as a person reads it: identifiers in its source, id and message masked (a file may be
- * named after the person it is about, an id field may hold a phone number).
- */
-export function maskFailure<F extends { source: string; id?: string; message: string }>(f: F): F {
-  const out = { ...f, source: maskText(f.source), message: maskText(f.message) };
-  if (f.id !== undefined) out.id = maskText(f.id);
-  return out;
 }
 
 /** Length-preserving subset of normalization: fullwidth ASCII → ASCII, A–Z → a–z. */

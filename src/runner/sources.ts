@@ -1,25 +1,71 @@
-// Worker side of a reference: job items -> the same ReadItems the producer saw. Files go through
-// ingest's readSource, archive members through walkInputs, JSONL line ranges are read from their
-// byte offsets (one job never re-reads the rest of a large dump).
+// What a scan task reads, on the thread that scans it: documents given by value, a chunk of raw
+// JSONL lines, or references to documents (a path, an archive member, a JSONL line range with byte
+// offsets, inline text: what a queue job carries), read back as the same ReadItems the producer saw.
+// A reference never re-reads the rest of a large dump.
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { fileSource, isFailure, readSource, walkInputs, type ReadOptions } from "../ingest/index.js";
+import { chunkItems, fileSource, isFailure, lineDecoder, parseJsonlLine, readSource, walkInputs, type ReadOptions } from "../ingest/index.js";
 import { failed, failure, failureFrom } from "../ingest/failures.js";
-import { recordToItem } from "../ingest/readers/records.js";
 import { DEFAULT_MAX_BYTES, splitByteLines, tooLarge } from "../ingest/streams.js";
-import type { ReadItem } from "../types.js";
-import type { FileItem, InlineItem, JobData, JobItem, LinesItem, MembersItem } from "./payload.js";
+import type { Document, Failure, LineChunk, ReadItem } from "../types.js";
 
-export async function readJobItems(data: JobData): Promise<ReadItem[]> {
-  const read: ReadOptions = { ...(data.read ?? {}) };
+/** A whole file read through ingest (may hold several documents, e.g. a JSON array). */
+export interface FileItem {
+  kind: "file";
+  path: string;
+}
+
+/** Lines `from..to` (1-based, inclusive) of a JSONL dump: bytes [start, end) in `encoding`. */
+export interface LinesItem {
+  kind: "lines";
+  path: string;
+  from: number;
+  to: number;
+  start: number;
+  end: number;
+  encoding: string;
+}
+
+/** Members of one archive, by the full names walkInputs gives them (`/x/cases.zip!/a/b.txt`). */
+export interface MembersItem {
+  kind: "members";
+  path: string;
+  members: string[];
+}
+
+/** A document given by value. `text` is dropped from Redis once the job is finished. */
+export interface InlineItem {
+  kind: "inline";
+  id: string;
+  source: string;
+  text?: string;
+  meta?: Record<string, unknown>;
+}
+
+/** Where documents are, by reference. */
+export type DocumentRef = FileItem | LinesItem | MembersItem | InlineItem;
+
+/** What a task scans. */
+export type TaskSource =
+  /** Documents read already, with their content hashes. */
+  | { kind: "documents"; docs: { doc: Document; hash: string }[] }
+  /** Raw JSONL lines, parsed here (a batch's dumps). */
+  | { kind: "chunk"; chunk: LineChunk }
+  /** References, read here (a queue job). */
+  | { kind: "refs"; refs: DocumentRef[] };
+
+/** Every item of a task's source, in order: documents and the parts that could not be read. */
+export async function readTaskSource(source: TaskSource, read: ReadOptions): Promise<ReadItem[]> {
+  if (source.kind === "documents") return source.docs.map((d) => ({ ok: true, doc: d.doc }));
+  if (source.kind === "chunk") return [...chunkItems(source.chunk, read)];
   const out: ReadItem[] = [];
-  for (const item of data.items) {
-    for await (const it of readItem(item, read)) out.push(it);
+  for (const ref of source.refs) {
+    for await (const it of readRef(ref, read)) out.push(it);
   }
   return out;
 }
 
-function readItem(item: JobItem, read: ReadOptions): AsyncIterable<ReadItem> {
+function readRef(item: DocumentRef, read: ReadOptions): AsyncIterable<ReadItem> {
   switch (item.kind) {
     case "file":
       return readFileItem(item, read);
@@ -43,18 +89,13 @@ async function* readFileItem(item: FileItem, read: ReadOptions): AsyncGenerator<
   yield* readSource(fileSource(item.path, size), read);
 }
 
-function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  return true;
-}
-
-/** The jsonl reader's per-line rules (blank lines skipped, E_TOO_LARGE, E_ENCODING, E_JSON_LINE), from an offset. */
+/** The lines of a range, each read as the JSONL reader reads it (parseJsonlLine). */
 async function* readLinesItem(item: LinesItem, read: ReadOptions): AsyncGenerator<ReadItem> {
   if (item.end <= item.start) return;
   const max = read.maxBytes ?? DEFAULT_MAX_BYTES;
   let decoder: InstanceType<typeof TextDecoder>;
   try {
-    decoder = new TextDecoder(item.encoding, { fatal: true, ignoreBOM: true });
+    decoder = lineDecoder(item.encoding);
   } catch {
     yield failed(failure(item.path, "E_ENCODING", `${item.path}: unknown encoding "${item.encoding}"`));
     return;
@@ -64,29 +105,13 @@ async function* readLinesItem(item: LinesItem, read: ReadOptions): AsyncGenerato
     for await (const l of splitByteLines(stream, max)) {
       const line = item.from + l.line - 1;
       if (line > item.to) break;
-      const where = `${item.path}:${line}`;
       if (l.bytes === undefined) {
         const e = tooLarge(item.path, max, line);
-        yield failed(failure(where, e.code, e.message, { line }));
+        yield failed(failure(`${item.path}:${line}`, e.code, e.message, { line }));
         continue;
       }
-      if (isBlank(l.bytes)) continue;
-      let text: string;
-      try {
-        text = decoder.decode(l.bytes);
-      } catch {
-        yield failed(failure(where, "E_ENCODING", `${where}: bytes are not valid ${item.encoding}`, { line }));
-        continue;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        yield failed(failure(where, "E_JSON_LINE", `${where}: ${msg}`, { line }));
-        continue;
-      }
-      yield recordToItem(value, read, { source: where, fallbackId: String(line), line, code: "E_JSON_LINE" });
+      const it = parseJsonlLine(item.path, line, l.bytes, decoder, read);
+      if (it) yield it;
     }
   } catch (err) {
     yield failed(failureFrom(err, item.path));
@@ -157,4 +182,28 @@ async function* readInlineItem(item: InlineItem): AsyncGenerator<ReadItem> {
     return;
   }
   yield { ok: true, doc: { id: item.id, source: item.source, text: item.text, meta: item.meta ?? {} } };
+}
+
+/** Where a task's references point, for messages and `status`. */
+export function describeRefs(items: readonly DocumentRef[]): string {
+  const first = items[0];
+  if (!first) return "(empty job)";
+  const one =
+    first.kind === "lines"
+      ? `${first.path}:${first.from}${first.to > first.from ? `-${first.to}` : ""}`
+      : first.kind === "members"
+        ? first.members.length === 1
+          ? first.members[0]!
+          : `${first.path}!/ (${first.members.length} members)`
+        : first.kind === "inline"
+          ? first.source
+          : first.path;
+  return items.length > 1 ? `${one} (+${items.length - 1} more)` : one;
+}
+
+/** Failure codes worth a retry: the file may be there on the next attempt (a mount, a permission fix). */
+const TRANSIENT_CODES = new Set(["E_NOT_FOUND", "E_ACCESS", "E_READ"]);
+
+export function isTransientFailure(f: Failure): boolean {
+  return TRANSIENT_CODES.has(f.code);
 }

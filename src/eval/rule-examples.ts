@@ -3,7 +3,7 @@
 import type { Engine } from "../engine.js";
 import { scanDocument } from "../pipeline.js";
 import type { CaseResult } from "../types.js";
-import type { Rule } from "./types.js";
+import type { Rule } from "../rules/types.js";
 
 export interface ExampleFailure {
   ruleId: string;

@@ -1,8 +1,8 @@
 // The batch report: ONE self-contained HTML file. No script, no external resource (a CSP says so),
 // charts as inline SVG rendered here with vega-lite → vega. Everything taken from documents is
 // escaped; evidence context was masked when the case card was built (unless --no-mask).
-import type { CaseCard, Snippet } from "../batch/case-card.js";
-import type { BatchSummary, Counts } from "../batch/summary.js";
+import type { CaseCard, Snippet } from "./case-card.js";
+import type { BatchSummary, Counts } from "./summary.js";
 import type { Severity } from "../types.js";
 import { barChartSvg, type BarDatum } from "./html-charts.js";
 

@@ -1,5 +1,5 @@
 // A top-scoring case as the report shows it: its flags and its strongest evidence in context.
-// Built in the worker that holds the text (only for cases that may enter the top-K), so the main
+// Built in the scan thread that holds the text (only for cases that may enter the top-K), so the main
 // thread never keeps document texts around for the report.
 import type { CaseResult, Finding, Severity } from "../types.js";
 
@@ -34,7 +34,7 @@ export interface CardOptions {
   context?: number;
   /** Snippets per case. Default 6. */
   maxSnippets?: number;
-  /** Applied to context text (not to findings, which the pipeline already masked). */
+  /** Applied to context text (not to findings, whose quotes come redacted). */
   maskText?: (s: string) => string;
 }
 
@@ -110,7 +110,8 @@ function snippetsInContext(text: string, evidence: Finding[], opts: CardOptions)
     for (const f of byStart) {
       if (f.start < pos || f.end > w.end) continue; // overlapping or outside: the first one wins
       if (f.start > pos) parts.push({ text: maskText(text.slice(pos, f.start)) });
-      parts.push(mark(f, f.kind === "identifier" ? f.match : text.slice(f.start, f.end)));
+      // The finding's own quote: identifiers inside it are masked there (a slice of the text is not).
+      parts.push(mark(f, f.match));
       pos = f.end;
     }
     if (pos < w.end) parts.push({ text: maskText(text.slice(pos, w.end)) });
