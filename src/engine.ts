@@ -2,7 +2,7 @@
 // automata, and a segmenter that knows the rule terms. Build one per process (or worker thread)
 // and hand it to scanDocument for every document.
 import { compileRules, type CompiledRules } from "./rules/compile.js";
-import { loadRules } from "./rules/load.js";
+import { identifierContextOf, loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
 import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
 import type { IdentifierType } from "./detect/identifiers.js";
@@ -40,14 +40,10 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
   const compiled = compileRules(ruleSet, { normalize: (s) => normalize(s).text, stemPhrase });
   const seg = typeof segmenter === "object" ? segmenter : lazySegmenter(segmenter, dictionary);
   seg.addWords(compiled.userWords);
-  const identifierContext: Partial<Record<IdentifierType, string[]>> = {};
+  const identifierContext = identifierContextOf(ruleSet.rules) as Partial<Record<IdentifierType, string[]>>;
   const identifierRules = new Map<string, { id: string; weight: number }>();
   for (const rule of ruleSet.rules) {
-    if (rule.kind !== "identifier" || rule.detector === null) continue;
-    const type = rule.detector as IdentifierType;
-    const terms = [...(rule.context.boost?.zh ?? []), ...(rule.context.boost?.en ?? [])].map((t) => normalize(t).text);
-    identifierContext[type] = [...(identifierContext[type] ?? []), ...terms];
-    identifierRules.set(type, { id: rule.id, weight: rule.weight });
+    if (rule.kind === "identifier" && rule.detector !== null) identifierRules.set(rule.detector, { id: rule.id, weight: rule.weight });
   }
   return { ruleSet, compiled, segmenter: seg, identifierContext, identifierRules };
 }

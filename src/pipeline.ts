@@ -109,8 +109,8 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   const result = assembleResult({
     // A file named after a person, an id field holding a phone number: masked like the findings.
-    id: maskText(doc.id),
-    source: maskText(doc.source),
+    id: maskText(doc.id, { contextTerms: engine.identifierContext }),
+    source: maskText(doc.source, { contextTerms: engine.identifierContext }),
     language,
     findings,
     volumes,

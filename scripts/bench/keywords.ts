@@ -12,6 +12,7 @@ import { readInputs } from "#caseflag/ingest/index.js";
 import {
   captureKeywords,
   documentView,
+  readText,
   formatCandidateTable,
   loadGeneralBackground,
   loadKeywordLexicon,
@@ -71,7 +72,7 @@ t = performance.now();
 for (const f of facts) scanDocument({ id: f.id, source: "bench", text: f.fact, meta: {} }, engine);
 const scanMs = performance.now() - t;
 t = performance.now();
-for (const f of facts) documentView(f.fact, lexicon);
+for (const f of facts) documentView(readText(f.fact), lexicon);
 const termsMs = performance.now() - t;
 out("");
 out(`split (in memory, no I/O): scanDocument ${(scanMs / 1000).toFixed(2)} s, term extraction (normalize, Han runs, Latin words) ${(termsMs / 1000).toFixed(2)} s`);

@@ -99,9 +99,9 @@ export function addMaskOption(cmd: Command): Command {
   return cmd.option("--no-mask", "print identifiers unmasked (they are masked by default)");
 }
 
-/** --no-mask as the output's redaction policy. */
-export function redactorOf(flags: { mask?: boolean }): Redactor {
-  return redactorFor(flags.mask !== false);
+/** --no-mask as the output's redaction policy (with the engine's identifier context words, when there is one). */
+export function redactorOf(flags: { mask?: boolean }, contextTerms?: Parameters<typeof redactorFor>[1]): Redactor {
+  return redactorFor(flags.mask !== false, contextTerms);
 }
 
 export function addBudgetOption(cmd: Command): Command {

@@ -6,6 +6,7 @@
 // therefore leaves a result as it is and masks the free text around it: failure messages, paths,
 // report context. `--no-mask` reveals: every quote is cut again from the document's own text, and
 // the id and source are the document's.
+import type { DetectIdentifiersOptions } from "../detect/identifiers.js";
 import { maskText } from "../detect/mask.js";
 import type { CaseResult, Document, Failure } from "../types.js";
 
@@ -19,16 +20,19 @@ export interface Redactor {
   result(r: CaseResult, doc: Pick<Document, "id" | "source" | "text">): CaseResult;
 }
 
-const masking: Redactor = {
-  mask: true,
-  text: (s) => maskText(s),
-  failure(f) {
-    const out = { ...f, source: maskText(f.source), message: maskText(f.message) };
-    if (f.id !== undefined) out.id = maskText(f.id);
-    return out;
-  },
-  result: (r) => r,
-};
+function masking(opts: DetectIdentifiersOptions): Redactor {
+  const text = (s: string): string => maskText(s, opts);
+  return {
+    mask: true,
+    text,
+    failure(f) {
+      const out = { ...f, source: text(f.source), message: text(f.message) };
+      if (f.id !== undefined) out.id = text(f.id);
+      return out;
+    },
+    result: (r) => r,
+  };
+}
 
 const revealing: Redactor = {
   mask: false,
@@ -37,13 +41,17 @@ const revealing: Redactor = {
   result: (r, doc) => ({ ...(recut(r, doc.text) as CaseResult), id: doc.id, source: doc.source }),
 };
 
-/** The redactor for a --no-mask flag (mask: true unless asked otherwise). */
-export function redactorFor(mask = true): Redactor {
-  return mask ? masking : revealing;
+/**
+ * The redactor for a --no-mask flag (mask: true unless asked otherwise). `contextTerms`: the
+ * identifier context words of the engine's packs (default: the bundled pack's), so free text is
+ * masked with the same words the scan found identifiers with.
+ */
+export function redactorFor(mask = true, contextTerms?: DetectIdentifiersOptions["contextTerms"]): Redactor {
+  return mask ? (contextTerms ? masking({ contextTerms }) : MASKED) : revealing;
 }
 
 /** What every store and print of the queue uses: results there are always masked. */
-export const MASKED = masking;
+export const MASKED = masking({});
 
 interface Quote {
   start: number;

@@ -16,7 +16,7 @@ export interface InlineOptions {
 export function createInlineRunner(opts: InlineOptions = {}): ScanPool {
   let engine: Promise<Engine> | undefined = opts.engine ? Promise.resolve(opts.engine) : undefined;
   const getEngine = (): Promise<Engine> => (engine ??= createEngine(opts.engineOptions ?? {}));
-  const redactor = redactorFor(opts.mask ?? true);
+
   return {
     mode: "inline",
     threads: 0,
@@ -26,6 +26,7 @@ export function createInlineRunner(opts: InlineOptions = {}): ScanPool {
     },
     async run(task) {
       const e = await getEngine();
+      const redactor = redactorFor(opts.mask ?? true, e.identifierContext);
       // Yield to the event loop between tasks so writes, drains and signals get their turn.
       await new Promise((r) => setImmediate(r));
       return runTask(task, e, { redactor, ...(opts.budget ? { budget: opts.budget } : {}) });

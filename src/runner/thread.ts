@@ -24,7 +24,7 @@ if (engine) {
   // charged to the first real document's budget, nor counted by the watchdog against it.
   e.segmenter.segment("被告人张某出售公民个人信息");
   scanDocument({ id: "warm-up", source: "warm-up", text: "被告人张某利用职务便利出售公民个人信息三千余条，手机13812345678。", meta: {} }, e);
-  const redactor = redactorFor(config.mask);
+  const redactor = redactorFor(config.mask, e.identifierContext);
   port.on("message", (m: ToThread) => {
     // Which document is being scanned and since when, for the pool's watchdog.
     const onDocument = (index: number): void => {

@@ -23,9 +23,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
     const budget = budgetOf(flags);
-    const redactor = redactorOf(flags);
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
     const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary: "document" });
+    const redactor = redactorOf(flags, engine.identifierContext);
     const results: CaseResult[] = [];
     let failures = 0;
     for (const file of files) {

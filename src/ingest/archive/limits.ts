@@ -4,7 +4,7 @@ import type { Failure } from "../../types.js";
 import { archiveKindOf, type ArchiveKind } from "../archive-kind.js";
 import { failure } from "../failures.js";
 import { DEFAULT_MAX_BYTES, MiB } from "../streams.js";
-import { extensionOf } from "../registry.js";
+import { defaultRegistry } from "../registry.js";
 import type { WalkItem, WalkOptions } from "../types.js";
 
 export interface WalkContext {
@@ -63,8 +63,8 @@ export class Budget {
 export function memberLimit(inner: string, ctx: WalkContext): number {
   const kind = archiveKindOf(inner);
   if (kind === "tar" || kind === "tgz") return Number.POSITIVE_INFINITY;
-  const ext = extensionOf(inner);
-  if (ext === ".jsonl" || ext === ".ndjson") return Number.POSITIVE_INFINITY;
+  // A dump read line by line streams: only the archive's total bounds it.
+  if (defaultRegistry().holds(inner) === "lines") return Number.POSITIVE_INFINITY;
   return ctx.maxEntryBytes;
 }
 
