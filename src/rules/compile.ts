@@ -120,29 +120,23 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
   const enIds = new Map<string, number>();
 
   const forms = ruleSet.termForms;
-  const internZh = (term: string): number | null => {
-    const t = forms?.zh[term] ?? tools.normalize(term);
-    if (t.length === 0) return null;
-    let id = zhIds.get(t);
+  const intern = (terms: string[], ids: Map<string, number>, t: string): number => {
+    let id = ids.get(t);
     if (id === undefined) {
-      id = zhTerms.length;
-      zhTerms.push(t);
-      zhIds.set(t, id);
+      id = terms.length;
+      terms.push(t);
+      ids.set(t, id);
     }
     return id;
   };
+  const internZh = (term: string): number | null => {
+    const t = forms?.zh[term] ?? tools.normalize(term);
+    return t.length === 0 ? null : intern(zhTerms, zhIds, t);
+  };
   const internEn = (term: string): number | null => {
     const stems = forms?.en[term] ?? tools.stemPhrase(term);
-    if (stems.length === 0) return null;
     // Space-delimited so a term matches whole words only in the stem stream (see match.ts).
-    const t = " " + stems.join(" ") + " ";
-    let id = enIds.get(t);
-    if (id === undefined) {
-      id = enTerms.length;
-      enTerms.push(t);
-      enIds.set(t, id);
-    }
-    return id;
+    return stems.length === 0 ? null : intern(enTerms, enIds, " " + stems.join(" ") + " ");
   };
   const internLists = (lists: TermLists | null | undefined): TermSet | null => {
     if (!lists) return null;

@@ -1,23 +1,13 @@
 // A member that is itself an archive, walked one level deeper. The zip and tar walkers reach this
 // through their context (WalkContext.nested), so neither imports the other.
-import type { ArchiveKind } from "../archive-kind.js";
 import { failureFrom } from "../failures.js";
 import { destroyQuietly, readAllBounded } from "../streams.js";
-import type { WalkItem } from "../types.js";
-import type { Budget, WalkContext } from "./limits.js";
+import type { NestedWalker } from "./limits.js";
 import { walkTar } from "./tar.js";
 import { walkZip } from "./zip.js";
 
 /** The members of a nested archive, one level deeper; any error becomes a failure naming it. */
-export async function* walkNested(
-  kind: ArchiveKind,
-  stream: NodeJS.ReadableStream,
-  name: string,
-  limit: number,
-  depth: number,
-  ctx: WalkContext,
-  budget: Budget,
-): AsyncGenerator<WalkItem> {
+export const walkNested: NestedWalker = async function* (kind, stream, name, limit, depth, ctx, budget) {
   try {
     if (kind === "zip") {
       // yauzl needs random access: a nested zip is held in memory, bounded by the member limit.
@@ -31,4 +21,4 @@ export async function* walkNested(
   } finally {
     destroyQuietly(stream);
   }
-}
+};

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import { formatterNames, getFormatter } from "../../src/output/formatters.js";
+import { failureLine } from "../../src/output/lines.js";
+import type { CaseResult } from "../../src/types.js";
+
+const result: CaseResult = {
+  schemaVersion: 1,
+  id: "a,1",
+  source: 'dir/"quoted".txt',
+  language: "zh",
+  score: 87,
+  severity: "serious",
+  severityBasis: { reason: "征信 60条 ≥ 50 (tier A): serious", by: "count", ratio: 1.2, insiderHalved: false },
+  crimes: [{ id: "personal-information", score: 90, evidence: [{ ruleId: "crime.pi", start: 3, end: 9, match: "公民个人信息" }] }],
+  infoTypes: [{ id: "credit-report", score: 60, tier: "A", sensitive: true, evidence: [] }],
+  industries: [{ id: "finance", score: 70, evidence: [] }],
+  groups: [],
+  insider: { flag: true, score: 80, evidence: [] },
+  regions: [],
+  volumes: [{ infoType: "credit-report", tier: "A", count: 60, approximate: true, start: 20, end: 24, match: "60余条", from: "prose" }],
+  money: [],
+  victims: [],
+  flags: [{ id: "pi-leak", reason: "personal-information crime evidence scores 90", evidence: [] }],
+  findings: [
+    { ruleId: "crime.pi", kind: "crime", target: "personal-information", start: 3, end: 9, match: "公民个人信息", weight: 90 },
+    { ruleId: "id.cn-mobile", kind: "identifier", target: "cn-mobile", start: 30, end: 41, match: "139****5678", weight: 0, negated: true, note: "in scope of zone.clerk" },
+  ],
+};
+
+describe("formatters", () => {
+  it("lists valid names when a name is unknown", () => {
+    expect(formatterNames()).toEqual(["json", "jsonl", "csv", "table"]);
+    expect(() => getFormatter("xml")).toThrow(UsageError);
+    expect(() => getFormatter("xml")).toThrow(/valid: json, jsonl, csv, table/);
+  });
+
+  it("json: one object for one result, an array for several", () => {
+    expect(JSON.parse(getFormatter("json").format([result])).id).toBe("a,1");
+    expect(JSON.parse(getFormatter("json").format([result, result]))).toHaveLength(2);
+  });
+
+  it("jsonl: one line per result", () => {
+    const out = getFormatter("jsonl").format([result, result]);
+    expect(out.split("\n")).toHaveLength(3);
+    expect(JSON.parse(out.split("\n")[1]!).score).toBe(87);
+  });
+
+  it("csv quotes cells with commas and quotes", () => {
+    const [header, row] = getFormatter("csv").format([result]).trim().split("\n");
+    expect(header).toBe("id,source,language,score,severity,crimes,info_types,industries,groups,insider,regions,records,flags");
+    expect(row).toBe('"a,1","dir/""quoted"".txt",zh,87,serious,personal-information:90,credit-report:60,finance:70,,80,,60,pi-leak');
+  });
+
+  it("table shows score, basis, dimensions, volumes, flags and negated evidence with its reason", () => {
+    const out = getFormatter("table").format([result]);
+    expect(out).toContain("score 87/100   severity serious   flags pi-leak");
+    expect(out).toContain("basis       征信 60条 ≥ 50 (tier A): serious");
+    expect(out).toContain("credit-report(A) 60");
+    expect(out).toContain("60余条 → 60+ credit-report(A)");
+    expect(out).toContain("! pi-leak: personal-information crime evidence scores 90");
+    expect(out).toContain("139****5678  id.cn-mobile  (negated: in scope of zone.clerk)");
+  });
+
+  it("failure lines carry code, message and line", () => {
+    const line = JSON.parse(failureLine({ source: "d.jsonl:3", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON" }));
+    expect(line).toEqual({ schemaVersion: 1, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
+  });
+});
