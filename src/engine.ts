@@ -4,10 +4,8 @@
 import { compileRules, type CompiledRules } from "./rules/compile.js";
 import { identifierContextOf, loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
-import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
+import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter, type SegmenterKind } from "./text/index.js";
 import type { IdentifierType } from "./detect/identifiers.js";
-
-export type SegmenterName = "node-rs" | "nodejieba";
 
 export interface Engine {
   ruleSet: RuleSet;
@@ -22,7 +20,7 @@ export interface Engine {
 export interface EngineOptions {
   /** Rule directories or files; default: the bundled rules/. */
   rules?: string[];
-  segmenter?: Segmenter | SegmenterName;
+  segmenter?: Segmenter | SegmenterKind;
   /**
    * "document": load, per document, only the dictionary entries it holds (same tokens; for a
    * command that scans a few files, as `scan` does). Default "full": the whole dictionary once,
@@ -36,7 +34,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   return createEngineFromRules(ruleSet, options.segmenter, options.dictionary);
 }
 
-export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterName, dictionary?: "full" | "document"): Engine {
+export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterKind, dictionary?: "full" | "document"): Engine {
   const compiled = compileRules(ruleSet, { normalize: (s) => normalize(s).text, stemPhrase });
   const seg = typeof segmenter === "object" ? segmenter : lazySegmenter(segmenter, dictionary);
   seg.addWords(compiled.userWords);
@@ -52,7 +50,7 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
  * A segmenter whose dictionary loads on first use. Loading jieba's dictionary is most of a
  * one-file scan's start-up, and documents that no token-boundary rule touches never need it.
  */
-export function lazySegmenter(kind?: SegmenterName, dictionary: "full" | "document" = "full"): Segmenter {
+export function lazySegmenter(kind?: SegmenterKind, dictionary: "full" | "document" = "full"): Segmenter {
   let real: Segmenter | undefined;
   const pending: string[][] = [];
   const get = (): Segmenter => {

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { BudgetLimits } from "../budget.js";
-import type { SegmenterName } from "../engine.js";
+import type { SegmenterKind } from "../text/index.js";
 import { CaseflagError } from "../errors.js";
 import { contentHash, readInputUnits, type ReadOptions, type WalkOptions } from "../ingest/index.js";
 import { failureLine } from "../output/lines.js";
@@ -52,7 +52,7 @@ export interface BatchOptions {
   queuePrefix?: string;
   /** Another scan runner (tests); default: a pool of scan threads (or inline with workers 0). */
   runner?: ScanPool;
-  engine?: { rules?: string[]; segmenter?: SegmenterName };
+  engine?: { rules?: string[]; segmenter?: SegmenterKind };
   read?: ReadOptions & WalkOptions;
   /** Aborting stops reading; documents already read are finished and written. */
   signal?: AbortSignal;

@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { BudgetLimits } from "../budget.js";
-import type { SegmenterName } from "../engine.js";
+import { SEGMENTER_KINDS, type SegmenterKind } from "../text/index.js";
 import { UsageError } from "../errors.js";
 import { encodingLabel, type ReadOptions } from "../ingest/index.js";
 import { redactorFor, type Redactor } from "../output/redact.js";
@@ -40,16 +40,15 @@ export function rulePathsOf(rules: string[] | undefined, cwd: string): string[] 
   return defaultRulePaths(cwd);
 }
 
-export function segmenterOf(flags: EngineFlags): SegmenterName | undefined {
+export function segmenterOf(flags: EngineFlags): SegmenterKind | undefined {
   if (flags.segmenter === undefined) return undefined;
-  if (flags.segmenter !== "node-rs" && flags.segmenter !== "nodejieba") {
-    throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: node-rs, nodejieba)`);
-  }
-  return flags.segmenter;
+  const kind = SEGMENTER_KINDS.find((k) => k === flags.segmenter);
+  if (kind === undefined) throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: ${SEGMENTER_KINDS.join(", ")})`);
+  return kind;
 }
 
 /** --rules and --segmenter as engine options. */
-export function engineOptionsOf(flags: EngineFlags, cwd: string): { rules?: string[]; segmenter?: SegmenterName } {
+export function engineOptionsOf(flags: EngineFlags, cwd: string): { rules?: string[]; segmenter?: SegmenterKind } {
   const rules = rulePathsOf(flags.rules, cwd);
   const segmenter = segmenterOf(flags);
   return { ...(rules ? { rules } : {}), ...(segmenter ? { segmenter } : {}) };

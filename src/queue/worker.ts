@@ -9,7 +9,7 @@
 // the second run from recording twice.
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { DEFAULT_SCAN_MS, type BudgetLimits } from "../budget.js";
-import type { SegmenterName } from "../engine.js";
+import type { SegmenterKind } from "../text/index.js";
 import { MASKED } from "../output/redact.js";
 import { createScanPool, defaultThreads } from "../runner/pool.js";
 import { linesOf, type ScanTask, type TaskOutput } from "../runner/task.js";
@@ -28,7 +28,7 @@ export interface QueueWorkerOptions {
   prefetch?: number;
   /** Rule directories/files for the engine (default: bundled rules). */
   rules?: string[];
-  segmenter?: SegmenterName;
+  segmenter?: SegmenterKind;
   /** How long a job's lock lasts without renewal (ms, default 30,000). A dead worker's jobs return after about this. */
   lockDuration?: number;
   /** How often this worker looks for stalled jobs (ms, default 30,000). */

@@ -14,13 +14,13 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import { DEFAULT_SCAN_MS, type BudgetLimits } from "../budget.js";
-import type { SegmenterName } from "../engine.js";
+import type { SegmenterKind } from "../text/index.js";
 import { CaseflagError } from "../errors.js";
 import { spliceOutput, type ScanTask, type TaskOutput } from "./task.js";
 
 /** What every thread is started with (structured-cloneable). */
 export interface ThreadConfig {
-  engine: { rules?: string[]; segmenter?: SegmenterName };
+  engine: { rules?: string[]; segmenter?: SegmenterKind };
   budget?: BudgetLimits;
   /** Redaction policy of the lines the threads write (output/redact.ts). */
   mask: boolean;
