@@ -6,6 +6,8 @@ import { identifierContextOf, loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
 import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter, type SegmenterKind } from "./text/index.js";
 import type { IdentifierType } from "./detect/identifiers.js";
+import { createChainRules } from "./score/attribution.js";
+import type { ChainRules } from "./score/leak-chain.js";
 
 export interface Engine {
   ruleSet: RuleSet;
@@ -15,6 +17,8 @@ export interface Engine {
   identifierContext: Partial<Record<IdentifierType, string[]>>;
   /** Identifier rules by detector, for weights and rule ids. */
   identifierRules: Map<string, { id: string; weight: number }>;
+  /** What the leak chain needs of the packs (flow directions, channels, party reach). */
+  chainRules: ChainRules;
 }
 
 export interface EngineOptions {
@@ -43,7 +47,7 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
   for (const rule of ruleSet.rules) {
     if (rule.kind === "identifier" && rule.detector !== null) identifierRules.set(rule.detector, { id: rule.id, weight: rule.weight });
   }
-  return { ruleSet, compiled, segmenter: seg, identifierContext, identifierRules };
+  return { ruleSet, compiled, segmenter: seg, identifierContext, identifierRules, chainRules: createChainRules(ruleSet) };
 }
 
 /**

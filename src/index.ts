@@ -12,6 +12,7 @@ export { getFormatter, formatterNames, type Formatter } from "./output/formatter
 export { resultLine, failureLine, parseLine, type ResultLine, type FailureLine } from "./output/lines.js";
 export { redactorFor, type Redactor } from "./output/redact.js";
 export { Evaluator, createChargeMap } from "./eval/evaluate.js";
+export { TypicalEvaluator, baselinePrediction, caseflagPrediction, formatTypicalTable } from "./eval/typical.js";
 export { captureKeywords, loadKeywordLexicon, candidatesToYaml, formatCandidateTable } from "./keywords/index.js";
 export type { KeywordReport, KeywordCandidate, CaptureOptions } from "./keywords/index.js";
 export * from "./errors.js";

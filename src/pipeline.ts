@@ -8,13 +8,17 @@
 // (output/redact.ts), which re-cuts from the document's own text.
 import { createBudget, type BudgetLimits } from "./budget.js";
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
-import { matchRules, type RawFinding, type TextView } from "./detect/match.js";
+import { BOOST_FACTOR, matchRules, type RawFinding, type TextView } from "./detect/match.js";
+import { createMarkerLookup } from "./detect/markers.js";
 import { extractMoney } from "./detect/money.js";
 import { extractVictims } from "./detect/victims.js";
 import { firstScopeAt } from "./detect/spans.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
 import { maskIdentifier, maskText } from "./detect/mask.js";
+import type { LoadedKind } from "./rules/types.js";
+import { BINDING_KINDS, attribute, type Adjustment, type AttributionMention } from "./score/attribution.js";
+import { toLeaks } from "./score/leaks.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
 import { indexSentences } from "./text/sentences.js";
@@ -24,7 +28,15 @@ import type { CaseResult, Document, Finding, IdentifierFinding, Language, Money,
 export interface ScanOptions {
   /** Time and match limits for this document (defaults in budget.ts); past them it throws BudgetError. */
   budget?: BudgetLimits;
+  /**
+   * Keep every match of the binding kinds (role, access, flow, party, source, proceeding) among the
+   * findings, not only those that are parts of a leak chain: for rule examples and debugging.
+   */
+  allBindings?: boolean;
 }
+
+/** What the leak chain reads: the binding kinds and the dimensions it places or binds. */
+const CHAIN_KINDS: ReadonlySet<string> = new Set([...BINDING_KINDS, "industry", "group", "info-type"]);
 
 /** Identifier confidence below this is kept out of findings: a long number, not an identifier. */
 const MIN_IDENTIFIER_CONFIDENCE = 0.3;
@@ -74,7 +86,6 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
   // Every match a result quotes is cut from this text: the original with its identifiers masked
   // (same length, same offsets), so a rule match spanning a phone number never shows it.
   const shown = maskedOriginal(detected, norm);
-  const findings: Finding[] = ruleFindings.kept.map((f) => toFinding(f, norm, shown));
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
@@ -83,17 +94,78 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
   const outsideZones = (v: { start: number }): boolean => zoneAt(v.start) === undefined;
 
   const ids = detected.filter((m) => m.confidence >= MIN_IDENTIFIER_CONFIDENCE);
-  for (const m of ids) findings.push(toIdentifierFinding(m, norm, shown, engine, zoneAt(m.start)?.ruleId));
 
   const infoDims = engine.ruleSet.dimensions.get("info-type");
   const infoSpans = matched.findings
     .filter((f) => f.rule.rule.kind === "info-type" && !f.negated)
     .map((f) => ({ target: f.rule.rule.target, tier: infoDims?.get(f.rule.rule.target)?.tier ?? "C", start: f.start, end: f.end }));
   budget.check();
-  const volumes: Volume[] = [
-    ...extractVolumes(text, infoSpans).filter(outsideZones),
-    ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m))),
-  ].map((v) => {
+  const proseVolumes = extractVolumes(text, infoSpans).filter(outsideZones);
+  const normVolumes = [...proseVolumes, ...volumesFromIdentifiers(ids.filter((m) => m.valid && outsideZones(m)))];
+
+  // The leak chains, and what they decide for industries, groups, insider and the PI crime.
+  const mentionOf = new Map<RawFinding, AttributionMention>();
+  for (const f of ruleFindings.kept) {
+    if (!CHAIN_KINDS.has(f.rule.rule.kind) && f.rule.rule.proceedings === null) continue;
+    mentionOf.set(f, {
+      ruleId: f.rule.rule.id,
+      kind: f.rule.rule.kind,
+      target: f.rule.rule.target,
+      start: f.start,
+      end: f.end,
+      weight: baseWeight(f),
+      negated: f.negated,
+      negatedBy: f.negated && f.note !== undefined ? f.note.replace(/^in scope of /, "") : null,
+      proceedings: f.rule.rule.proceedings,
+    });
+  }
+  const markerLookup = createMarkerLookup(text, engine.compiled, matched.hits);
+  const asMention = (m: { start: number; end: number; rule: { rule: { id: string; kind: string; target: string } } }) => ({
+    ruleId: m.rule.rule.id,
+    kind: m.rule.rule.kind,
+    target: m.rule.rule.target,
+    start: m.start,
+    end: m.end,
+    weight: 0,
+  });
+  const attribution = attribute({
+    text,
+    mentions: [...mentionOf.values()],
+    volumes: proseVolumes,
+    rules: engine.chainRules,
+    tick: () => budget.tick(),
+    markers: { find: (target, from, to) => markerLookup.find(target, from, to).map(asMention) },
+  });
+  const adjustmentOf = (f: RawFinding): Adjustment | undefined => {
+    const m = mentionOf.get(f);
+    return m && attribution.adjust.get(m);
+  };
+  reweigh(ruleFindings.kept, adjustmentOf);
+  budget.check();
+
+  const findings: Finding[] = [];
+  for (const f of ruleFindings.kept) {
+    const m = mentionOf.get(f);
+    if (BINDING_KINDS.has(f.rule.rule.kind) && !options.allBindings && !(m && attribution.parts.has(m))) continue;
+    const finding = toFinding(f, norm, shown);
+    const adj = adjustmentOf(f);
+    if (adj) finding.note = adj.note;
+    findings.push(finding);
+  }
+  // Markers are looked up, not listed; rule examples and debugging see them all.
+  if (options.allBindings) {
+    for (const m of markerLookup.all()) {
+      const { start, end } = norm.spanToOriginal(m.start, m.end);
+      findings.push({ ...asMention(m), kind: m.rule.rule.kind as Finding["kind"], start, end, match: shown.slice(start, end) });
+    }
+  }
+  for (const d of attribution.derived) {
+    const { start, end } = norm.spanToOriginal(d.start, d.end);
+    findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: shown.slice(start, end), weight: d.weight, note: d.note });
+  }
+  for (const m of ids) findings.push(toIdentifierFinding(m, norm, shown, engine, zoneAt(m.start)?.ruleId));
+
+  const volumes: Volume[] = normVolumes.map((v) => {
     const span = remap(v, norm, shown);
     // Identifier counts span the listed values: their match is a count, never the values.
     return v.from === "identifiers" ? { ...v, start: span.start, end: span.end } : { ...v, ...span };
@@ -104,6 +176,16 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
   const victims: VictimCount[] = extractVictims(text)
     .filter(outsideZones)
     .map((v) => ({ ...v, ...remap(v, norm, shown) }));
+  const insider = {
+    flag: attribution.insider.flag,
+    score: attribution.insider.score,
+    evidence: attribution.insider.evidence.map((e) => ({ ruleId: e.ruleId, ...remap(e, norm, shown) })),
+  };
+  // Leak parts are cut from the shown text: identifiers in them are masked as in the findings.
+  const leaks = toLeaks(attribution.leaks, {
+    span: (x) => remap(x, norm, shown),
+    label: (kind, id) => engine.ruleSet.dimensions.get(kind as LoadedKind)?.get(id)?.label?.zh,
+  });
 
   budget.check();
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
@@ -116,6 +198,9 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     volumes,
     money,
     victims,
+    insider,
+    leaks,
+    industryOrder: attribution.industryOrder,
     rules: engine.ruleSet,
   });
   // Identifiers were all counted (the unmasked-identifier flag and severity need the number);
@@ -152,6 +237,31 @@ function capPerRule<T extends { start: number }>(
     else omitted++;
   }
   return { kept, omitted };
+}
+
+/** A match's weight before "a rule counts once" (match.ts) gave it to one occurrence. */
+function baseWeight(f: RawFinding): number {
+  return Math.min(100, f.rule.rule.weight * (f.boosted ? BOOST_FACTOR : 1));
+}
+
+/**
+ * Applies the chains' weight changes, then gives each changed rule's weight again to its strongest
+ * occurrence that still counts (the one match.ts chose may be the one the chain demoted).
+ */
+function reweigh(findings: RawFinding[], adjustment: (f: RawFinding) => Adjustment | undefined): void {
+  const touched = new Set<number>();
+  for (const f of findings) if (adjustment(f)) touched.add(f.rule.index);
+  if (touched.size === 0) return;
+  const best = new Map<number, RawFinding>();
+  for (const f of findings) {
+    if (!touched.has(f.rule.index)) continue;
+    const adj = adjustment(f);
+    f.weight = 0;
+    if (f.negated || adj) continue;
+    const b = best.get(f.rule.index);
+    if (!b || baseWeight(f) > baseWeight(b) || (baseWeight(f) === baseWeight(b) && f.start < b.start)) best.set(f.rule.index, f);
+  }
+  for (const f of best.values()) f.weight = baseWeight(f);
 }
 
 const LATIN_RUN = /[a-z0-9](?:[a-z0-9'.,&\- ]*[a-z0-9])?/g;

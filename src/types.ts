@@ -51,11 +51,16 @@ export type RuleKind =
   | "info-type"
   | "industry"
   | "group"
-  | "insider"
   | "region"
   | "negation"
   | "zone"
-  | "conduct";
+  | "conduct"
+  | "role"
+  | "access"
+  | "flow"
+  | "party"
+  | "source"
+  | "proceeding";
 
 export type FindingKind = Exclude<RuleKind, "negation" | "zone"> | "identifier" | "volume" | "money";
 
@@ -151,8 +156,51 @@ export interface Flag {
   evidence: EvidenceRef[];
 }
 
+/** A piece of a leak chain: where the text says it (offsets into the original text) and what it says. */
+export interface LeakPart {
+  start: number;
+  end: number;
+  /** The text there; identifiers masked as in findings. */
+  match: string;
+}
+
+/**
+ * One leak as the text tells it: the source that held the data, the leaker, the data and its
+ * count, whose data it is, and who received it. Any part the text does not name is null or empty.
+ */
+export interface Leak {
+  /** The organisation or system the data came from, with its industries (holder first; empty when outside the vocabulary). */
+  source: (LeakPart & {
+    industries: string[];
+    /** "organisation" or "system" phrase, or "mention": only the words that named its industry (学籍, 招聘网站). */
+    type: "organisation" | "system" | "mention";
+    /** The first industry's Chinese label, null when the source has none in the vocabulary. */
+    label: string | null;
+  }) | null;
+  leaker: {
+    /** The leaker's name, masked to surname + 某; null when the chain names nobody. */
+    name: string | null;
+    /** label: the role's Chinese label (rules/roles.yaml), for a role said with a frame (在…工作). */
+    role: (LeakPart & { id: string; ruleId: string; label: string }) | null;
+    access: (LeakPart & { id: string; ruleId: string; label: string }) | null;
+    insider: boolean;
+    score: number;
+  } | null;
+  /** The verb that moved the data. */
+  flow: LeakPart & { id: string; direction: "out" | "in" | "hold" | "exchange"; ruleId: string };
+  /** The data moved: information types (infoType, with its Chinese label) or bare data words (infoType null, label the word). */
+  data: (LeakPart & { infoType: string | null; label: string })[];
+  /** The largest record count stated with the chain. */
+  count: (LeakPart & { count: number; approximate: boolean }) | null;
+  /** Whose data it is: group mentions placed as subjects or victims (group), and people nouns owning the data. */
+  subjects: (LeakPart & { group: string | null })[];
+  /** Who received it (卖给…, 提供给…). */
+  recipients: LeakPart[];
+}
+
 export interface CaseResult {
-  schemaVersion: 1;
+  /** 2 added `leaks` and the role/access/flow/source evidence kinds; industries, groups and insider come from the leak chains. */
+  schemaVersion: 2;
   id: string;
   source: string;
   /** sha256 of the document text: batch and queue output carry it (resume, dedupe). */
@@ -166,6 +214,8 @@ export interface CaseResult {
   industries: DimensionScore[];
   groups: DimensionScore[];
   insider: { flag: boolean; score: number; evidence: EvidenceRef[] };
+  /** The leak chains read in the text, strongest first (an insider's with an access phrase first). */
+  leaks: Leak[];
   regions: DimensionScore[];
   volumes: Volume[];
   money: Money[];

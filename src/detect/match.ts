@@ -51,7 +51,7 @@ export interface MatchResult {
 const DETECTION_EXCLUDED = new Set(["negation", "zone", "identifier"]);
 const SENTENCE_END = /[。！？；!?;\n]/g;
 const LATIN = /[a-z0-9]/;
-const BOOST_FACTOR = 1.5;
+export const BOOST_FACTOR = 1.5;
 
 export function matchRules(view: TextView, compiled: CompiledRules, budget: Budget = UNLIMITED): MatchResult {
   const { text } = view;
@@ -64,7 +64,7 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
 
   const candidates: RawFinding[] = [];
   const consider = (rule: CompiledRule, start: number, end: number, latinCheck: boolean): void => {
-    if (DETECTION_EXCLUDED.has(rule.rule.kind)) return;
+    if (DETECTION_EXCLUDED.has(rule.rule.kind) || rule.rule.marker) return;
     budget.match();
     const f = evaluate(rule, start, end, latinCheck, view, hits);
     if (f) candidates.push(f);

@@ -33,7 +33,7 @@ export function testRuleExamples(engine: Engine, only?: (rule: Rule) => boolean)
     ] as const) {
       for (const example of list) {
         examples++;
-        const result = scanDocument({ id: rule.id, source: rule.file, text: example, meta: {} }, engine);
+        const result = scanDocument({ id: rule.id, source: rule.file, text: example, meta: {} }, engine, { allBindings: true });
         const fired = ruleFired(rule, result);
         if (fired.fired !== (expected === "match")) {
           failures.push({ ruleId: rule.id, file: rule.file, expected, example, got: fired.what });

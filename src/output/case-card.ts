@@ -1,6 +1,7 @@
 // A top-scoring case as the report shows it: its flags and its strongest evidence in context.
 // Built in the scan thread that holds the text (only for cases that may enter the top-K), so the main
 // thread never keeps document texts around for the report.
+import { formatLeakLine } from "../score/leaks.js";
 import type { CaseResult, Finding, Severity } from "../types.js";
 
 export interface SnippetPart {
@@ -24,6 +25,8 @@ export interface CaseCard {
   severity: Severity;
   severityReason: string | null;
   flags: { id: string; reason: string }[];
+  /** The leak chains, one line each (formatLeakLine), strongest first. */
+  leaks: string[];
   snippets: Snippet[];
   /** false when built from a result line alone (resumed output): evidence without its context. */
   inContext: boolean;
@@ -39,6 +42,8 @@ export interface CardOptions {
 }
 
 const MAX_SEEDS = 12;
+/** Leak lines a card shows. */
+const MAX_LEAK_LINES = 3;
 
 export function buildCaseCard(result: CaseResult, text: string | undefined, opts: CardOptions = {}): CaseCard {
   const card: CaseCard = {
@@ -48,6 +53,7 @@ export function buildCaseCard(result: CaseResult, text: string | undefined, opts
     severity: result.severity,
     severityReason: result.severityBasis?.reason ?? null,
     flags: result.flags.map((f) => ({ id: f.id, reason: f.reason })),
+    leaks: result.leaks.slice(0, MAX_LEAK_LINES).map(formatLeakLine),
     snippets: [],
     inContext: text !== undefined,
   };

@@ -1,6 +1,7 @@
 // Formatters are pure: results in, text out. They never print and never unmask: results come to
 // them redacted (redact.ts).
 import { UsageError } from "../errors.js";
+import { formatLeakLine } from "../score/leaks.js";
 import type { CaseResult, DimensionScore } from "../types.js";
 
 export interface Formatter {
@@ -89,6 +90,7 @@ function formatCase(r: CaseResult): string {
   row("industries", r.industries);
   row("groups", r.groups);
   if (r.insider.score > 0) lines.push(`  ${"insider".padEnd(11)} ${r.insider.flag ? "yes" : "weak"} ${r.insider.score}`);
+  r.leaks.forEach((l, i) => lines.push(`  ${(i === 0 ? "leaks" : "").padEnd(11)} ${formatLeakLine(l)}`));
   row("regions", r.regions);
   if (r.volumes.length > 0) {
     lines.push(

@@ -125,6 +125,7 @@ function caseCard(c: CaseCard, rank: number): string {
 <p class="source">${esc(c.source)}</p>
 ${c.severityReason ? `<p class="basis">Severity basis: ${esc(c.severityReason)}</p>` : ""}
 ${flags ? `<ul class="flags">${flags}</ul>` : ""}
+${c.leaks.length > 0 ? `<ul class="leaks">${c.leaks.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>` : ""}
 ${snippets ? `<div class="evidence">${snippets}</div>` : ""}
 ${c.inContext ? "" : `<p class="note">Evidence without its context: this case was written by an earlier run (--resume).</p>`}
 </article>`;
@@ -142,7 +143,7 @@ function snippet(s: Snippet, inContext: boolean): string {
 }
 
 function legend(): string {
-  const kinds = ["crime", "conduct", "info-type", "industry", "group", "insider", "region", "identifier"];
+  const kinds = ["crime", "conduct", "info-type", "industry", "group", "region", "identifier"];
   return `<p class="legend">Evidence: ${kinds.map((k) => `<mark class="k-${k}">${k}</mark>`).join(" ")}</p>`;
 }
 
@@ -190,11 +191,11 @@ h3{font-size:15px;margin:0 0 4px}
 .sev{font-size:12px;border-radius:10px;padding:0 8px;margin-left:4px;background:#eee}
 .sev-serious{background:#f5cba7}.sev-especially-serious{background:#e74c3c;color:#fff}
 .source{color:#666;font-size:12px;margin:0;word-break:break-all}
-.flags{margin:6px 0;padding-left:18px}.flag{font-family:ui-monospace,monospace;background:#fdebd0;padding:0 4px;border-radius:3px}
+.flags{margin:6px 0;padding-left:18px}.leaks{margin:6px 0;padding-left:18px;font-weight:600}.flag{font-family:ui-monospace,monospace;background:#fdebd0;padding:0 4px;border-radius:3px}
 blockquote{margin:6px 0;padding:6px 10px;border-left:3px solid #ccc;background:#f7f7f7;white-space:pre-wrap;word-break:break-all}
 mark{border-radius:3px;padding:0 2px;background:#eee}
 .k-crime{background:#f5b7b1}.k-conduct{background:#a3e4d7}.k-info-type{background:#fad7a0}.k-industry{background:#aed6f1}
-.k-group{background:#d7bde2}.k-insider{background:#e6b0aa;font-weight:600}.k-region{background:#d5d8dc}.k-identifier{background:#f9e79f}
+.k-group{background:#d7bde2}.k-role,.k-access{background:#e6b0aa;font-weight:600}.k-region{background:#d5d8dc}.k-identifier{background:#f9e79f}
 .k-volume,.k-money{background:#abebc6}
 table{border-collapse:collapse;background:#fff}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}td.n{text-align:right}
 .note,.empty,.run{color:#555}.warn{background:#fdedec;border:1px solid #e6b0aa;padding:6px 10px;border-radius:4px}

@@ -4,11 +4,12 @@
 // contentHash?, error: {code, message, line?}}`. Lines are built whole (no newline inside:
 // JSON.stringify escapes them) so a writer can append them atomically. Redaction happens before a
 // line is built (redact.ts).
+import { SCHEMA_VERSION } from "../score/result.js";
 import type { CaseResult, Failure, Outcome } from "../types.js";
 
 /** A failure as a line. */
 export interface FailureLine {
-  schemaVersion: 1;
+  schemaVersion: typeof SCHEMA_VERSION;
   id: string;
   source: string;
   contentHash?: string;
@@ -30,7 +31,7 @@ export function resultLine(result: CaseResult, hash: string): string {
 export function failureLine(f: Failure, hash?: string): string {
   const error: FailureLine["error"] = { code: f.code, message: f.message };
   if (f.line !== undefined) error.line = f.line;
-  const out: FailureLine = { schemaVersion: 1, id: f.id ?? f.source, source: f.source, error };
+  const out: FailureLine = { schemaVersion: SCHEMA_VERSION, id: f.id ?? f.source, source: f.source, error };
   if (hash !== undefined) out.contentHash = hash;
   return JSON.stringify(out);
 }
@@ -43,7 +44,7 @@ export function isResultLine(v: unknown): v is ResultLine {
   return (
     typeof v === "object" &&
     v !== null &&
-    (v as ResultLine).schemaVersion === 1 &&
+    (v as ResultLine).schemaVersion === SCHEMA_VERSION &&
     typeof (v as ResultLine).score === "number" &&
     Array.isArray((v as ResultLine).flags)
   );

@@ -73,9 +73,14 @@ export interface CompiledRules {
   /** Rules with regexes, and negation/zone rules: the few the matcher walks for every document. */
   patternRules: CompiledRule[];
   scopeRules: CompiledRule[];
+  /** Rules marked `marker: true`: looked up where the leak chain asks (detect/markers.ts), never listed. */
+  markerRules: CompiledRule[];
 }
 
 const LATIN_EDGE = /^[a-z0-9]|[a-z0-9]$/;
+
+/** Kinds that only place and bind mentions for the leak chain (src/score/attribution.ts): no dimension of their own. */
+export const BINDING_KINDS: ReadonlySet<string> = new Set(["role", "access", "flow", "party", "source", "proceeding"]);
 
 const require = createRequire(import.meta.url);
 
@@ -175,8 +180,17 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     for (const id of c.terms.en) enTermRules[id]!.push(c.index);
   }
 
-  // Multi-character Chinese terms become user words; Latin ones are not segmenter business.
-  const userWords = zhTerms.filter((t) => t.length >= 2 && !LATIN_EDGE.test(t));
+  // Multi-character Chinese terms become user words; Latin ones are not segmenter business. The
+  // leak chain's binding kinds match as substrings and never ask for token edges, so words only
+  // they use do not steer segmentation (the other rules' tokens stay as they were without them).
+  const steering = new Set<number>();
+  for (const c of rules) {
+    if (BINDING_KINDS.has(c.rule.kind)) continue;
+    for (const set of [c.terms, c.require, c.boost, c.suppress, c.exclude, ...c.patterns.map((p) => p.gate)]) {
+      for (const id of set?.zh ?? []) steering.add(id);
+    }
+  }
+  const userWords = zhTerms.filter((t, id) => steering.has(id) && t.length >= 2 && !LATIN_EDGE.test(t));
 
   return {
     ruleSet,
@@ -188,7 +202,8 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     zhTermRules,
     enTermRules,
     userWords,
-    patternRules: rules.filter((r) => r.patterns.length > 0 && r.rule.kind !== "negation" && r.rule.kind !== "zone"),
+    patternRules: rules.filter((r) => r.patterns.length > 0 && r.rule.kind !== "negation" && r.rule.kind !== "zone" && !r.rule.marker),
     scopeRules: rules.filter((r) => r.rule.kind === "negation" || r.rule.kind === "zone"),
+    markerRules: rules.filter((r) => r.rule.marker),
   };
 }

@@ -46,6 +46,12 @@ const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
   "group",
   "region",
   "conduct",
+  "role",
+  "access",
+  "flow",
+  "party",
+  "source",
+  "proceeding",
 ]);
 const DEFAULT_WEIGHT = 20;
 const DEFAULT_WINDOW = 30;
@@ -241,7 +247,7 @@ function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
   return {
     id: spec.id,
     kind,
-    target: spec.target ?? (kind === "insider" ? "insider" : spec.detector ?? ""),
+    target: spec.target ?? spec.detector ?? "",
     weight: spec.weight ?? DEFAULT_WEIGHT,
     terms: { zh: spec.terms?.zh ?? [], en: spec.terms?.en ?? [] },
     boundary: spec.boundary ?? "substring",
@@ -256,6 +262,11 @@ function toRule(spec: RuleSpec, pack: PackSpec, file: string): Rule {
     detector: spec.detector ?? null,
     scope: spec.scope ?? DEFAULT_NEGATION_SCOPE,
     until: spec.until ?? "sentence",
+    reach: { before: spec.reach?.before ?? -1, after: spec.reach?.after ?? -1 },
+    channel: spec.channel ?? false,
+    proceedings: spec.proceedings ?? null,
+    extend: spec.extend ?? null,
+    marker: spec.marker ?? false,
     examples: { match: spec.examples?.match ?? [], noMatch: spec.examples?.noMatch ?? [] },
     file,
   };
@@ -296,6 +307,14 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
       );
     }
   });
+  if (rule.reach.before >= 0 || rule.reach.after >= 0) {
+    if (rule.kind !== "party") at("reach is for party rules");
+  } else if (rule.kind === "party" && rule.target !== "person" && rule.target !== "subject") {
+    at("a party cue needs a reach (before and/or after)");
+  }
+  if (rule.channel && rule.kind !== "industry") at("channel is for industry rules");
+  if (rule.extend && rule.kind !== "source") at("extend is for source rules");
+  if (rule.marker && rule.kind !== "party" && rule.kind !== "source") at("marker is for party and source rules");
   if (rule.examples.match.length === 0) at("examples.match needs at least one example");
   return problems;
 }

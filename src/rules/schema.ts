@@ -15,12 +15,17 @@ const kinds = [
   "info-type",
   "industry",
   "group",
-  "insider",
   "region",
   "negation",
   "zone",
   "conduct",
   "identifier",
+  "role",
+  "access",
+  "flow",
+  "party",
+  "source",
+  "proceeding",
 ] as const;
 
 export const packSchema = {
@@ -50,6 +55,8 @@ export const packSchema = {
           charges: { type: "array", items: { type: "string" } },
           parent: { type: "string" },
           province: { type: "string" },
+          direction: { enum: ["out", "in", "hold", "exchange", "object"] },
+          standalone: { type: "boolean" },
         },
       },
     },
@@ -94,6 +101,26 @@ export const packSchema = {
           exclude: termLists,
           detector: { enum: ["cn-resident-id", "cn-mobile", "bank-card", "email"] },
           scope: { type: "integer", minimum: 1, maximum: 200 },
+          reach: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              before: { type: "integer", minimum: 0, maximum: 200 },
+              after: { type: "integer", minimum: 0, maximum: 200 },
+            },
+          },
+          channel: { type: "boolean" },
+          marker: { type: "boolean" },
+          extend: {
+            type: "object",
+            additionalProperties: false,
+            required: ["back", "stop"],
+            properties: {
+              back: { type: "integer", minimum: 1, maximum: 60 },
+              stop: { type: "string", minLength: 1 },
+            },
+          },
+          proceedings: { enum: ["criminal"] },
           until: { enum: ["sentence", "line", "paragraph", "match"] },
           examples: {
             type: "object",

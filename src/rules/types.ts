@@ -36,6 +36,16 @@ export interface RuleSpec {
   detector?: string;
   scope?: number;
   until?: "sentence" | "line" | "paragraph" | "match";
+  /** party rules: how far a cue reaches back to, or forward to, the mention it places. */
+  reach?: { before?: number; after?: number };
+  /** industry rules: the words name a channel the data passed through (微信, QQ, App), not a holder. */
+  channel?: boolean;
+  /** The rule's findings count only where criminal proceedings are in view (rules/proceedings.yaml). */
+  proceedings?: "criminal";
+  /** source rules: the phrase runs back from the term over at most `back` characters, to the nearest of `stop`. */
+  extend?: { back: number; stop: string };
+  /** party and source rules: matches are looked up where the leak chain asks, not listed (detect/markers.ts). */
+  marker?: boolean;
   examples?: { match?: string[]; noMatch?: string[] };
 }
 
@@ -49,6 +59,10 @@ export interface DimensionSpec {
   charges?: string[];
   parent?: string;
   province?: string;
+  /** flow dimensions: which way the data moves (out, in, hold, exchange) or "object" for data nouns. */
+  direction?: "out" | "in" | "hold" | "exchange" | "object";
+  /** access dimensions: the phrase names an insider without a role word. */
+  standalone?: boolean;
 }
 
 export interface PackSpec {
@@ -74,6 +88,12 @@ export interface Rule {
   detector: string | null;
   scope: number;
   until: "sentence" | "line" | "paragraph" | "match";
+  /** -1 when the cue does not reach that way. */
+  reach: { before: number; after: number };
+  channel: boolean;
+  proceedings: "criminal" | null;
+  extend: { back: number; stop: string } | null;
+  marker: boolean;
   examples: { match: string[]; noMatch: string[] };
   file: string;
 }

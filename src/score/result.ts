@@ -10,13 +10,14 @@ import type {
   Flag,
   IdentifierFinding,
   Language,
+  Leak,
   Money,
   Severity,
   SeverityBasis,
   VictimCount,
   Volume,
 } from "../types.js";
-import { FOUND, evidenceOf, noisyOr, scoreDimensions } from "./dimensions.js";
+import { FOUND, evidenceOf, scoreDimensions } from "./dimensions.js";
 import { computeSeverity } from "./severity.js";
 
 export interface ResultInput {
@@ -27,8 +28,16 @@ export interface ResultInput {
   volumes: Volume[];
   money: Money[];
   victims: VictimCount[];
+  /** The insider verdict of the leak chains (score/attribution.ts). */
+  insider: CaseResult["insider"];
+  leaks: Leak[];
+  /** Source industries in leak order: listed first, the holder first. */
+  industryOrder: string[];
   rules: RuleSet;
 }
+
+/** The result schema's version (see CaseResult.schemaVersion). */
+export const SCHEMA_VERSION = 2 as const;
 
 /** Every flag a result can raise (the JSON Schema lists the same). */
 export const FLAG_IDS = [
@@ -63,13 +72,16 @@ export function assembleResult(input: ResultInput): CaseResult {
     tier: infoDims?.get(d.id)?.tier ?? "C",
     sensitive: infoDims?.get(d.id)?.sensitive ?? false,
   }));
-  const industries = scoreDimensions("industry", findings, rules);
+  // The leak's source first, then by score: a channel or a buyer's trade never outranks the holder.
+  const rank = (id: string): number => {
+    const i = input.industryOrder.indexOf(id);
+    return i < 0 ? Infinity : i;
+  };
+  const industries = scoreDimensions("industry", findings, rules).sort((a, b) => rank(a.id) - rank(b.id));
   const groups = scoreDimensions("group", findings, rules);
   const regions = scoreDimensions("region", findings, rules);
   const conduct = scoreDimensions("conduct", findings, rules);
-  const insiderFindings = findings.filter((f) => f.kind === "insider");
-  const insiderScore = noisyOr(insiderFindings.filter((f) => !f.negated).map((f) => f.weight));
-  const insider = { flag: insiderScore >= FOUND, score: insiderScore, evidence: evidenceOf(insiderFindings) };
+  const insider = input.insider;
 
   const found = (list: DimensionScore[], id: string): DimensionScore | undefined =>
     list.find((d) => d.id === id && d.score >= FOUND);
@@ -108,7 +120,7 @@ export function assembleResult(input: ResultInput): CaseResult {
   }
   const fraud = found(crimes, "fraud");
   if (insider.flag && (piLeak || infoMax >= FOUND)) {
-    flag("insider", `insider evidence (role with abuse of position) scores ${insider.score}`, insider.evidence);
+    flag("insider", `an insider (a role with work access) passed on the data; the chain scores ${insider.score}`, insider.evidence);
   }
   const keyIndustries = industries.filter((d) => d.score >= FOUND && rules.dimensions.get("industry")?.get(d.id)?.key);
   if ((piLeak || fraud) && keyIndustries.length > 0) {
@@ -170,7 +182,7 @@ export function assembleResult(input: ResultInput): CaseResult {
   });
 
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     id: input.id,
     source: input.source,
     language: input.language,
@@ -182,6 +194,7 @@ export function assembleResult(input: ResultInput): CaseResult {
     industries,
     groups,
     insider,
+    leaks: input.leaks,
     regions,
     volumes: input.volumes,
     money: input.money,

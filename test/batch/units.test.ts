@@ -24,9 +24,9 @@ function rec(score: number, flags: string[] = [], extra: Partial<Extract<Outcome
 
 function result(id: string, text: string, findings: Finding[], score = 80): CaseResult {
   return {
-    schemaVersion: 1, id, source: `${id}.txt`, language: "zh", score, severity: "serious",
+    schemaVersion: 2, id, source: `${id}.txt`, language: "zh", score, severity: "serious",
     severityBasis: { reason: "4万余条 ≥ 5,000", by: "count", ratio: 8, insiderHalved: false },
-    crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, evidence: [] }, regions: [],
+    crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, evidence: [] }, leaks: [], regions: [],
     volumes: [], money: [], victims: [], flags: [{ id: "pi-leak", reason: "why", evidence: [] }], findings,
   } satisfies CaseResult;
 }
@@ -80,8 +80,8 @@ describe("case cards", () => {
     match: "110105********002X", masked: false, confidence: 1,
   };
   const findings = [
-    finding(text, "客户经理", "insider.role", "insider", 40),
-    finding(text, "利用职务便利", "insider.abuse", "insider", 60),
+    finding(text, "客户经理", "role.manager", "role", 40),
+    finding(text, "利用职务便利", "access.position", "access", 60),
     finding(text, "征信报告", "info.credit-report", "info-type", 70),
     id,
     finding(text, "出售", "conduct.sell", "conduct", 50),
@@ -129,7 +129,7 @@ describe("output lines", () => {
 
   it("writes failures in the shape scan and the queue use, line inside error", () => {
     expect(JSON.parse(failureLine({ source: "d.jsonl", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad" }))).toEqual({
-      schemaVersion: 1, id: "d.jsonl", source: "d.jsonl", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad", line: 3 },
+      schemaVersion: 2, id: "d.jsonl", source: "d.jsonl", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad", line: 3 },
     });
     expect(JSON.parse(failureLine({ source: "a.txt", id: "a", code: "E_SCAN", message: "x" }, "h"))).toMatchObject({ id: "a", contentHash: "h" });
   });

@@ -5,7 +5,7 @@ import { failureLine } from "../../src/output/lines.js";
 import type { CaseResult } from "../../src/types.js";
 
 const result: CaseResult = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   id: "a,1",
   source: 'dir/"quoted".txt',
   language: "zh",
@@ -17,6 +17,23 @@ const result: CaseResult = {
   industries: [{ id: "finance", score: 70, evidence: [] }],
   groups: [],
   insider: { flag: true, score: 80, evidence: [] },
+  leaks: [
+    {
+      source: { start: 10, end: 15, match: "某银行支行", industries: ["finance"], type: "organisation", label: "金融" },
+      leaker: {
+        name: "李某",
+        role: { start: 15, end: 19, match: "客户经理", id: "manager", ruleId: "role.manager", label: "负责人" },
+        access: { start: 20, end: 26, match: "利用职务便利", id: "position", ruleId: "access.position", label: "利用职务便利" },
+        insider: true,
+        score: 82,
+      },
+      flow: { start: 30, end: 32, match: "出售", id: "sell", ruleId: "flow.sell", direction: "out" },
+      data: [{ start: 26, end: 30, match: "征信报告", infoType: "credit-report", label: "征信信息" }],
+      count: { start: 20, end: 24, match: "60余条", count: 60, approximate: true },
+      subjects: [],
+      recipients: [{ start: 33, end: 37, match: "贷款中介" }],
+    },
+  ],
   regions: [],
   volumes: [{ infoType: "credit-report", tier: "A", count: 60, approximate: true, start: 20, end: 24, match: "60余条", from: "prose" }],
   money: [],
@@ -62,8 +79,15 @@ describe("formatters", () => {
     expect(out).toContain("139****5678  id.cn-mobile  (negated: in scope of zone.clerk)");
   });
 
+  it("table prints each leak chain in one line: source, role, masked leaker → count and data → recipients", () => {
+    const out = getFormatter("table").format([result]);
+    expect(out).toContain("leaks       【内鬼】某银行支行 客户经理 李某 → 60余条 征信信息 → 贷款中介");
+    const noInsider = { ...result, leaks: [{ ...result.leaks[0]!, leaker: null, source: { ...result.leaks[0]!.source!, type: "mention" as const } }] };
+    expect(getFormatter("table").format([noInsider])).toContain("leaks       〔金融〕 → 60余条 征信信息 → 贷款中介");
+  });
+
   it("failure lines carry code, message and line", () => {
     const line = JSON.parse(failureLine({ source: "d.jsonl:3", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON" }));
-    expect(line).toEqual({ schemaVersion: 1, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
+    expect(line).toEqual({ schemaVersion: 2, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
   });
 });

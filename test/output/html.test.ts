@@ -136,4 +136,15 @@ describe("HTML report in Chromium", () => {
     expect(body).not.toContain(RAW_ID);
     expect(body).toContain("110105********002X");
   });
+
+  it("shows each case's leak chains in one line, the same lines the cards carry", async () => {
+    const withLeaks = summary.topCases.filter((c) => c.leaks.length > 0);
+    expect(withLeaks.length).toBeGreaterThan(0);
+    for (const card of withLeaks) {
+      const shown = await page.locator(`article.case[data-case-id="${card.id.replace(/"/g, '\\"')}"] ul.leaks li`).allInnerTexts();
+      expect(shown).toEqual(card.leaks);
+    }
+    // The bank fixture: an account manager's credit reports, as an insider's chain.
+    expect(withLeaks.flatMap((c) => c.leaks).some((l) => l.startsWith("【内鬼】") && l.includes("→"))).toBe(true);
+  });
 });

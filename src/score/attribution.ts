@@ -1,0 +1,206 @@
+// Attribution: what the leak chains decide for the dimensions an analyst sorts by. Pure: the
+// matched evidence (normalized offsets) and the chains in; weight changes, derived evidence and
+// the insider verdict out. The pipeline applies them before scoring.
+//
+// - Industries are where the data leaked from: an industry is scored only when a chain binds it
+//   as a source (its findings keep their weights and a `leak.source` finding adds FOUND); the
+//   words of any other industry (a buyer's trade, a bank where a victim withdrew money, the chat
+//   app a list was sold through) stay as evidence with weight 0 and a note.
+// - Groups are the victims and data subjects: a mention placed as the offender, a recipient or an
+//   impersonation weighs nothing; a group none of whose mentions is a victim or subject, and some
+//   of which are offenders or recipients, weighs nothing at all (a student renting out bank cards).
+//   A group named as a data subject (学生的个人信息) gains a `leak.subject` finding.
+// - Insider: the strongest chain whose leaker is an insider.
+// - Personal-information evidence from rules marked `proceedings: criminal` does not count in a text
+//   reporting civil or administrative proceedings and no criminal ones; elsewhere, an insider chain
+//   passing on personal data is the conduct of art. 253-1 para. 2 and adds a `leak.insider` finding.
+import type { RuleSet } from "../rules/types.js";
+import type { Volume } from "../types.js";
+import {
+  readLeakChains,
+  type ChainInput,
+  type ChainMention,
+  type ChainReading,
+  type ChainRules,
+  type FlowDirection,
+  type LeakDraft,
+} from "./leak-chain.js";
+
+export { BINDING_KINDS } from "../rules/compile.js";
+
+const INSTITUTION_ZONE = "zone.institution";
+
+/** What a source binding adds to its industry: enough to be found on its own. */
+export const SOURCE_WEIGHT = 50;
+/** What naming a group as the data's subject adds to it. */
+export const SUBJECT_WEIGHT = 30;
+/** What an insider chain passing on personal data adds to the personal-information crime: decisive
+ * when an information type names the data, a hint when only its people do (医生…用药量信息). */
+export const INSIDER_PI_WEIGHT = 50;
+export const INSIDER_PI_WEIGHT_UNTYPED = 30;
+
+export interface AttributionMention extends ChainMention {
+  negated: boolean;
+  /** The negation or zone rule that negated it. */
+  negatedBy: string | null;
+  /** The rule's `proceedings` requirement. */
+  proceedings: "criminal" | null;
+}
+
+export interface Adjustment {
+  weight: number;
+  note: string;
+}
+
+export interface DerivedFinding {
+  ruleId: string;
+  kind: "industry" | "group" | "crime";
+  target: string;
+  start: number;
+  end: number;
+  weight: number;
+  note: string;
+}
+
+export interface Attribution {
+  leaks: LeakDraft[];
+  /** New weights (and why) for findings the chains demote, keyed by the mention. */
+  adjust: Map<AttributionMention, Adjustment>;
+  derived: DerivedFinding[];
+  insider: { flag: boolean; score: number; evidence: ChainMention[] };
+  /** Source industries in leak order: the holder first. */
+  industryOrder: string[];
+  /** Binding mentions that are parts of a chain (kept in the findings as its evidence). */
+  parts: Set<ChainMention>;
+}
+
+export function createChainRules(rules: RuleSet): ChainRules {
+  const flow = rules.dimensions.get("flow");
+  const access = rules.dimensions.get("access");
+  const byId = new Map(rules.rules.map((r) => [r.id, r]));
+  return {
+    flowDirection: (target) => flow?.get(target)?.direction as FlowDirection | undefined,
+    accessStandalone: (target) => access?.get(target)?.standalone === true,
+    isChannel: (ruleId) => byId.get(ruleId)?.channel === true,
+    reach: (ruleId) => byId.get(ruleId)?.reach ?? { before: -1, after: -1 },
+    extend: (ruleId) => byId.get(ruleId)?.extend ?? null,
+  };
+}
+
+export function attribute(input: {
+  text: string;
+  mentions: AttributionMention[];
+  volumes: Volume[];
+  rules: ChainRules;
+  /** Counts a unit of work against the document's budget. */
+  tick?: () => void;
+  /** Party markers looked up on demand (detect/markers.ts). */
+  markers?: ChainInput["markers"];
+}): Attribution {
+  // An institution's name (某派出所, 某公安局) is negated as the body handling the case; when a role
+  // belongs to it, it is the leaker's employer, so organisations and industries inside it still bind.
+  const live = input.mentions.filter(
+    (m) => !m.negated || (m.negatedBy === INSTITUTION_ZONE && (m.kind === "source" || m.kind === "industry")),
+  );
+  const reading: ChainReading = readLeakChains({
+    text: input.text,
+    mentions: live,
+    volumes: input.volumes,
+    rules: input.rules,
+    ...(input.tick ? { tick: input.tick } : {}),
+    ...(input.markers ? { markers: input.markers } : {}),
+  });
+  const adjust = new Map<AttributionMention, Adjustment>();
+  const derived: DerivedFinding[] = [];
+  const { leaks } = reading;
+
+  // ── industries: the source only ──
+  const industryOrder: string[] = [];
+  const sourceSpan = new Map<string, { start: number; end: number }>();
+  for (const l of leaks) {
+    for (const id of l.source?.industries ?? []) {
+      if (industryOrder.includes(id)) continue;
+      industryOrder.push(id);
+      sourceSpan.set(id, l.source!.span);
+    }
+  }
+  for (const m of live) {
+    if (m.kind !== "industry" || m.negated || industryOrder.includes(m.target)) continue;
+    adjust.set(m, { weight: 0, note: "not the source of a leak read in this text" });
+  }
+  for (const id of industryOrder) {
+    const span = sourceSpan.get(id)!;
+    derived.push({ ruleId: "leak.source", kind: "industry", target: id, ...span, weight: SOURCE_WEIGHT, note: "the leak's source (holder of the data)" });
+  }
+
+  // ── groups: victims and data subjects ──
+  const byGroup = new Map<string, AttributionMention[]>();
+  for (const m of live) {
+    if (m.kind !== "group" || m.negated) continue;
+    const list = byGroup.get(m.target);
+    if (list) list.push(m);
+    else byGroup.set(m.target, [m]);
+  }
+  for (const [group, list] of byGroup) {
+    const placed = list.map((m) => {
+      const b = reading.groupPlacement.get(m);
+      return { m, p: b?.placement, cue: b ? input.text.slice(b.by.start, b.by.end) : "" };
+    });
+    const harmed = placed.some((x) => x.p === "subject" || x.p === "victim");
+    const elsewhere = placed.filter((x) => x.p === "offender" || x.p === "recipient" || x.p === "impersonated");
+    for (const x of elsewhere) adjust.set(x.m, { weight: 0, note: `${x.p} (${x.cue}), not a victim or data subject` });
+    if (!harmed && elsewhere.length > 0) {
+      for (const x of placed) {
+        if (!adjust.has(x.m)) adjust.set(x.m, { weight: 0, note: "the group appears only as offender or recipient" });
+      }
+    }
+    const subject = placed.find((x) => x.p === "subject");
+    if (subject) {
+      derived.push({
+        ruleId: "leak.subject",
+        kind: "group",
+        target: group,
+        start: subject.m.start,
+        end: subject.m.end,
+        weight: SUBJECT_WEIGHT,
+        note: "named as the data's subject",
+      });
+    }
+  }
+
+  // ── insider ──
+  const best = leaks.find((l) => l.leaker?.insider);
+  const insider = best?.leaker
+    ? {
+        flag: best.leaker.score >= 50,
+        score: best.leaker.score,
+        evidence: [best.leaker.role, best.leaker.access, best.flow].filter((x): x is ChainMention => x !== null),
+      }
+    : { flag: false, score: 0, evidence: [] };
+
+  // ── personal-information crime: criminal proceedings, and the insider's conduct ──
+  // A non-criminal proceedings cue fires only with no criminal word near it (rules/proceedings.yaml).
+  const otherwise = live.some((m) => m.kind === "proceeding" && m.target === "non-criminal");
+  if (otherwise) {
+    for (const m of live) {
+      if (m.proceedings === "criminal") adjust.set(m, { weight: 0, note: "civil or administrative proceedings, no criminal ones" });
+    }
+  } else if (best?.leaker && best.personal) {
+    const at = best.leaker.access ?? best.leaker.role ?? best.flow;
+    derived.push({
+      ruleId: "leak.insider",
+      kind: "crime",
+      target: "personal-information",
+      start: at.start,
+      end: at.end,
+      weight: best.typed ? INSIDER_PI_WEIGHT : INSIDER_PI_WEIGHT_UNTYPED,
+      note: "an insider passed on personal information (art. 253-1 para. 2)",
+    });
+  }
+
+  const parts = new Set<ChainMention>();
+  for (const l of leaks) {
+    for (const x of [l.flow, l.leaker?.role, l.leaker?.access, ...l.data]) if (x && x.kind !== "info-type") parts.add(x);
+  }
+  return { leaks, adjust, derived, insider, industryOrder, parts };
+}

@@ -1,0 +1,807 @@
+// The leak chain: who leaked what, from where, whose data, to whom. Pure: mentions (rule matches in
+// the normalized text) in, chains and the decisions drawn from them out. The words are rule data
+// (roles, access, flow, parties, sources, industries, groups, information types); this module
+// binds them.
+//
+// A chain is read per sentence from the data flows in it: a verb (rules/flow.yaml) bound to its
+// data (an information type or a bare data noun within DATA_REACH characters, object after the
+// verb or before it). Then:
+// - the leaker: an access phrase (rules/access.yaml) in the chain's sentence or the one before
+//   it, with a role (rules/roles.yaml) in the same or previous sentence — or the role of a person
+//   named there, as another sentence introduced them ("陈某…受雇…", later "陈某等人在为村民激活
+//   …时"). A standalone access phrase (the statutory wording, serving a customer) needs no role.
+//   The data must be personal (an information type, or a data noun whose people are named: 客户
+//   信息, 医生处方用药量信息) and move: passed on, or taken out of the holder (stolen, copied,
+//   exported, queried). Also an insider, more weakly: a role passing on typed personal data in the
+//   same sentence with no access phrase ("京东员工因窃取、出售用户信息"). A role placed as a
+//   victim, an impersonation, a recipient or a data subject is never the leaker; a bribe taken or
+//   money embezzled "利用职务上的便利" moves no data and makes no chain at all.
+// - the source: the leaker's organisation (the access phrase, the work frame, the organisation
+//   named before the role, the role's own industry), else where the data was taken from (从…后台
+//   导出, 窃取服务器上的…, X收集/处理…), else what the data itself names (学籍信息, 快递订单, 就诊
+//   患者信息), else an institution named earlier in the sentence. Its industries are the source
+//   industries; a channel (微信, QQ, an App) counts only when nothing else is named. A generic
+//   organisation (公司, 单位, 网点) with no industry of its own refers back to the organisation named
+//   in the two sentences before.
+// - the recipients: what follows an outflow that names its receiver (卖给…, 提供给…, 发送到…).
+// - the subjects: group mentions placed as data subjects or victims, and people nouns owning data.
+import type { Volume } from "../types.js";
+import { noisyOr } from "./dimensions.js";
+import { SpanIndex, createPlacer, type Bound, type Cue, type Lookup, type PartyContext, type PartyPosition, type Span } from "./parties.js";
+
+/** An organisation or system phrase; `org` is its organisation part (公司 in 公司总部实时风控系统). */
+interface Holder extends ChainMention {
+  org: Span | null;
+}
+
+export interface ChainMention extends Span {
+  ruleId: string;
+  kind: string;
+  target: string;
+  /** The rule's weight (with its context boost). */
+  weight: number;
+}
+
+export type FlowDirection = "out" | "in" | "hold" | "exchange" | "object";
+
+/** What the chain needs to know of the rule packs. */
+export interface ChainRules {
+  flowDirection(target: string): FlowDirection | undefined;
+  accessStandalone(target: string): boolean;
+  /** Industry rules whose words name a channel (微信, QQ, App), not a holder. */
+  isChannel(ruleId: string): boolean;
+  reach(ruleId: string): { before: number; after: number };
+  /** Source rules: how far a phrase runs back from its head term, and what stops it. */
+  extend(ruleId: string): { back: number; stop: string } | null;
+}
+
+export interface ChainInput {
+  /** Normalized text. */
+  text: string;
+  /**
+   * Markers (party cues, names, people words; holder phrases, means, pretexts) looked up where
+   * needed; without it they are read from `mentions`.
+   */
+  markers?: { find(target: string, from: number, to: number): ChainMention[] };
+  /** Counts a unit of work against the document's budget (throws when it is spent). */
+  tick?: () => void;
+  mentions: ChainMention[];
+  /** Record counts (normalized offsets). */
+  volumes: Volume[];
+  rules: ChainRules;
+}
+
+export interface SourceDraft {
+  span: Span;
+  /** "named": only the words that named its industry (学籍, 招聘网站); else an organisation or system phrase. */
+  named: boolean;
+  /** The phrase is a system (后台, 数据库) rather than an organisation. */
+  system: boolean;
+  /** Source industries, the holder's first; empty when the source names none in the vocabulary. */
+  industries: string[];
+  /** The industry mentions that gave them. */
+  evidence: ChainMention[];
+}
+
+export interface LeakerDraft {
+  role: ChainMention | null;
+  access: ChainMention | null;
+  person: Span | null;
+  insider: boolean;
+  score: number;
+}
+
+export interface LeakDraft {
+  /** Sentence span the chain was read from. */
+  span: Span;
+  source: SourceDraft | null;
+  leaker: LeakerDraft | null;
+  flow: ChainMention;
+  direction: FlowDirection;
+  data: ChainMention[];
+  /** Whether the data is personal: an information type, or a data word owned by people (客户信息). */
+  personal: boolean;
+  /** Whether an information type names it (not only a data word with its people). */
+  typed: boolean;
+  count: Volume | null;
+  subjects: { span: Span; group: string | null }[];
+  recipients: Span[];
+}
+
+export interface ChainReading {
+  leaks: LeakDraft[];
+  /** Where each group mention stands (data subject, victim, offender…), null when unplaced. */
+  groupPlacement: Map<ChainMention, Bound | null>;
+}
+
+/** Information-type rules weaker than this are cues, not data (rules/info-types.yaml). */
+const MIN_DATA_WEIGHT = 30;
+/** A verb reaches its data within this many characters (same sentence). */
+export const DATA_REACH = 25;
+/** A holding verb (存储, 处理) reaches its object closer: 处理人脸信息, 储存了多达150万条人脸信息. */
+const HOLD_REACH = 12;
+/** An organisation named this close before a role is the role's organisation (same clause). */
+const ORG_BEFORE_ROLE = 10;
+/** A person named this close before a role (same clause) holds it: 张某系某银行客户经理. */
+const PERSON_ROLE_GAP = 24;
+/** Chains read per document, and how many mentions of one name or holder phrases a lookup walks. */
+const MAX_CHAINS = 200;
+const CUE_POSITIONS: PartyPosition[] = ["offender", "victim", "recipient", "impersonated", "speaker"];
+/** Verbs of one chain a source is looked for around. */
+const MAX_EVENTS = 20;
+const MAX_NAME_MENTIONS = 50;
+const MAX_ALIAS_SCAN = 500;
+/** Longer than any rule term or data phrase a window has to reach back over. */
+const MAX_TERM = 24;
+/** A people word this close before a data word owns it (客户的信息, 业主信息). */
+const OWNER_GAP = 8;
+/** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
+const ADJACENT_OBJECT = 1;
+const DISPOSAL = /[将把]/;
+/** What stands between a name and the role it introduces (张某系…, 李某在…担任…). */
+const INTRODUCES_ROLE = /^(?:等人|等)?(?:先后|曾经|曾|原|一直|长期)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
+/** An organisation or system this close before a verb taking or holding data is where it came from. */
+const HOLDER_BEFORE_VERB = 12;
+/** 通过“企查查”等平台APP: a means word this close before a holder phrase makes it a means. */
+const MEANS_GAP = 8;
+/** Industry mentions of institution-level rules weigh at least this (a role-free holder). */
+const INSTITUTION_WEIGHT = 55;
+/** How far back a generic organisation looks for the one it refers to, in sentences. */
+const REFER_BACK = 2;
+/** Weight a bound data movement adds to the insider score. */
+const MOVEMENT_WEIGHT = 30;
+const RECIPIENT_VERB = /(?:给|到|至|由)$/;
+const RECIPIENT_END = /[，,。；;：:！？!?\n（(]|用于|以每|以便|从中|牟利|获利/;
+// An ASCII comma inside a number (30,000) is no break.
+const CLAUSE_BREAK = /[，。；;：:！？!?\n]|,(?!\d)/;
+const LEADING_FILLER = /[的之]/;
+const NOT_AN_ORG_AFTER = /[卡账]/;
+const ORG_SUFFIX = /(?:有限责任公司|股份有限公司|有限公司|公司|集团|企业|服务器|系统|后台|数据库|平台)+$/;
+const ORG_PREFIX = /^(?:[该本其此某一两二三几多各个家所原]|其他|部分|相关)+/;
+const GENERIC_ORG = /^(?:[该本其此某一两二三几多各个家所原]|其他|部分|相关)*(?:公司|单位|网点|企业|部门|门店|机构|中心|集团|有限公司)$/;
+
+export function readLeakChains(input: ChainInput): ChainReading {
+  const { text, rules } = input;
+  const sentences = sentenceList(text);
+  const sentenceIndex = (at: number): number => {
+    let lo = 0;
+    let hi = sentences.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (sentences[mid]!.start <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const sameClause = (a: Span, b: Span): boolean => {
+    const from = Math.min(a.end, b.end);
+    const to = Math.max(a.start, b.start);
+    return to <= from || !CLAUSE_BREAK.test(text.slice(from, to));
+  };
+  const byKind = groupBy(input.mentions, (m) => m.kind);
+  const by = (kind: string, target?: string): ChainMention[] =>
+    (byKind.get(kind) ?? []).filter((m) => target === undefined || m.target === target);
+
+  const roles = by("role");
+  const access = by("access").filter((m) => m.target !== "gain");
+  const gains = by("access", "gain");
+  const flows = by("flow").filter((m) => rules.flowDirection(m.target) !== "object");
+  // Weak information-type cues (a GPS device, 存款, 聊天记录) are not data a chain moves.
+  const typed = by("info-type").filter((m) => m.weight >= MIN_DATA_WEIGHT);
+  const nouns = by("flow", "data");
+  const data = [...typed, ...nouns].sort((a, b) => a.start - b.start);
+  const dataIndex = new SpanIndex(data);
+  const flowIndex = new SpanIndex(flows);
+  const markers = input.markers;
+  const lookup = (target: string, kind = "party"): Lookup<ChainMention> =>
+    markers ? { startingIn: (from, to) => markers.find(target, from, to) } : new SpanIndex(by(kind, target));
+  const personIndex = lookup("person");
+  const peopleIndex = lookup("subject");
+  const cueLookups = CUE_POSITIONS.map((position) => ({ position, lookup: lookup(position) }));
+  const cuesIn = (from: number, to: number): Cue[] =>
+    cueLookups.flatMap(({ position, lookup: l }) =>
+      l.startingIn(from, to).map((m) => ({ start: m.start, end: m.end, ruleId: m.ruleId, position, ...rules.reach(m.ruleId) })),
+    );
+  const groups = by("group");
+  const groupIndex = new SpanIndex(groups);
+  const ctx: PartyContext = {
+    text,
+    cuesIn,
+    data: dataIndex,
+    persons: personIndex,
+    verbs: flowIndex,
+    sentenceOf: (at) => sentences[sentenceIndex(at)]!,
+  };
+  // Built on first use: many texts have no group word and no chain.
+  let placer: ((m: Span) => Bound | null) | null = null;
+  const place = (m: Span): Bound | null => (placer ??= createPlacer(ctx))(m);
+  const groupPlacement = new Map<ChainMention, Bound | null>();
+  for (const g of groups) groupPlacement.set(g, place(g));
+  // Most texts name no data and no access: only their groups need placing.
+  if (data.length === 0 && access.length === 0) return { leaks: [], groupPlacement };
+
+  // ── events: each flow verb bound to its data ──
+  interface Event {
+    flow: ChainMention;
+    direction: FlowDirection;
+    /** The data the verb reaches: the nearest first, then the rest of its object phrase. */
+    data: ChainMention | null;
+    all: ChainMention[];
+    sentence: number;
+  }
+  const events: Event[] = [];
+  // Outflows naming no data (二人合谋出售，由杨某丰…打包交给杨某): the data may be the one an access
+  // phrase named in the sentence before.
+  const dataless: Event[] = [];
+  for (const f of flows) {
+    input.tick?.();
+    const direction = rules.flowDirection(f.target)!;
+    const s = sentenceIndex(f.start);
+    const sent = sentences[s]!;
+    let best: { d: ChainMention; gap: number } | null = null;
+    const all: ChainMention[] = [];
+    for (const d of dataIndex.startingIn(Math.max(sent.start, f.start - DATA_REACH - MAX_TERM), Math.min(sent.end, f.end + DATA_REACH + 1))) {
+      if (d.end > sent.end || !sameClause(d, f)) continue;
+      // Taking and holding verbs reach their object after them (信息处理 is a noun, not an act);
+      // passing data on may name it first (将…信息出售给, 信息遭泄露).
+      // Data before the verb is its object only right next to it (信息泄露, 数据送给) or moved by 将/把
+      // (将获取的手机号码发送到微信群); otherwise it is the means (用…手机号码给其发送了…账号).
+      // Taking verbs too, with 将/把 (将公司系统内的业主姓名、电话导出).
+      const disposed = f.start >= d.end && DISPOSAL.test(text.slice(clauseOf(text, d.start, sent).start, d.start));
+      const before =
+        f.start >= d.end &&
+        (((direction === "out" || direction === "exchange") && f.start - d.end <= ADJACENT_OBJECT) || (direction !== "hold" && disposed));
+      const gap = d.start >= f.end ? d.start - f.end : before ? f.start - d.end + 0.5 : -1;
+      if (gap < 0 || gap > (direction === "hold" ? HOLD_REACH : DATA_REACH)) continue;
+      all.push(d);
+      // A typed information type outranks the bare noun inside or next to it.
+      const score = gap - (d.kind === "info-type" ? 3 : 0);
+      if (!best || score < best.gap) best = { d, gap: score };
+    }
+    // Renting out staff accounts moves access itself: the accounts are the data.
+    const bound = best?.d ?? (f.target === "rent" ? f : null);
+    if (bound) events.push({ flow: f, direction, data: bound, all: bound === f ? [] : all, sentence: s });
+    else if (direction === "out") dataless.push({ flow: f, direction, data: null, all: [], sentence: s });
+  }
+  // An outflow in a later clause of the same sentence moves the data named before it
+  // (查询客户征信报告2000余份，并出售给贷款中介).
+  const datalessIn = groupBy(dataless, (e) => e.sentence);
+  const boundIn = groupBy(events, (e) => e.sentence);
+  for (const e of dataless) {
+    const earlier = (boundIn.get(e.sentence) ?? []).filter((x) => x.flow.start < e.flow.start && x.flow.target !== "rent");
+    const from = earlier[earlier.length - 1];
+    if (from) events.push({ ...e, data: from.data, all: from.all });
+  }
+  events.sort((a, b) => a.flow.start - b.flow.start);
+
+  // A holder phrase starts after any verb or means word caught inside it (…方式非法获取本市多所中学 →
+  // 本市多所中学; 利用爬虫软件 → 爬虫软件, a means).
+  const instrumentIndex = lookup("instrument", "source");
+  // Built on first use: most texts read no chain that needs a source.
+  let holders: Holder[] | null = null;
+  const orgsOf = (): Holder[] =>
+    (holders ??= mergeAdjacent(
+    [...lookup("organisation", "source").startingIn(0, text.length), ...lookup("system", "source").startingIn(0, text.length)]
+      .map((o) => extendBack(text, o, rules.extend(o.ruleId)))
+      .map((o) => {
+        const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end)].filter((f) => f.end < o.end);
+        let from = inside.length > 0 ? Math.max(...inside.map((f) => f.end)) : o.start;
+        while (from < o.end && LEADING_FILLER.test(text[from]!)) from++;
+        return { ...o, start: from };
+      })
+      // 银行卡, 银行账户: an instrument, not an institution.
+      .filter((o) => o.end > o.start && !NOT_AN_ORG_AFTER.test(text[o.end] ?? "")),
+  ));
+  // A holder phrase right after 通过/利用 is a means (通过某平台APP获取): it names no source by its channel words.
+  const isMeans = (o: Span): boolean =>
+    instrumentIndex
+      .startingIn(o.start - MEANS_GAP - MAX_TERM, o.start)
+      .some((i) => i.end <= o.start && o.start - i.end <= MEANS_GAP && sameClause(i, o) && flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start));
+  const pretextIndex = lookup("pretext", "source");
+  // Whoever is impersonated (冒充某银行工作人员, 自称某平台客服) holds nothing the chain moved.
+  const impersonated = (m: Span): boolean =>
+    cuesIn(m.start - MAX_TERM * 2, m.start).some(
+      (c) => c.position === "impersonated" && m.start >= c.end && m.start - c.end <= c.after && sameClause(c, m),
+    );
+
+
+  const rolePlacement = new Map<ChainMention, Bound | null>();
+  // A role placed as a victim, an impersonation, a recipient, a data subject or a speaker is not the leaker.
+  const usableRole = (r: ChainMention): boolean => {
+    if (!rolePlacement.has(r)) rolePlacement.set(r, place(r));
+    const p = rolePlacement.get(r)?.placement;
+    return p === undefined || p === "offender";
+  };
+
+  const owned = (d: ChainMention) => (p: Span): boolean => p.end <= d.start && d.start - p.end <= OWNER_GAP && sameClause(p, d);
+  const personal = (d: ChainMention): boolean =>
+    d.kind === "info-type" ||
+    peopleIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d)) ||
+    groupIndex.startingIn(d.start - OWNER_GAP - MAX_TERM, d.start).some(owned(d));
+
+  // Most texts move no data and name no access: only their groups need placing.
+  if (events.length === 0 && access.length === 0) return { leaks: [], groupPlacement };
+
+  // ── chains: one per sentence with a bound data flow ──
+  const bySentence = groupBy(events, (e) => e.sentence);
+
+  interface Chain {
+    sentence: number;
+    events: Event[];
+    leaker: LeakerDraft | null;
+    rank: number;
+  }
+  // A filing tells a handful of leaks; a term-dense text past MAX_CHAINS sentences of them is read no further.
+  const chains: Chain[] = [...bySentence.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, MAX_CHAINS)
+    .map(([sentence, list]) => ({ sentence, events: list, leaker: null, rank: 0 }));
+  const chainOf = new Map(chains.map((c) => [c.sentence, c]));
+  const chainAt = (s: number): Chain | undefined => chainOf.get(s);
+
+  // A person's role, as any sentence introduces them: 张某系…客户经理, 陈某等人受雇…, 营业员张某.
+
+
+  const roleIndex = new SpanIndex(roles);
+  const roleOfPerson = (name: string): ChainMention | null => {
+    const mentions: Span[] = [];
+    for (let at = text.indexOf(name); at >= 0 && mentions.length < MAX_NAME_MENTIONS; at = text.indexOf(name, at + name.length)) {
+      mentions.push({ start: at, end: at + name.length });
+    }
+    for (const p of mentions) {
+      const r = roleIndex.startingIn(p.start - MAX_TERM, p.end + PERSON_ROLE_GAP + 1).find((r) => {
+        if (!usableRole(r)) return false;
+        if (r.end <= p.start) return p.start - r.end <= 1;
+        if (r.start < p.end || r.start - p.end > PERSON_ROLE_GAP || !sameClause(p, r)) return false;
+        const between = text.slice(p.end, r.start);
+        return r.start === p.end || (INTRODUCES_ROLE.test(between) && !between.includes("被"));
+      });
+      if (r) return r;
+    }
+    return null;
+  };
+  const personsIn = (s: number, before?: number): Span[] => {
+    const sent = sentences[s];
+    if (!sent) return [];
+    return personIndex.startingIn(sent.start, before === undefined ? sent.end : Math.min(sent.end, before));
+  };
+
+  // Personal data in a sentence: an information type there (the bare 数据 an insider copies is
+  // the 车主身份证号码… listed before it).
+  const typedBySentence = groupBy(typed, (d) => sentenceIndex(d.start));
+
+  const typedIn = (s: number): boolean => typedBySentence.has(s);
+  const moving = (e: Event, accessSentence: number): boolean =>
+    e.data !== null &&
+    (e.flow.target === "rent" || e.all.some(personal) || typedIn(e.sentence) || typedIn(accessSentence)) &&
+    (e.direction === "out" || e.direction === "exchange" || (e.direction === "in" && e.flow.target !== "buy"));
+
+  const nearestTyped = (s: number, at: number): ChainMention | null =>
+    [...(typedBySentence.get(s) ?? [])].sort((x, y) => Math.abs(x.start - at) - Math.abs(y.start - at))[0] ?? null;
+  const gainSentences = new Set(gains.map((g) => sentenceIndex(g.start)));
+  // Insider through an access phrase.
+  for (const a of access) {
+    const s = sentenceIndex(a.start);
+    // Money for the position in the same sentence (a bribe, embezzlement): the verb must reach
+    // typed personal data itself.
+    input.tick?.();
+    const forMoney = gainSentences.has(s);
+    for (const t of [s, s + 1]) {
+      let chain = chainAt(t);
+      const carried = nearestTyped(s, a.end);
+      const unbound = datalessIn.get(t);
+      if (!chain && carried && unbound && chains.length < MAX_CHAINS) {
+        chain = {
+          sentence: t,
+          events: unbound.map((e) => ({ ...e, data: carried, all: [carried] })),
+          leaker: null,
+          rank: 0,
+        };
+        chains.push(chain);
+        chainOf.set(t, chain);
+        chains.sort((x, y) => x.sentence - y.sentence);
+      }
+      if (!chain) continue;
+      const movement = chain.events.filter((e) => (forMoney ? e.all.some((d) => d.kind === "info-type") && moving(e, s) : moving(e, s)));
+      if (movement.length === 0) continue;
+      // The role nearest the access phrase: in its sentence (closest first), then the chain's, then the one before.
+      const near = (i: number): ChainMention[] => {
+        const sent = sentences[i];
+        if (!sent) return [];
+        return roleIndex
+          .startingIn(sent.start, sent.end)
+          .filter(usableRole)
+          .sort((x, y) => Math.abs(x.start - a.start) - Math.abs(y.start - a.start));
+      };
+      let role: ChainMention | null = [...near(s), ...near(t), ...near(s - 1)][0] ?? null;
+      let person: Span | null = personsIn(t, movement[0]!.flow.start).at(-1) ?? personsIn(s, a.start).at(-1) ?? null;
+      if (!role) {
+        for (const p of [...personsIn(s), ...personsIn(t)]) {
+          role = roleOfPerson(text.slice(p.start, p.end));
+          if (role) {
+            person = p;
+            break;
+          }
+        }
+      }
+      const insider = role !== null || rules.accessStandalone(a.target);
+      if (!insider) continue;
+      const score = noisyOr([a.weight, role?.weight ?? 0, MOVEMENT_WEIGHT]);
+      if (!chain.leaker || chain.leaker.score < score) {
+        chain.leaker = { role, access: a, person, insider: true, score };
+        chain.rank = 3;
+      }
+      break;
+    }
+  }
+  // Insider by role alone: a role passing on personal data in the same sentence — unless the data
+  // was bought there or before (a trader who happens to hold a job title), or the sentence is about
+  // money for the position.
+  const firstBuy = Math.min(...events.filter((e) => e.flow.target === "buy").map((e) => e.sentence));
+  const bought = (s: number): boolean => firstBuy <= s;
+  for (const chain of chains) {
+    if (chain.leaker || bought(chain.sentence) || gainSentences.has(chain.sentence)) continue;
+    const out = chain.events.find((e) => e.direction === "out" && e.all.some(personal));
+    if (!out) continue;
+    const sentence = sentences[chain.sentence]!;
+    let role = roleIndex.startingIn(sentence.start, sentence.end).find(usableRole) ?? null;
+    let person = personsIn(chain.sentence, out.flow.start).at(-1) ?? null;
+    // 被告人李某系某医院护士。…李某将产妇信息出售给他人: the role a sentence before gave the person.
+    if (!role && person) role = roleOfPerson(text.slice(person.start, person.end));
+    if (!role) continue;
+    person ??= null;
+    chain.leaker = { role, access: null, person, insider: true, score: noisyOr([role.weight, MOVEMENT_WEIGHT]) };
+    chain.rank = 2;
+  }
+
+  // ── sources ──
+  // Built when a chain first looks for its source.
+  let industryIndexBuilt: SpanIndex<ChainMention> | null = null;
+  const industryIndex: Lookup<ChainMention> = {
+    startingIn: (from, to) =>
+      (industryIndexBuilt ??= new SpanIndex(by("industry").filter((m) => !impersonated(m)))).startingIn(from, to),
+  };
+  const industriesIn = (span: Span): ChainMention[] => industryIndex.startingIn(span.start, span.end).filter((i) => i.end <= span.end);
+  let holderIndex: SpanIndex<Holder> | null = null;
+  const holdersNear = (from: number, to: number): Holder[] => (holderIndex ??= new SpanIndex(orgsOf())).startingIn(from, to);
+  const orgsIn = (span: Span): Holder[] => holdersNear(span.start, span.end).filter((o) => o.end <= span.end);
+  const holdersIn = (found: ChainMention[]): ChainMention[] => found.filter((i) => !rules.isChannel(i.ruleId));
+  const floorOf = (at: number): number => sentences[Math.max(0, sentenceIndex(at) - REFER_BACK)]!.start;
+  // 该公司, 一家公司: the organisation named in the sentences before.
+  const referBack = (from: Span): ChainMention[] => {
+    const floor = floorOf(from.start);
+    for (const o of holdersNear(floor, from.start).filter((o) => o.end <= from.start).sort((a, b) => b.start - a.start)) {
+      const found = holdersIn(industriesIn(o));
+      if (found.length > 0) return found;
+    }
+    return industryIndex
+      .startingIn(floor, from.start)
+      .filter((i) => i.end <= from.start && i.weight >= INSTITUTION_WEIGHT && !rules.isChannel(i.ruleId))
+      .sort((a, b) => b.start - a.start)
+      .slice(0, 1);
+  };
+  // 号百公司 …, elsewhere 号百公司全称中国电信集团号百信息服务有限公司: the same name with its industry.
+  const alias = (o: Span): ChainMention[] => {
+    const core = text.slice(o.start, o.end).replace(ORG_SUFFIX, "").replace(ORG_PREFIX, "");
+    if (core.length < 2) return [];
+    for (const other of orgsOf().slice(0, MAX_ALIAS_SCAN)) {
+      if (other === o || (other.start < o.end && o.start < other.end)) continue;
+      if (!text.slice(other.start, other.end).includes(core)) continue;
+      const found = holdersIn(industriesIn(other));
+      if (found.length > 0) return found;
+    }
+    return [];
+  };
+
+  interface Candidate {
+    span: Span;
+    found: ChainMention[];
+    org: Holder | null;
+    strength: number;
+  }
+  const sourceOf = (chain: Chain): { draft: SourceDraft; strength: number } | null => {
+    const sent = sentences[chain.sentence]!;
+    const candidates: Candidate[] = [];
+    // A means (利用爬虫软件下载, 通过某平台APP获取) is not the holder; its holder words (爬虫: the data
+    // was on the internet) follow the holder's industries.
+    const means: ChainMention[] = [];
+    const add = (span: Span, org: Holder | null, strength: number, found = industriesIn(span)): void => {
+      if (org && isMeans(org)) means.push(...holdersIn(found));
+      else candidates.push({ span, found, org, strength });
+    };
+    const leaker = chain.leaker;
+    if (leaker?.access) add(leaker.access, orgsIn(leaker.access)[0] ?? null, 4);
+    if (leaker?.role) {
+      const r = leaker.role;
+      if (r.ruleId.endsWith("work-frame")) {
+        const o = orgsIn(r)[0] ?? null;
+        add(o ?? r, o, 4);
+      }
+      const before = holdersNear(r.start - ORG_BEFORE_ROLE - MAX_TERM * 2, r.start)
+        .filter((o) => o.end <= r.start && r.start - o.end <= ORG_BEFORE_ROLE && sameClause(o, r))
+        .sort((a, b) => b.end - a.end)[0];
+      if (before) add(before, before, 4);
+      const own = industryIndex
+        .startingIn(r.start - MAX_TERM, r.end)
+        .filter((i) => (i.start < r.end && r.start < i.end) || (i.end <= r.start && r.start - i.end <= 2));
+      if (own.length > 0) add(r, null, 4, own);
+    }
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
+      if (e.direction !== "in" && e.direction !== "hold") continue;
+      const f = e.flow;
+      const d = e.data;
+      if (d && d.start > f.end) for (const o of holdersNear(f.end, d.start).filter((o) => o.end <= d.start)) add(o, o, 3);
+      const holder = holdersNear(f.start - HOLDER_BEFORE_VERB - MAX_TERM * 2, f.start)
+        .filter((o) => o.end <= f.start && f.start - o.end <= HOLDER_BEFORE_VERB && sameClause(o, f))
+        .sort((a, b) => b.end - a.end)[0];
+      if (holder) add(holder, holder, 3);
+    }
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
+      const d = e.data;
+      if (!d || d === e.flow) continue;
+      // What the data names: 学籍信息, 快递订单扫描图和就诊患者信息.
+      const named = holdersIn(
+        d.start >= e.flow.end
+          ? industriesIn({ start: e.flow.end, end: d.end })
+          : industryIndex.startingIn(d.start - MAX_TERM, d.end).filter((i) => (i.start < d.end && d.start < i.end) || (i.end <= d.start && d.start - i.end <= 1)),
+      );
+      if (named.length > 0) add(d, null, 3, named);
+    }
+    // The business the collector posed as (以招聘兼职为由…提供本人姓名…).
+    for (const p of pretextIndex.startingIn(sent.start, sent.end)) {
+      if (p.end > Math.max(...chain.events.map((e) => e.flow.start))) continue;
+      add(p, null, 2, holdersIn(industriesIn(p)));
+    }
+    if (leaker?.role) {
+      const r = leaker.role;
+      const clause = clauseOf(text, r.start, sent);
+      add(clause, null, 2, industriesIn(clause).filter((i) => !(i.start < r.end && r.start < i.end)));
+    }
+    // Last, an institution named earlier in the sentence (…绕过招聘网站服务器防护策略，窃取…); for an
+    // insider, any holder word there (在公司物流内部，通过…登录权限…): it describes the workplace.
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
+      const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start }));
+      add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
+    }
+
+    const picked = pick(candidates);
+    if (!picked || picked.draft.industries.length === 0 || means.length === 0) return picked;
+    const extra = draftSource(picked.draft.span, means, false).industries.filter((id) => !picked.draft.industries.includes(id));
+    return { ...picked, draft: { ...picked.draft, industries: [...picked.draft.industries, ...extra], evidence: [...picked.draft.evidence, ...means] } };
+  };
+
+  const pick = (candidates: Candidate[]): { draft: SourceDraft; strength: number } | null => {
+    let channelOnly: Candidate | null = null;
+    for (const c of candidates) {
+      const holders = holdersIn(c.found);
+      if (holders.length > 0) return { draft: draftSource(c.org ?? c.span, holders, c.org === null), strength: c.strength };
+      if (c.org) {
+        const viaName = alias(c.org);
+        if (viaName.length > 0) return { draft: draftSource(c.org, viaName, false), strength: c.strength };
+      }
+      if (c.found.length > 0 && !channelOnly) channelOnly = c;
+      if (c.org && c.found.length === 0) {
+        const own = (c.org as Holder).org ?? c.org;
+        if (GENERIC_ORG.test(text.slice(own.start, own.end))) {
+          const back = referBack(c.org);
+          if (back.length > 0) return { draft: draftSource(c.org, back, false), strength: c.strength };
+        } else if (c.org.target === "organisation" && !isMeans(c.org)) {
+          // A named holder outside the vocabulary (a vehicle inspection station): the source is
+          // known and has no industry of ours.
+          return {
+            draft: { span: { start: c.org.start, end: c.org.end }, named: false, system: false, industries: [], evidence: [] },
+            strength: c.strength,
+          };
+        }
+      }
+    }
+    return channelOnly
+      ? { draft: draftSource(channelOnly.org ?? channelOnly.span, channelOnly.found, channelOnly.org === null), strength: channelOnly.strength }
+      : null;
+  };
+
+  // ── assemble ──
+  input.tick?.();
+  const ranked: (LeakDraft & { rank: number })[] = [];
+  for (const chain of chains) {
+    const out = chain.events.find((e) => e.direction === "out" || e.direction === "exchange");
+    const main = out ?? chain.events[0]!;
+    const found = sourceOf(chain);
+    const source = found?.draft ?? null;
+    // A bare acquisition with no known holder and no leaker (bought somewhere) says too little for a chain.
+    if (!out && !chain.leaker && (!source || source.industries.length === 0)) continue;
+    const sent = sentences[chain.sentence]!;
+    const sentFrom = chain.leaker ? Math.min(sent.start, ...[chain.leaker.role, chain.leaker.access].filter((x) => x).map((x) => x!.start)) : sent.start;
+    const span = { start: sentFrom, end: sent.end };
+    const chainData = uniqueSpans(chain.events.flatMap((e) => e.all));
+    // A typed word and the bare noun inside it (通话记录 / 记录) are one piece of data.
+    const shown = chainData.filter((d) => !chainData.some((o) => o !== d && o.start <= d.start && o.end >= d.end && o.end - o.start > d.end - d.start));
+    // The count is often stated a sentence later (经查，共计出售…1.2万余条).
+    const next = sentences[chain.sentence + 1];
+    const count =
+      largest(input.volumes.filter((v) => v.start >= span.start && v.end <= span.end)) ??
+      (next ? largest(input.volumes.filter((v) => v.start >= next.start && v.end <= next.end)) : null);
+    const subjects: LeakDraft["subjects"] = [];
+    for (const g of groupIndex.startingIn(span.start, span.end)) {
+      const b = groupPlacement.get(g);
+      if (g.end > span.end) continue;
+      if (b && (b.placement === "subject" || b.placement === "victim")) subjects.push({ span: { start: g.start, end: g.end }, group: g.target });
+    }
+    for (const p of peopleIndex.startingIn(span.start, span.end)) {
+      if (p.end > span.end) continue;
+      if (subjects.some((s) => s.span.start < p.end && p.start < s.span.end)) continue;
+      if (dataIndex.startingIn(p.end, p.end + OWNER_GAP + 1).some((d) => sameClause(p, d))) subjects.push({ span: { start: p.start, end: p.end }, group: null });
+    }
+    const recipients: Span[] = [];
+    for (const e of chain.events.slice(0, MAX_EVENTS)) {
+      if (e.direction !== "out") continue;
+      const verb = text.slice(e.flow.start, e.flow.end);
+      // 出售给…, 提供给…: the verb names its receiver, in its own word or the next character.
+      const extra = RECIPIENT_VERB.test(verb) ? 0 : RECIPIENT_VERB.test(text.slice(e.flow.end, e.flow.end + 1)) ? 1 : -1;
+      if (extra < 0) continue;
+      const from = e.flow.end + extra;
+      const rest = text.slice(from, Math.min(sent.end, from + 20));
+      const cut = RECIPIENT_END.exec(rest);
+      const len = cut ? cut.index : rest.length;
+      if (len > 0 && !recipients.some((r) => r.start === from)) recipients.push({ start: from, end: from + len });
+    }
+    ranked.push({
+      // An insider's chain first; then the one that names the most: access, role, person, source, count.
+      rank:
+        (chain.leaker?.insider ? 100 : 0) +
+        (chain.leaker?.access ? 4 : 0) +
+        (chain.leaker?.role ? 3 : 0) +
+        (chain.leaker?.person ? 1 : 0) +
+        (source && source.industries.length > 0 ? (found?.strength ?? 0) : 0) +
+        (count ? 2 : 0),
+      span,
+      source,
+      leaker: chain.leaker,
+      flow: main.flow,
+      direction: main.direction,
+      data: shown,
+      personal: chainData.some(personal),
+      typed: chainData.some((d) => d.kind === "info-type"),
+      count,
+      subjects: subjects.sort((a, b) => a.span.start - b.span.start),
+      recipients,
+    });
+  }
+  // Strongest first: an insider with an access phrase, an insider by role, the rest; within each,
+  // the tighter the source binding the earlier; then in text order.
+  ranked.sort((a, b) => b.rank - a.rank || a.span.start - b.span.start);
+  // The same leaker told twice (the facts, then the court's reasoning) is one chain; so is an
+  // insider's act restated without a role of its own.
+  const leaks: LeakDraft[] = [];
+  for (const { rank: _rank, ...l } of ranked) {
+    const same = l.leaker?.insider
+      ? leaks.find(
+          (k) =>
+            k.leaker?.insider &&
+            (k.leaker.role === l.leaker?.role || l.leaker?.role === null || !l.source || sameIndustries(k.source, l.source)),
+        )
+      : undefined;
+    // A chain with no leaker that names no other source and no other data than an earlier one
+    // restates it (the court's reasoning repeats the facts).
+    const restated =
+      same ??
+      (l.leaker
+        ? undefined
+        : leaks.find(
+            (k) =>
+              (!l.source || sameIndustries(k.source, l.source)) &&
+              l.data.every((d) => d.target === "data" || k.data.some((x) => x.target === d.target)),
+          ));
+    if (!restated) {
+      // A restatement naming no source, leaker, receiver or count ("非法获取公民个人信息并出售") adds nothing.
+      if (l.source || l.leaker || l.recipients.length > 0 || l.count) leaks.push(l);
+      continue;
+    }
+    mergeInto(restated, l);
+  }
+  return { leaks, groupPlacement };
+}
+
+function sameIndustries(a: SourceDraft | null, b: SourceDraft): boolean {
+  return a !== null && a.industries.length === b.industries.length && a.industries.every((id, i) => b.industries[i] === id);
+}
+
+/** Fills what the first telling of a chain left open from a later one. */
+function mergeInto(same: LeakDraft, l: LeakDraft): void {
+  if (same.leaker && l.leaker) {
+    same.leaker.access ??= l.leaker.access;
+    same.leaker.role ??= l.leaker.role;
+    same.leaker.person ??= l.leaker.person;
+  }
+  same.count ??= l.count;
+  same.source ??= l.source;
+  for (const r of l.recipients) if (!same.recipients.some((x) => x.start === r.start)) same.recipients.push(r);
+}
+
+/** The source: the organisation's span, or (`narrow`) just the industry words that named it. */
+function draftSource(span: Span | Holder, found: ChainMention[], narrow: boolean): SourceDraft {
+  const ordered = [...found].sort((a, b) => a.start - b.start);
+  const ids: string[] = [];
+  for (const i of ordered) if (!ids.includes(i.target)) ids.push(i.target);
+  const at = narrow ? { start: ordered[0]!.start, end: ordered[0]!.end } : { start: span.start, end: span.end };
+  const system = !narrow && "target" in span && span.target === "system";
+  return { span: at, named: narrow, system, industries: ids, evidence: ordered };
+}
+
+function groupBy<K, T>(list: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const t of list) {
+    const k = key(t);
+    const got = out.get(k);
+    if (got) got.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
+/** A head term's phrase: back over at most `back` characters, up to the nearest stop character. */
+function extendBack(text: string, m: ChainMention, spec: { back: number; stop: string } | null): ChainMention {
+  if (!spec) return m;
+  let start = m.start;
+  while (start > 0 && m.start - start < spec.back && !spec.stop.includes(text[start - 1]!)) start--;
+  return { ...m, start };
+}
+
+/** Organisation and system phrases that touch are one holder: 某智慧停车场的App + 软件系统. */
+function mergeAdjacent(list: ChainMention[]): Holder[] {
+  const sorted = [...list].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Holder[] = [];
+  for (const m of sorted) {
+    const last = out[out.length - 1];
+    const org = m.target === "organisation" ? { start: m.start, end: m.end } : null;
+    if (last && m.start <= last.end) {
+      out[out.length - 1] = {
+        ...last,
+        end: Math.max(last.end, m.end),
+        target: last.target === "organisation" || m.target === "organisation" ? "organisation" : last.target,
+        org: last.org ?? org,
+      };
+    } else out.push({ ...m, org });
+  }
+  return out;
+}
+
+/** Sentences as the pipeline cuts them, and English ones at a full stop before a space. */
+function sentenceList(text: string): Span[] {
+  const out: Span[] = [];
+  const delim = /[。！？；!?;\n\r]|\.(?=\s)/g;
+  let start = 0;
+  for (let m = delim.exec(text); m !== null; m = delim.exec(text)) {
+    out.push({ start, end: m.index + 1 });
+    start = m.index + 1;
+  }
+  if (start < text.length || out.length === 0) out.push({ start, end: text.length });
+  return out;
+}
+
+const BREAK_AT = new RegExp(CLAUSE_BREAK.source, "y");
+function breakAt(text: string, i: number): boolean {
+  BREAK_AT.lastIndex = i;
+  return BREAK_AT.test(text);
+}
+
+function clauseOf(text: string, at: number, sentence: Span): Span {
+  let start = at;
+  while (start > sentence.start && !breakAt(text, start - 1)) start--;
+  let end = at;
+  while (end < sentence.end && !breakAt(text, end)) end++;
+  return { start, end };
+}
+
+function uniqueSpans<T extends Span>(list: T[]): T[] {
+  const out: T[] = [];
+  for (const x of list) if (!out.some((o) => o.start === x.start && o.end === x.end)) out.push(x);
+  return out.sort((a, b) => a.start - b.start);
+}
+
+function largest(volumes: Volume[]): Volume | null {
+  let best: Volume | null = null;
+  for (const v of volumes) if (!best || v.count > best.count) best = v;
+  return best;
+}
+
