@@ -10,6 +10,8 @@ import { bundledIdentifierContext } from "../rules/load.js";
 
 export type IdentifierType = "cn-resident-id" | "cn-mobile" | "bank-card" | "email";
 
+const IDENTIFIER_TYPES: readonly IdentifierType[] = ["cn-resident-id", "cn-mobile", "bank-card", "email"];
+
 export interface IdentifierMatch {
   type: IdentifierType;
   start: number;
@@ -140,8 +142,12 @@ interface Ctx {
  * runs of the wrong length are not reported.
  */
 export function detectIdentifiers(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
-  const terms: Partial<Record<IdentifierType, readonly string[]>> = { ...bundledIdentifierContext() };
-  for (const [type, list] of Object.entries(opts.contextTerms ?? {}) as [IdentifierType, string[] | undefined][]) {
+  const given = opts.contextTerms ?? {};
+  // The bundled pack is read only for types the caller gave no words for (an engine gives all).
+  const terms: Partial<Record<IdentifierType, readonly string[]>> = IDENTIFIER_TYPES.every((t) => given[t] !== undefined)
+    ? {}
+    : { ...bundledIdentifierContext() };
+  for (const [type, list] of Object.entries(given) as [IdentifierType, string[] | undefined][]) {
     if (list) terms[type] = list.map((t) => t.toLowerCase());
   }
   const ctx: Ctx = {

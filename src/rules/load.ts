@@ -11,7 +11,7 @@ import type { ErrorObject } from "ajv";
 import { RuleError, type RuleProblem } from "../errors.js";
 import { normalize } from "../text/index.js";
 import { MAX_POSITIONS, regexShape } from "./regex-safety.js";
-import { packSchema } from "./schema.js";
+import { packSchema, RULE_KINDS } from "./schema.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
 
 /** The packs shipped with caseflag: <package>/rules. */
@@ -39,20 +39,8 @@ export const RULES_CACHE_FILE = resolve(fileURLToPath(new URL(".", import.meta.u
 // ajv, yaml and re2 load only when packs really need parsing (not on a cache hit).
 const require = createRequire(import.meta.url);
 
-const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
-  "crime",
-  "info-type",
-  "industry",
-  "group",
-  "region",
-  "conduct",
-  "role",
-  "access",
-  "flow",
-  "party",
-  "source",
-  "proceeding",
-]);
+/** Kinds whose rules feed a dimension (negation, zone and identifier rules feed none). */
+const KINDS_WITH_DIMENSIONS: ReadonlySet<string> = new Set(RULE_KINDS.filter((k) => k !== "negation" && k !== "zone" && k !== "identifier"));
 const DEFAULT_WEIGHT = 20;
 const DEFAULT_WINDOW = 30;
 const DEFAULT_NEGATION_SCOPE = 12;
