@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "fixtures/"] },
+  { ignores: ["dist/", "dist-scripts/", "node_modules/", "coverage/", "fixtures/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +15,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/bench/**", "test/**", "bin/**", "fixtures/**"],
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
+  {
+    files: ["scripts/**", "test/**", "bin/**", "fixtures/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -2,14 +2,12 @@
 // automata, and a segmenter that knows the rule terms. Build one per process (or worker thread)
 // and hand it to scanDocument for every document.
 import { compileRules, type CompiledRules } from "./rules/compile.js";
-import { loadRules } from "./rules/load.js";
+import { identifierContextOf, loadRules } from "./rules/load.js";
 import type { RuleSet } from "./rules/types.js";
-import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter } from "./text/index.js";
+import { DEFAULT_SEGMENTER, createDocumentSegmenter, createSegmenter, normalize, stemPhrase, type Segmenter, type SegmenterKind } from "./text/index.js";
 import type { IdentifierType } from "./detect/identifiers.js";
 import { createChainRules } from "./score/attribution.js";
 import type { ChainRules } from "./score/leak-chain.js";
-
-export type SegmenterName = "node-rs" | "nodejieba";
 
 export interface Engine {
   ruleSet: RuleSet;
@@ -26,7 +24,7 @@ export interface Engine {
 export interface EngineOptions {
   /** Rule directories or files; default: the bundled rules/. */
   rules?: string[];
-  segmenter?: Segmenter | SegmenterName;
+  segmenter?: Segmenter | SegmenterKind;
   /**
    * "document": load, per document, only the dictionary entries it holds (same tokens; for a
    * command that scans a few files, as `scan` does). Default "full": the whole dictionary once,
@@ -40,18 +38,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   return createEngineFromRules(ruleSet, options.segmenter, options.dictionary);
 }
 
-export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterName, dictionary?: "full" | "document"): Engine {
+export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | SegmenterKind, dictionary?: "full" | "document"): Engine {
   const compiled = compileRules(ruleSet, { normalize: (s) => normalize(s).text, stemPhrase });
   const seg = typeof segmenter === "object" ? segmenter : lazySegmenter(segmenter, dictionary);
   seg.addWords(compiled.userWords);
-  const identifierContext: Partial<Record<IdentifierType, string[]>> = {};
+  const identifierContext = identifierContextOf(ruleSet.rules) as Partial<Record<IdentifierType, string[]>>;
   const identifierRules = new Map<string, { id: string; weight: number }>();
   for (const rule of ruleSet.rules) {
-    if (rule.kind !== "identifier" || rule.detector === null) continue;
-    const type = rule.detector as IdentifierType;
-    const terms = [...(rule.context.boost?.zh ?? []), ...(rule.context.boost?.en ?? [])].map((t) => normalize(t).text);
-    identifierContext[type] = [...(identifierContext[type] ?? []), ...terms];
-    identifierRules.set(type, { id: rule.id, weight: rule.weight });
+    if (rule.kind === "identifier" && rule.detector !== null) identifierRules.set(rule.detector, { id: rule.id, weight: rule.weight });
   }
   return { ruleSet, compiled, segmenter: seg, identifierContext, identifierRules, chainRules: createChainRules(ruleSet) };
 }
@@ -60,7 +54,7 @@ export function createEngineFromRules(ruleSet: RuleSet, segmenter?: Segmenter | 
  * A segmenter whose dictionary loads on first use. Loading jieba's dictionary is most of a
  * one-file scan's start-up, and documents that no token-boundary rule touches never need it.
  */
-export function lazySegmenter(kind?: SegmenterName, dictionary: "full" | "document" = "full"): Segmenter {
+export function lazySegmenter(kind?: SegmenterKind, dictionary: "full" | "document" = "full"): Segmenter {
   let real: Segmenter | undefined;
   const pending: string[][] = [];
   const get = (): Segmenter => {

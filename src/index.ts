@@ -1,14 +1,16 @@
 // Public API. Importing it prints nothing and starts nothing.
-export { createEngine, createEngineFromRules, type Engine, type EngineOptions, type SegmenterName } from "./engine.js";
+export { createEngine, createEngineFromRules, type Engine, type EngineOptions } from "./engine.js";
 export { scanDocument, type ScanOptions } from "./pipeline.js";
 export { loadRules, parseRulePacks, BUNDLED_RULES_DIR } from "./rules/load.js";
-export { testRuleExamples } from "./rules/examples.js";
+export { testRuleExamples } from "./eval/rule-examples.js";
 export type { Rule, RuleSet, PackSpec, RuleSpec, DimensionSpec } from "./rules/types.js";
 export { readPath, readInputs, readSource, walkInputs, createReaderRegistry, decodeText, stdinSource, isFailure } from "./ingest/index.js";
 export type { InputSource, ReadOptions, Reader, ReaderRegistry, WalkOptions } from "./ingest/index.js";
 export { normalize, detectLanguage, createSegmenter, tokenizeEnglish } from "./text/index.js";
-export type { Segmenter, Token, NormalizedText } from "./text/index.js";
-export { getFormatter, formatterNames, formatJsonLine, formatFailureLine, type Formatter } from "./report/formatters.js";
+export type { Segmenter, SegmenterKind, Token, NormalizedText } from "./text/index.js";
+export { getFormatter, formatterNames, type Formatter } from "./output/formatters.js";
+export { resultLine, failureLine, parseLine, type ResultLine, type FailureLine } from "./output/lines.js";
+export { redactorFor, type Redactor } from "./output/redact.js";
 export { Evaluator, createChargeMap } from "./eval/evaluate.js";
 export { TypicalEvaluator, baselinePrediction, caseflagPrediction, formatTypicalTable } from "./eval/typical.js";
 export { captureKeywords, loadKeywordLexicon, candidatesToYaml, formatCandidateTable } from "./keywords/index.js";

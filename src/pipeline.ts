@@ -1,5 +1,11 @@
-// THE path from a document to its result. `scan`, `batch`, the queue worker and `eval` all call
-// scanDocument; nothing is re-implemented per entry point. Pure: no I/O, no printing.
+// THE path from a document to its result. `scan`, `batch`, the queue worker, `eval` and `keywords`
+// all call scanDocument (or analyzeDocument, which also hands back the text as it was read);
+// nothing is re-implemented per entry point. Pure: no I/O, no printing.
+//
+// A result never quotes an identifier: every match is cut from the original text with its
+// identifiers masked in place (same length, same offsets), and the document's id and source are
+// masked too. Whether an output shows them after all (--no-mask) is the output module's decision
+// (output/redact.ts), which re-cuts from the document's own text.
 import { createBudget, type BudgetLimits } from "./budget.js";
 import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js";
 import { BOOST_FACTOR, matchRules, type RawFinding, type TextView } from "./detect/match.js";
@@ -9,19 +15,17 @@ import { extractVictims } from "./detect/victims.js";
 import { firstScopeAt } from "./detect/spans.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
 import type { Engine } from "./engine.js";
+import { maskIdentifier, maskText } from "./detect/mask.js";
 import type { LoadedKind } from "./rules/types.js";
 import { BINDING_KINDS, attribute, type Adjustment, type AttributionMention } from "./score/attribution.js";
 import { toLeaks } from "./score/leaks.js";
-import { maskIdentifier, maskText } from "./score/mask.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
 import { indexSentences } from "./text/sentences.js";
 import { createTokenBoundaries } from "./text/token-boundaries.js";
-import type { CaseResult, Document, Finding, IdentifierFinding, Money, VictimCount, Volume } from "./types.js";
+import type { CaseResult, Document, Finding, IdentifierFinding, Language, Money, VictimCount, Volume } from "./types.js";
 
 export interface ScanOptions {
-  /** Mask identifiers in findings (default true). */
-  mask?: boolean;
   /** Time and match limits for this document (defaults in budget.ts); past them it throws BudgetError. */
   budget?: BudgetLimits;
   /**
@@ -40,8 +44,28 @@ const CHAIN_KINDS: ReadonlySet<string> = new Set([...BINDING_KINDS, "industry", 
 const MIN_IDENTIFIER_CONFIDENCE = 0.3;
 const HAS_LATIN_WORD = /[a-z]{2}/;
 
+/** The text a scan read, for callers that look at it further (keyword capture): as scanDocument saw it. */
+export interface ScannedText {
+  /** Normalized text with its offset map back to the original. */
+  norm: NormalizedText;
+  language: Language;
+  /** English tokens (stems), or those of a Chinese document's Latin runs; null when it has none. */
+  english: TextView["english"];
+  /** Identifiers found, in normalized offsets (masked ones included; low confidence ones too). */
+  identifiers: IdentifierMatch[];
+}
+
+export interface Analysis {
+  result: CaseResult;
+  text: ScannedText;
+}
+
 export function scanDocument(doc: Document, engine: Engine, options: ScanOptions = {}): CaseResult {
-  const mask = options.mask ?? true;
+  return analyzeDocument(doc, engine, options).result;
+}
+
+/** scanDocument, handing back the text as it read it too. */
+export function analyzeDocument(doc: Document, engine: Engine, options: ScanOptions = {}): Analysis {
   const budget = createBudget(options.budget);
   const norm = normalize(doc.text);
   const text = norm.text;
@@ -63,7 +87,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const detected = detectIdentifiers(text, { contextTerms: engine.identifierContext });
   // Every match a result quotes is cut from this text: the original with its identifiers masked
   // (same length, same offsets), so a rule match spanning a phone number never shows it.
-  const shown = mask ? maskedOriginal(detected, norm) : doc.text;
+  const shown = maskedOriginal(detected, norm);
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
@@ -145,7 +169,7 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
     const { start, end } = norm.spanToOriginal(d.start, d.end);
     findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: shown.slice(start, end), weight: d.weight, note: d.note });
   }
-  for (const m of ids) findings.push(toIdentifierFinding(m, norm, engine, mask, identifierZoneAt(m.start)?.ruleId));
+  for (const m of ids) findings.push(toIdentifierFinding(m, norm, shown, engine, identifierZoneAt(m.start)?.ruleId));
 
   const volumes: Volume[] = normVolumes.map((v) => {
     const span = remap(v, norm, shown);
@@ -172,8 +196,8 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   findings.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   const result = assembleResult({
     // A file named after a person, an id field holding a phone number: masked like the findings.
-    id: mask ? maskText(doc.id) : doc.id,
-    source: mask ? maskText(doc.source) : doc.source,
+    id: maskText(doc.id, { contextTerms: engine.identifierContext }),
+    source: maskText(doc.source, { contextTerms: engine.identifierContext }),
     language,
     findings,
     volumes,
@@ -190,7 +214,10 @@ export function scanDocument(doc: Document, engine: Engine, options: ScanOptions
   const identifierFindings = capPerRule(result.findings, (f) => (f.kind === "identifier" ? f.ruleId : ""), (f) => f.kind !== "identifier");
   const omitted = ruleFindings.omitted + identifierFindings.omitted;
   const out = omitted === 0 ? result : { ...result, findings: identifierFindings.kept, findingsOmitted: omitted };
-  return doc.warnings && doc.warnings.length > 0 ? { ...out, warnings: [...doc.warnings] } : out;
+  return {
+    result: doc.warnings && doc.warnings.length > 0 ? { ...out, warnings: [...doc.warnings] } : out,
+    text: { norm, language, english: view.english, identifiers: detected },
+  };
 }
 
 /**
@@ -300,20 +327,19 @@ function toFinding(f: RawFinding, norm: NormalizedText, shown: string): Finding 
 function toIdentifierFinding(
   m: IdentifierMatch,
   norm: NormalizedText,
+  shown: string,
   engine: Engine,
-  mask: boolean,
   negatedBy: string | undefined,
 ): IdentifierFinding {
   const { start, end } = norm.spanToOriginal(m.start, m.end);
   const rule = engine.identifierRules.get(m.type);
-  const raw = norm.original.slice(start, end);
   const f: IdentifierFinding = {
     ruleId: rule?.id ?? `id.${m.type}`,
     kind: "identifier",
     target: m.type,
     start,
     end,
-    match: mask && !m.masked ? maskIdentifier(m.type, raw) : raw,
+    match: shown.slice(start, end),
     weight: negatedBy ? 0 : round2((rule?.weight ?? 20) * m.confidence * (m.masked ? 0.5 : 1)),
     masked: m.masked,
     confidence: round2(m.confidence),

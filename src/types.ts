@@ -72,7 +72,7 @@ export interface Finding {
   target: string;
   start: number;
   end: number;
-  /** The matched text; identifiers are masked unless the caller asked for raw output. */
+  /** The matched text, identifiers in it masked (output/redact.ts reveals them for --no-mask). */
   match: string;
   /**
    * What this finding added to its dimension (0 when negated or suppressed); negative for
@@ -91,8 +91,6 @@ export interface IdentifierFinding extends Finding {
   masked: boolean;
   /** 0..1: checksum, prefix, keyword context. */
   confidence: number;
-  /** The unmasked value, only present in memory; formatters drop it unless --no-mask. */
-  raw?: string;
 }
 
 export interface DimensionScore {

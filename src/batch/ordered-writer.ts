@@ -3,8 +3,8 @@
 // slows the reading down instead of filling memory.
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import type { CaseCard } from "./case-card.js";
-import type { OutcomeRecord } from "./record.js";
+import type { CaseCard } from "../output/case-card.js";
+import type { OutcomeRecord } from "../output/record.js";
 
 /** Characters (or bytes) gathered before waiting for the stream. */
 const MAX_CHUNK = 1 << 20;

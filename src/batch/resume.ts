@@ -6,10 +6,10 @@ import { open, stat, truncate } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { CaseflagError } from "../errors.js";
 import type { Failure } from "../types.js";
-import { buildCaseCard } from "./case-card.js";
-import { isFailureLine, isResultLine } from "./lines.js";
-import { recordOfFailure, recordOfResult } from "./record.js";
-import type { SummaryBuilder } from "./summary.js";
+import { buildCaseCard } from "../output/case-card.js";
+import { isFailureLine, isResultLine } from "../output/lines.js";
+import { recordOfFailure, recordOfResult } from "../output/record.js";
+import type { SummaryBuilder } from "../output/summary.js";
 
 /**
  * A multiset: the same text may occur twice in an input (it is scanned twice and written twice),

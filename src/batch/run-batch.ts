@@ -1,24 +1,26 @@
-// The batch runner: inputs -> ReadItems -> jobs -> scanner -> ordered lines in one JSONL file, and a
-// summary. Memory stays flat: at most `window` documents (and `maxInFlightChars` of text) are
-// between reading and writing; the reader waits for room, the writer waits for 'drain'.
+// The batch runner: inputs -> documents -> scan tasks -> ordered lines in one JSONL file, and a
+// summary. Its stages, each below on its own: plan (resume state, the scan runner, the output file),
+// read (inputs into documents, chunks of raw lines and read failures, as room allows), scan (tasks
+// to the runner: threads, inline, or the queue), order and write (OrderedWriter), summarize.
+// Memory stays flat: at most `window` documents (and `maxInFlightChars` of text) are between
+// reading and writing; the reader waits for room, the writer waits for 'drain'.
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { CaseflagError } from "../errors.js";
 import type { BudgetLimits } from "../budget.js";
-import type { EngineOptions } from "../engine.js";
-import { readInputUnits, type ReadOptions, type WalkOptions } from "../ingest/index.js";
-import type { Failure, LineChunk, ReadUnit } from "../types.js";
-import { contentHash } from "./content-hash.js";
-import { createInlineScanner } from "./inline-scanner.js";
-import { serializeFailure } from "./lines.js";
+import type { SegmenterKind } from "../text/index.js";
+import { CaseflagError } from "../errors.js";
+import { contentHash, readInputUnits, type ReadOptions, type WalkOptions } from "../ingest/index.js";
+import { failureLine } from "../output/lines.js";
+import { recordOfFailure, type OutcomeRecord } from "../output/record.js";
+import { redactorFor, type Redactor } from "../output/redact.js";
+import { SummaryBuilder, type BatchSummary } from "../output/summary.js";
+import { createInlineRunner } from "../runner/inline.js";
+import { createScanPool, type ScanPool } from "../runner/pool.js";
+import { failedTask, linesOf, type ScanTask, type TaskOutput } from "../runner/task.js";
+import type { Document, Failure, LineChunk, ReadUnit } from "../types.js";
 import { OrderedWriter, type LineEntry } from "./ordered-writer.js";
-import { recordOfFailure, type OutcomeRecord } from "./record.js";
-import { DoneSet, failureKey, hashKey, loadResumeState } from "./resume.js";
-import { failedChunk, failedJob, readFailureShown, type ChunkJob, type ChunkOutcome, type Job, type JobOutcome } from "./scan-batch.js";
-import type { Scanner } from "./scanner.js";
-import { SummaryBuilder, type BatchSummary } from "./summary.js";
-import { createThreadPool } from "./thread-pool.js";
+import { DoneSet, failureKey, hashKey, loadResumeState, type ResumeState } from "./resume.js";
 
 export interface BatchProgress {
   /** Documents and read failures taken from the inputs so far (skipped ones included). */
@@ -45,14 +47,14 @@ export interface BatchOptions {
   budget?: BudgetLimits;
   /** Decisions and flags below this confidence are signals in the output, the summary and the report. */
   minConfidence?: number;
-  /** Threads; 0 scans on the main thread. Default: available cores. Ignored with `scanner`. */
+  /** Threads; 0 scans on the main thread. Default: available cores. Ignored with `runner`. */
   workers?: number;
-  /** Scan through the queue at this Redis URL instead of worker threads. */
+  /** Scan through the queue at this Redis URL instead of threads. */
   queue?: string;
   queuePrefix?: string;
-  /** Another scanner (tests); default: a thread pool (or inline with workers 0). */
-  scanner?: Scanner;
-  engine?: Pick<EngineOptions, "rules"> & { segmenter?: "node-rs" | "nodejieba" };
+  /** Another scan runner (tests); default: a pool of scan threads (or inline with workers 0). */
+  runner?: ScanPool;
+  engine?: { rules?: string[]; segmenter?: SegmenterKind };
   read?: ReadOptions & WalkOptions;
   /** Aborting stops reading; documents already read are finished and written. */
   signal?: AbortSignal;
@@ -63,304 +65,318 @@ export interface BatchOptions {
   onRecord?: (r: OutcomeRecord) => void;
   /** Cases kept for the report. Default 20. */
   topK?: number;
-  /** Documents between reading and writing. Default max(64, 8 × slots × batchSize / 2). */
+  /** Documents between reading and writing. Default max(64, 4 × capacity × batchSize). */
   window?: number;
   /** Text (UTF-16 units) between reading and writing. Default 32 Mi (one larger document still passes). */
   maxInFlightChars?: number;
-  /** Documents per message to a worker. Default 16. */
+  /** Documents per task. Default 16. */
   batchSize?: number;
-  /** Text per message to a worker. Default 256 Ki. */
+  /** Text per task. Default 256 Ki. */
   batchChars?: number;
   /**
-   * JSONL bytes per chunk handed to a scanner that parses dumps itself (thread pool, inline).
+   * JSONL bytes per chunk handed to a runner that parses dumps where it scans (threads, inline).
    * Default 64 KiB (about 45 CAIL facts: few messages, and Ctrl-C waits for little); 0 reads dumps
-   * line by line on the main thread. Never with --resume: skipping
-   * needs each document's hash before it is scanned.
+   * line by line on the main thread. Never with --resume: skipping needs each document's hash
+   * before it is scanned.
    */
   chunkBytes?: number;
 }
 
-/** What waits to be dispatched: a document, or a chunk of raw JSONL lines. */
-type Pending = { job: Job } | { chunk: ChunkJob };
-
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
-  const t0 = performance.now();
-  const mask = opts.mask ?? true;
+  const run = await plan(opts);
+  const scan = scanStage(run, opts);
+  await readStage(run, scan, opts);
+  return finish(run, scan, opts);
+}
+
+// ---------- plan: what is done already, the runner, the output file ----------
+
+/** What the stages share: the run's state and counters. */
+interface Run {
+  t0: number;
+  summary: SummaryBuilder;
+  state: ResumeState;
+  runner: ScanPool;
+  writer: OrderedWriter;
+  redactor: Redactor;
+  /** Sequence numbers handed out: one per document, read failure or chunk, in input order. */
+  seq: number;
+  /** Documents and read failures taken in (a chunk counts its lines). */
+  taken: number;
+  scanned: number;
+  skipped: number;
+  written: number;
+  inFlightChars: number;
+  hardStopped: boolean;
+  interrupted: boolean;
+  fatal?: CaseflagError;
+  /** What reading threw (a walker bug): thrown once the run is closed. */
+  readError?: unknown;
+  /** One "something changed" signal: the reader and the final wait sleep on it. */
+  changed(): void;
+  nextChange(): Promise<void>;
+}
+
+async function plan(opts: BatchOptions): Promise<Run> {
   const summary = new SummaryBuilder(opts.topK ?? 20, opts.onRecord);
-  const state = opts.resume
-    ? await loadResumeState(opts.out, summary)
-    : { done: new DoneSet(), lines: 0, truncatedBytes: 0 };
-  // Scanner first: a run that cannot start (bad rules, no Redis) must not truncate the output.
-  const scanner = opts.scanner ?? (await defaultScanner(opts, mask));
+  const state = opts.resume ? await loadResumeState(opts.out, summary) : { done: new DoneSet(), lines: 0, truncatedBytes: 0 };
+  // Runner first: a run that cannot start (bad rules, no Redis) must not truncate the output.
+  const runner = opts.runner ?? (await defaultRunner(opts));
   try {
-    await scanner.ready();
+    await runner.ready();
   } catch (err) {
-    await scanner.close();
+    await runner.close();
     throw err;
   }
-  const stream = createWriteStream(opts.out, { flags: opts.resume ? "a" : "w", highWaterMark: 1 << 20 });
+  let stream: WriteStream;
   try {
+    stream = createWriteStream(opts.out, { flags: opts.resume ? "a" : "w", highWaterMark: 1 << 20 });
     await once(stream, "open");
   } catch (err) {
-    await scanner.close();
+    await runner.close();
     throw new CaseflagError("E_OUTPUT", `${opts.out}: cannot write: ${(err as Error).message}`);
   }
-
-  const batchSize = opts.batchSize ?? 16;
-  const batchChars = opts.batchChars ?? 256 * 1024;
-  const window = opts.window ?? Math.max(64, 4 * scanner.slots * batchSize);
-  const maxChars = opts.maxInFlightChars ?? 32 * 1024 * 1024;
-
-  // One "something changed" signal: the reader and the final wait sleep on it.
   let wake: (() => void) | undefined;
-  const changed = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
+  const run: Run = {
+    t0: performance.now(),
+    summary,
+    state,
+    runner,
+    redactor: redactorFor(opts.mask ?? true),
+    writer: undefined as unknown as OrderedWriter,
+    seq: 0,
+    taken: 0,
+    scanned: 0,
+    skipped: 0,
+    written: 0,
+    inFlightChars: 0,
+    hardStopped: false,
+    interrupted: false,
+    changed() {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    },
+    nextChange: () => new Promise<void>((r) => (wake = r)),
   };
-  const nextChange = (): Promise<void> => new Promise<void>((r) => (wake = r));
-
-  let written = 0;
-  const writer = new OrderedWriter(
+  run.writer = new OrderedWriter(
     stream,
     (e: LineEntry) => {
       if ("line" in e) {
-        written++;
+        run.written++;
         summary.add(e.record, e.card);
         return;
       }
-      written += e.records.length;
+      run.written += e.records.length;
       e.records.forEach((r, i) => summary.add(r, e.cards[i]));
     },
-    changed,
+    () => run.changed(),
   );
-  // Dumps go to the scanner as raw line chunks when it can parse them where it scans: the main
-  // thread then only splits bytes at newlines (see LineChunk).
-  const chunkBytes = scanner.scanChunk && !opts.resume && opts.chunkBytes !== 0 ? (opts.chunkBytes ?? 64 * 1024) : undefined;
-  const readOptions = cloneableReadOptions(opts.read ?? {});
+  return run;
+}
 
-  let seq = 0;
-  /** Documents and read failures taken in (a chunk counts its lines). */
-  let taken = 0;
-  let scanned = 0;
-  let skipped = 0;
-  let inFlightChars = 0;
-  let inFlightBatches = 0;
-  const charsBySeq = new Map<number, number>();
+async function defaultRunner(opts: BatchOptions): Promise<ScanPool> {
+  const mask = opts.mask ?? true;
+  if (opts.queue !== undefined) {
+    // Loaded only in queue mode: a local batch does not pay for BullMQ.
+    const { createQueueRunner } = await import("./queue-runner.js");
+    return createQueueRunner({ url: opts.queue, ...(opts.queuePrefix !== undefined ? { prefix: opts.queuePrefix } : {}) });
+  }
+  const engine = { ...(opts.engine?.rules ? { rules: opts.engine.rules } : {}), ...(opts.engine?.segmenter ? { segmenter: opts.engine.segmenter } : {}) };
+  const budget = {
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}),
+  };
+  if (opts.workers === 0) return createInlineRunner({ mask, engineOptions: engine, ...budget });
+  return createScanPool({ mask, engine, ...budget, ...(opts.workers !== undefined ? { threads: opts.workers } : {}) });
+}
+
+// ---------- scan: tasks to the runner, outcomes to the writer ----------
+
+type Pending = { seq: number; doc: Document; hash: string } | { seq: number; chunk: LineChunk };
+
+interface ScanStage {
+  /** Queues a document or chunk and sends what the runner has room for. */
+  add(p: Pending, chars: number): void;
+  /** Stop now: drop what waits, seal the output, abort the runner. */
+  hardStop(): void;
+  /** Whether a runner parses dumps itself (chunks go to it). */
+  chunks: boolean;
+}
+
+function scanStage(run: Run, opts: BatchOptions): ScanStage {
+  const batchSize = opts.batchSize ?? 16;
+  const batchChars = opts.batchChars ?? 256 * 1024;
   const pending: Pending[] = [];
-  let hardStopped = false;
-  let fatal: CaseflagError | undefined;
+  const charsBySeq = new Map<number, number>();
+  let inFlight = 0;
 
-  const settle = (o: JobOutcome | ChunkOutcome): void => {
-    inFlightChars -= charsBySeq.get(o.seq) ?? 0;
-    charsBySeq.delete(o.seq);
-    if (hardStopped) return;
-    if ("bytes" in o) {
+  const settle = (seqs: number[], out: TaskOutput, task: ScanTask): void => {
+    for (const s of seqs) {
+      run.inFlightChars -= charsBySeq.get(s) ?? 0;
+      charsBySeq.delete(s);
+    }
+    if (run.hardStopped) return;
+    if (task.source.kind === "chunk") {
       // A chunk's documents are known once it is parsed: counted as scanned here, not at dispatch.
-      scanned += o.documents;
-      writer.put(o.seq, { bytes: o.bytes, records: o.records, cards: o.cards });
+      run.scanned += out.lines.filter((l) => l.document).length;
+      run.writer.put(seqs[0]!, { bytes: out.bytes, records: out.lines.map((l) => l.record), cards: out.lines.map((l) => l.card) });
       return;
     }
-    const entry: LineEntry = o.card ? { line: o.line, record: o.record, card: o.card } : { line: o.line, record: o.record };
-    writer.put(o.seq, entry);
+    const text = linesOf(out);
+    out.lines.forEach((l, i) => run.writer.put(seqs[i]!, l.card ? { line: text[i]!, record: l.record, card: l.card } : { line: text[i]!, record: l.record }));
   };
 
-  const onScanError = (err: unknown, lines: () => (JobOutcome | ChunkOutcome)[]): void => {
-    inFlightBatches--;
-    // A scanner that cannot go on (the queue lost Redis) ends the run; what is written stays.
-    if (err instanceof CaseflagError) {
-      fatal ??= err;
-      onHard();
-      return;
-    }
-    // Any other rejection is a bug: recorded per job, and the batch goes on.
-    for (const o of lines()) settle(o);
-    dispatch();
-    changed();
+  const send = (seqs: number[], task: ScanTask): void => {
+    inFlight++;
+    run.runner.run(task).then(
+      (out) => {
+        inFlight--;
+        settle(seqs, out, task);
+        dispatch();
+        run.changed();
+      },
+      async (err: unknown) => {
+        inFlight--;
+        if (run.hardStopped) return settle(seqs, { bytes: new Uint8Array(0), lines: [] }, task);
+        // A runner that cannot go on (the queue lost Redis) ends the run; what is written stays.
+        if (err instanceof CaseflagError && err.code !== "E_WORKER") {
+          run.fatal ??= err;
+          stage.hardStop();
+          return;
+        }
+        // No thread could take it: its documents are failures, and the batch goes on.
+        const code = err instanceof CaseflagError ? err.code : "E_SCAN";
+        settle(seqs, await failedTask(task, code, err instanceof Error ? err.message : String(err), run.redactor), task);
+        dispatch();
+        run.changed();
+      },
+    );
   };
 
   const dispatch = (): void => {
-    while (pending.length > 0 && inFlightBatches < scanner.slots && !hardStopped) {
+    while (pending.length > 0 && inFlight < run.runner.capacity && !run.hardStopped) {
       const head = pending[0]!;
       if ("chunk" in head) {
         pending.shift();
-        const job = head.chunk;
-        inFlightBatches++;
-        void scanner.scanChunk!(job, summary.threshold()).then(
-          (outcome) => {
-            inFlightBatches--;
-            settle(outcome);
-            dispatch();
-            changed();
-          },
-          (err: unknown) => onScanError(err, () => [failedChunk(job, "E_SCAN", String(err), mask)]),
-        );
+        send([head.seq], { source: { kind: "chunk", chunk: head.chunk }, read: cloneableReadOptions(opts.read ?? {}), cardThreshold: run.summary.threshold() });
         continue;
       }
-      const jobs: Job[] = [];
+      const docs: { doc: Document; hash: string }[] = [];
+      const seqs: number[] = [];
       let chars = 0;
       for (;;) {
         const next = pending[0];
-        if (next === undefined || !("job" in next) || jobs.length >= batchSize) break;
-        if (jobs.length > 0 && chars + next.job.doc.text.length > batchChars) break;
+        if (next === undefined || !("doc" in next) || docs.length >= batchSize) break;
+        if (docs.length > 0 && chars + next.doc.text.length > batchChars) break;
         pending.shift();
-        chars += next.job.doc.text.length;
-        jobs.push(next.job);
+        chars += next.doc.text.length;
+        // A document's meta stays here: the scan never reads it, and a deeply nested field can make
+        // the structured clone to a thread overflow the stack.
+        docs.push({ doc: { ...next.doc, meta: {} }, hash: next.hash });
+        seqs.push(next.seq);
       }
-      inFlightBatches++;
-      scanned += jobs.length;
-      void scanner.scan(jobs, summary.threshold()).then(
-        (outcomes) => {
-          inFlightBatches--;
-          for (const o of outcomes) settle(o);
-          dispatch();
-          changed();
-        },
-        (err: unknown) => onScanError(err, () => jobs.map((j) => failedJob(j, "E_SCAN", `${j.doc.source}: ${String(err)}`, mask))),
-      );
+      run.scanned += docs.length;
+      send(seqs, { source: { kind: "documents", docs }, cardThreshold: run.summary.threshold() });
     }
   };
 
-  const progress = (): void => {
-    opts.onProgress?.({
-      read: taken,
-      written,
-      scanned,
-      skipped,
-      flagged: summary.flaggedCount,
-      failures: summary.failureCount,
-      seconds: (performance.now() - t0) / 1000,
-    });
+  const stage: ScanStage = {
+    chunks: run.runner.mode !== "queue",
+    add(p, chars) {
+      charsBySeq.set(p.seq, chars);
+      run.inFlightChars += chars;
+      pending.push(p);
+      dispatch();
+    },
+    hardStop() {
+      run.hardStopped = true;
+      run.writer.seal();
+      pending.length = 0;
+      void run.runner.close();
+      run.changed();
+    },
   };
+  return stage;
+}
 
-  const onHard = (): void => {
-    hardStopped = true;
-    writer.seal();
-    pending.length = 0;
-    void scanner.abort();
-    changed();
-  };
-  const onSoft = (): void => changed();
-  opts.hardSignal?.addEventListener("abort", onHard, { once: true });
-  opts.signal?.addEventListener("abort", onSoft, { once: true });
-  const stopped = (): boolean => (opts.signal?.aborted ?? false) || hardStopped;
+// ---------- read: inputs into the scan stage, as room allows ----------
 
-  const recordRead = (f: Failure): void => {
-    const s = seq++;
-    taken++;
-    if (state.done.take(failureKey(f))) {
-      skipped++;
-      writer.put(s, null);
-      return;
-    }
-    writer.put(s, { line: serializeFailure(readFailureShown(f, mask)), record: recordOfFailure(f.code) });
-  };
-
-  const takeChunk = (chunk: LineChunk): void => {
-    const s = seq++;
-    taken += chunk.items;
-    charsBySeq.set(s, chunk.bytes.length);
-    inFlightChars += chunk.bytes.length;
-    pending.push({ chunk: { seq: s, chunk, read: readOptions } });
-    dispatch();
-  };
+async function readStage(run: Run, scan: ScanStage, opts: BatchOptions): Promise<void> {
+  const window = opts.window ?? Math.max(64, 4 * run.runner.capacity * (opts.batchSize ?? 16));
+  const maxChars = opts.maxInFlightChars ?? 32 * 1024 * 1024;
+  // Dumps go to the runner as raw line chunks when it can parse them where it scans: the main
+  // thread then only splits bytes at newlines (see LineChunk).
+  const chunkBytes = scan.chunks && !opts.resume && opts.chunkBytes !== 0 ? (opts.chunkBytes ?? 64 * 1024) : undefined;
+  const { writer, state } = run;
 
   const take = (item: ReadUnit): void => {
-    if (item.ok === "chunk") return takeChunk(item.chunk);
-    if (!item.ok) return recordRead(item.failure);
-    taken++;
+    const s = run.seq++;
+    if (item.ok === "chunk") {
+      run.taken += item.chunk.items;
+      scan.add({ seq: s, chunk: item.chunk }, item.chunk.bytes.length);
+      return;
+    }
+    run.taken++;
+    if (!item.ok) return readFailure(s, item.failure);
     const hash = contentHash(item.doc.text);
-    const s = seq++;
     if (state.done.take(hashKey(hash))) {
-      skipped++;
+      run.skipped++;
       writer.put(s, null);
       return;
     }
-    charsBySeq.set(s, item.doc.text.length);
-    inFlightChars += item.doc.text.length;
-    pending.push({ job: { seq: s, hash, doc: item.doc } });
-    dispatch();
+    scan.add({ seq: s, doc: item.doc, hash }, item.doc.text.length);
+  };
+
+  const readFailure = (s: number, f: Failure): void => {
+    if (state.done.take(failureKey(f))) {
+      run.skipped++;
+      writer.put(s, null);
+      return;
+    }
+    writer.put(s, { line: failureLine(run.redactor.failure(f)), record: recordOfFailure(f.code) });
   };
 
   // Documents between reading and writing (a chunk counts its lines), so a chunk is never more
   // work in flight than the same documents one by one: Ctrl-C still finishes quickly.
   const hasRoom = (): boolean =>
-    seq - writer.next < window &&
-    (taken - written - skipped < window || seq === writer.next) &&
-    (inFlightChars < maxChars || seq === writer.next) &&
+    run.seq - writer.next < window &&
+    (run.taken - run.written - run.skipped < window || run.seq === writer.next) &&
+    (run.inFlightChars < maxChars || run.seq === writer.next) &&
     writer.failed === undefined;
 
-  const ticker = opts.onProgress ? setInterval(progress, 250) : undefined;
+  const onHard = (): void => scan.hardStop();
+  const onSoft = (): void => run.changed();
+  opts.hardSignal?.addEventListener("abort", onHard, { once: true });
+  opts.signal?.addEventListener("abort", onSoft, { once: true });
+  const stopped = (): boolean => (opts.signal?.aborted ?? false) || run.hardStopped;
+  const ticker = opts.onProgress ? setInterval(() => progress(run, opts), 250) : undefined;
   ticker?.unref();
   const iter = readInputUnits(opts.inputs, opts.read ?? {}, undefined, chunkBytes)[Symbol.asyncIterator]();
-  let readError: unknown;
-  let interrupted = false;
   try {
     for (;;) {
-      while (!hasRoom() && !stopped() && writer.failed === undefined) await nextChange();
-      if (stopped()) interrupted = true;
+      while (!hasRoom() && !stopped() && writer.failed === undefined) await run.nextChange();
+      if (stopped()) run.interrupted = true;
       if (stopped() || writer.failed !== undefined) break;
       const r = await iter.next();
       if (r.done) break;
       take(r.value);
     }
   } catch (err) {
-    readError = err;
+    run.readError = err;
   } finally {
     // Stop the walk: its finally blocks close files and archive streams.
     await iter.return?.(undefined).catch(() => {});
+    // Wait for everything read to be written (unless stopped hard).
+    while (!run.hardStopped && writer.next < run.seq && writer.failed === undefined) await run.nextChange();
+    clearInterval(ticker);
+    opts.hardSignal?.removeEventListener("abort", onHard);
+    opts.signal?.removeEventListener("abort", onSoft);
   }
-
-  while (!hardStopped && writer.next < seq && writer.failed === undefined) await nextChange();
-  clearInterval(ticker);
-  opts.hardSignal?.removeEventListener("abort", onHard);
-  opts.signal?.removeEventListener("abort", onSoft);
-  await writer.close();
-  await (hardStopped ? scanner.abort() : scanner.close());
-  if (writer.failed !== undefined) {
-    throw new CaseflagError("E_OUTPUT", `${opts.out}: write failed: ${(writer.failed as Error).message ?? String(writer.failed)}`);
-  }
-  if (fatal !== undefined) throw fatal;
-  if (readError !== undefined) throw readError;
-  progress();
-  const seconds = (performance.now() - t0) / 1000;
-  return summary.build({
-    mode: scanner.mode,
-    workers: scanner.workers,
-    read: taken,
-    scanned,
-    skipped,
-    resumedLines: state.lines,
-    truncatedBytes: state.truncatedBytes,
-    seconds: Math.round(seconds * 1000) / 1000,
-    docsPerSecond: seconds > 0 ? Math.round((scanned / seconds) * 10) / 10 : 0,
-    interrupted: interrupted || hardStopped,
-  });
 }
 
-async function defaultScanner(opts: BatchOptions, mask: boolean): Promise<Scanner> {
-  const engine: EngineOptions = {};
-  if (opts.engine?.rules) engine.rules = opts.engine.rules;
-  if (opts.engine?.segmenter) engine.segmenter = opts.engine.segmenter;
-  if (opts.queue !== undefined) {
-    // Loaded only in queue mode: a local batch does not pay for BullMQ.
-    const { createQueueScanner } = await import("./queue-scanner.js");
-    const q: Parameters<typeof createQueueScanner>[0] = { url: opts.queue, mask };
-    if (opts.queuePrefix !== undefined) q.prefix = opts.queuePrefix;
-    return createQueueScanner(q);
-  }
-  const minConfidence = opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {};
-  if (opts.workers === 0) return createInlineScanner({ mask, engineOptions: engine, ...(opts.budget ? { budget: opts.budget } : {}), ...minConfidence });
-  const pool: Parameters<typeof createThreadPool>[0] = { mask, ...minConfidence };
-  if (opts.budget) pool.budget = opts.budget;
-  if (opts.workers !== undefined) pool.workers = opts.workers;
-  if (opts.engine?.rules) pool.rules = opts.engine.rules;
-  if (opts.engine?.segmenter) pool.segmenter = opts.engine.segmenter;
-  return createThreadPool(pool);
-}
-
-/** The read options a chunk needs to be parsed elsewhere: plain data only (no callbacks). */
 function cloneableReadOptions(r: ReadOptions & WalkOptions): ReadOptions {
+  // Chunks are parsed on another thread: plain data only (no callbacks).
   const out: ReadOptions = {};
   if (r.textFields) out.textFields = [...r.textFields];
   if (r.idField !== undefined) out.idField = r.idField;
@@ -368,4 +384,42 @@ function cloneableReadOptions(r: ReadOptions & WalkOptions): ReadOptions {
   if (r.maxBytes !== undefined) out.maxBytes = r.maxBytes;
   if (r.encoding !== undefined) out.encoding = r.encoding;
   return out;
+}
+
+// ---------- summarize ----------
+
+function progress(run: Run, opts: BatchOptions): void {
+  opts.onProgress?.({
+    read: run.taken,
+    written: run.written,
+    scanned: run.scanned,
+    skipped: run.skipped,
+    flagged: run.summary.flaggedCount,
+    failures: run.summary.failureCount,
+    seconds: (performance.now() - run.t0) / 1000,
+  });
+}
+
+async function finish(run: Run, _scan: ScanStage, opts: BatchOptions): Promise<BatchSummary> {
+  await run.writer.close();
+  await run.runner.close();
+  if (run.writer.failed !== undefined) {
+    throw new CaseflagError("E_OUTPUT", `${opts.out}: write failed: ${(run.writer.failed as Error).message ?? String(run.writer.failed)}`);
+  }
+  if (run.fatal !== undefined) throw run.fatal;
+  if (run.readError !== undefined) throw run.readError;
+  progress(run, opts);
+  const seconds = (performance.now() - run.t0) / 1000;
+  return run.summary.build({
+    mode: run.runner.mode,
+    workers: run.runner.threads,
+    read: run.taken,
+    scanned: run.scanned,
+    skipped: run.skipped,
+    resumedLines: run.state.lines,
+    truncatedBytes: run.state.truncatedBytes,
+    seconds: Math.round(seconds * 1000) / 1000,
+    docsPerSecond: seconds > 0 ? Math.round((run.scanned / seconds) * 10) / 10 : 0,
+    interrupted: run.interrupted || run.hardStopped,
+  });
 }

@@ -1,43 +1,34 @@
-// Options shared by the commands that scan: rules, segmenter, masking, input reading, --fail-on.
+// Every command's options, defined and read in one place: rules and segmenter, reading, masking,
+// the scan budget, --fail-on, Redis, integers, and the shutdown signals. A flag means the same and
+// is checked the same wherever it appears (`enqueue --encoding bogus` is a usage error, as for scan).
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { BudgetLimits } from "../budget.js";
+import { SEGMENTER_KINDS, type SegmenterKind } from "../text/index.js";
 import { UsageError } from "../errors.js";
-import type { SegmenterName } from "../engine.js";
-import { encodingLabel } from "../ingest/index.js";
+import { encodingLabel, type ReadOptions } from "../ingest/index.js";
+import { redactorFor, type Redactor } from "../output/redact.js";
+import { checkClusterPrefix, redisUrlFrom, type RedisTarget } from "../queue/connection.js";
+import { DEFAULT_PREFIX, validatePrefix } from "../queue/keys.js";
 import { defaultRulePaths } from "../rules/load.js";
-import { resolve } from "node:path";
 import { FLAG_IDS } from "../score/result.js";
 import type { CaseResult } from "../types.js";
 
-export interface ScanFlags {
+// ---------- rules and segmenter ----------
+
+export interface EngineFlags {
   rules?: string[];
   segmenter?: string;
-  mask: boolean;
-  textField?: string[];
-  idField?: string;
-  xmlElement?: string[];
-  encoding?: string;
-  maxBytes?: string;
-  scanBudget?: string;
-  failOn: string;
 }
 
-export function addScanOptions(cmd: Command): Command {
-  return cmd
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)")
-    .option("--segmenter <name>", "node-rs (default) or nodejieba")
-    .option("--no-mask", "print identifiers unmasked (they are masked by default)")
-    .option("--text-field <name...>", "JSON/JSONL field(s) holding the text (default: fact, text, content, body)")
-    .option("--id-field <name>", "JSON/JSONL field holding the document id (default: id)")
-    .option("--xml-element <name...>", "XML elements whose text is read (default: all text)")
-    .option("--encoding <name>", "force the input encoding, e.g. gb18030, big5, utf-16le (default: detected)")
-    .option("--max-bytes <n>", "largest document read, in bytes (default 20 MiB)")
-    .option("--scan-budget <ms>", "time one document's scan may take before it is recorded as failed (E_BUDGET; default 10000)")
-    .option(
-      "--fail-on <condition>",
-      "exit 1 when a result meets it: never | any-flag | <flag id> | serious | especially-serious | <score 0-100>",
-      "never",
-    );
+const RULES_HELP = "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)";
+
+export function addRulesOption(cmd: Command): Command {
+  return cmd.option("--rules <path...>", RULES_HELP);
+}
+
+export function addEngineOptions(cmd: Command): Command {
+  return addRulesOption(cmd).option("--segmenter <name>", "node-rs (default) or nodejieba");
 }
 
 /**
@@ -49,25 +40,42 @@ export function rulePathsOf(rules: string[] | undefined, cwd: string): string[] 
   return defaultRulePaths(cwd);
 }
 
-export function segmenterOf(flags: ScanFlags): SegmenterName | undefined {
+export function segmenterOf(flags: EngineFlags): SegmenterKind | undefined {
   if (flags.segmenter === undefined) return undefined;
-  if (flags.segmenter !== "node-rs" && flags.segmenter !== "nodejieba") {
-    throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: node-rs, nodejieba)`);
-  }
-  return flags.segmenter;
+  const kind = SEGMENTER_KINDS.find((k) => k === flags.segmenter);
+  if (kind === undefined) throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: ${SEGMENTER_KINDS.join(", ")})`);
+  return kind;
 }
 
-export interface CliReadOptions {
-  textFields?: string[];
+/** --rules and --segmenter as engine options. */
+export function engineOptionsOf(flags: EngineFlags, cwd: string): { rules?: string[]; segmenter?: SegmenterKind } {
+  const rules = rulePathsOf(flags.rules, cwd);
+  const segmenter = segmenterOf(flags);
+  return { ...(rules ? { rules } : {}), ...(segmenter ? { segmenter } : {}) };
+}
+
+// ---------- reading ----------
+
+export interface ReadFlags {
+  textField?: string[];
   idField?: string;
-  xmlElements?: string[];
+  xmlElement?: string[];
   encoding?: string;
-  maxBytes?: number;
+  maxBytes?: string;
+}
+
+export function addReadOptions(cmd: Command): Command {
+  return cmd
+    .option("--text-field <name...>", "JSON/JSONL field(s) holding the text (default: fact, text, content, body)")
+    .option("--id-field <name>", "JSON/JSONL field holding the document id (default: id)")
+    .option("--xml-element <name...>", "XML elements whose text is read (default: all text)")
+    .option("--encoding <name>", "force the input encoding, e.g. gb18030, big5, utf-16le (default: detected)")
+    .option("--max-bytes <n>", "largest document read, in bytes (default 20 MiB)");
 }
 
 /** Reading flags to ReadOptions; a bad encoding or size is a usage error, not a failure per file. */
-export function readOptionsOf(flags: ScanFlags): CliReadOptions {
-  const o: CliReadOptions = {};
+export function readOptionsOf(flags: ReadFlags): ReadOptions {
+  const o: ReadOptions = {};
   if (flags.textField) o.textFields = flags.textField;
   if (flags.idField) o.idField = flags.idField;
   if (flags.xmlElement) o.xmlElements = flags.xmlElement;
@@ -84,23 +92,43 @@ export function readOptionsOf(flags: ScanFlags): CliReadOptions {
   return o;
 }
 
-/** --min-confidence: decisions and flags below it are kept as signals. A number 0..1. */
-export const MIN_CONFIDENCE_OPTION = ["--min-confidence <x>", "decisions and flags below this confidence (0-1) are kept as signals, not findings"] as const;
+// ---------- --min-confidence ----------
 
-export function minConfidenceOf(value: string | undefined): number | undefined {
+export function addMinConfidenceOption(cmd: Command): Command {
+  return cmd.option("--min-confidence <x>", "decisions and flags below this confidence (0-1) are kept as signals, not findings");
+}
+
+/** --min-confidence: decisions and flags below it are kept as signals. A number 0..1; undefined: none. */
+export function minConfidenceOf(flags: { minConfidence?: string }): number | undefined {
+  const value = flags.minConfidence;
   if (value === undefined) return undefined;
   const x = Number(value);
   if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`invalid --min-confidence "${value}" (a number from 0 to 1)`);
   return x;
 }
 
+// ---------- masking, budget, --fail-on ----------
+
+export function addMaskOption(cmd: Command): Command {
+  return cmd.option("--no-mask", "print identifiers unmasked (they are masked by default)");
+}
+
+/** --no-mask as the output's redaction policy (with the engine's identifier context words, when there is one). */
+export function redactorOf(flags: { mask?: boolean }, contextTerms?: Parameters<typeof redactorFor>[1]): Redactor {
+  return redactorFor(flags.mask !== false, contextTerms);
+}
+
+export function addBudgetOption(cmd: Command): Command {
+  return cmd.option("--scan-budget <ms>", "time one document's scan may take before it is recorded as failed (E_BUDGET; default 10000)");
+}
+
 /** --scan-budget to the scan's budget; undefined keeps the default. */
-export function budgetOf(flags: ScanFlags): BudgetLimits | undefined {
+export function budgetOf(flags: { scanBudget?: string }): BudgetLimits | undefined {
   const ms = scanBudgetMs(flags.scanBudget);
   return ms === undefined ? undefined : { ms };
 }
 
-/** A --scan-budget value (milliseconds, a positive integer), as every command that scans reads it (the queue worker too). */
+/** A --scan-budget value (milliseconds, a positive integer). */
 export function scanBudgetMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Number(value);
@@ -108,8 +136,16 @@ export function scanBudgetMs(value: string | undefined): number | undefined {
   return ms;
 }
 
+export function addFailOnOption(cmd: Command): Command {
+  return cmd.option(
+    "--fail-on <condition>",
+    "exit 1 when a result meets it: never | any-flag | <flag id> | serious | especially-serious | <score 0-100>",
+    "never",
+  );
+}
+
 /** Compile --fail-on into a predicate; an unknown condition is a usage error (a typo must not disable a gate). */
-export function failOnPredicate(condition: string): (r: CaseResult) => boolean {
+export function failOnPredicate(condition: string): (r: Pick<CaseResult, "flags" | "severity" | "score">) => boolean {
   if (condition === "never") return () => false;
   if (condition === "any-flag") return (r) => r.flags.length > 0;
   if (condition === "serious") return (r) => r.severity !== "none";
@@ -122,4 +158,66 @@ export function failOnPredicate(condition: string): (r: CaseResult) => boolean {
   throw new UsageError(
     `invalid --fail-on "${condition}" (valid: never, any-flag, serious, especially-serious, a score 0-100, or a flag id: ${FLAG_IDS.join(", ")})`,
   );
+}
+
+/** The options of a command that scans: engine, reading, masking, budget, --fail-on. */
+export interface ScanFlags extends EngineFlags, ReadFlags {
+  mask: boolean;
+  scanBudget?: string;
+  failOn: string;
+}
+
+export function addScanOptions(cmd: Command): Command {
+  return addFailOnOption(addBudgetOption(addReadOptions(addMaskOption(addEngineOptions(cmd)))));
+}
+
+// ---------- integers ----------
+
+/** An integer flag of at least `min`, or a UsageError naming it. */
+export function intFlag(name: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+// ---------- Redis ----------
+
+export interface RedisFlags {
+  redis?: string;
+  prefix: string;
+}
+
+export function addRedisOptions(cmd: Command): Command {
+  return cmd
+    .option("--redis <url>", "Redis URL: redis://[user:password@]host:port[/db], rediss:// for TLS (default: $REDIS_URL)")
+    .option("--prefix <prefix>", "key prefix; keep the {hash tag} on Redis Cluster", DEFAULT_PREFIX);
+}
+
+export function redisTargetOf(flags: RedisFlags, env: NodeJS.ProcessEnv): { target: RedisTarget; prefix: string } {
+  const url = redisUrlFrom(flags.redis, env);
+  const prefix = validatePrefix(flags.prefix);
+  checkClusterPrefix(url, prefix);
+  return { target: { url }, prefix };
+}
+
+// ---------- signals ----------
+
+/**
+ * Calls `onStop` on the first SIGTERM/SIGINT and `onForce` on a second one. Returns a function
+ * that removes the handlers.
+ */
+export function onShutdownSignals(onStop: (signal: NodeJS.Signals) => void, onForce: (signal: NodeJS.Signals) => void): () => void {
+  let count = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    count++;
+    if (count === 1) onStop(signal);
+    else onForce(signal);
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
+  return () => {
+    process.off("SIGTERM", handler);
+    process.off("SIGINT", handler);
+  };
 }

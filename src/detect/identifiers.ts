@@ -6,7 +6,11 @@
 // JavaScript's `\b` sees CJK characters as non-word, so "卡号6222…" has no boundary before the
 // digits: every pattern here uses explicit digit lookarounds instead.
 
+import { bundledIdentifierContext } from "../rules/load.js";
+
 export type IdentifierType = "cn-resident-id" | "cn-mobile" | "bank-card" | "email";
+
+const IDENTIFIER_TYPES: readonly IdentifierType[] = ["cn-resident-id", "cn-mobile", "bank-card", "email"];
 
 export interface IdentifierMatch {
   type: IdentifierType;
@@ -30,30 +34,17 @@ export interface IdentifierMatch {
 export interface DetectIdentifiersOptions {
   /** Characters either side of a candidate searched for context terms (default 50). */
   contextWindow?: number;
-  /** Keywords that raise confidence, per type. A type given here replaces that type's defaults. */
+  /**
+   * Keywords that raise confidence, per type (the identifier rules' context.boost: an engine passes
+   * those of the packs it loaded). A type given here replaces that type's default: the bundled
+   * pack's (rules/identifiers.yaml).
+   */
   contextTerms?: Partial<Record<IdentifierType, string[]>>;
   /** Labels that, right before a number, say it is something else (订单号, 流水号…). Replaces the defaults. */
   negativeTerms?: string[];
   /** "Today" for the birth-date-not-in-the-future check (tests pin it). */
   today?: Date;
 }
-
-/** Keyword context per type (normalized: simplified Chinese, lowercase English). */
-export const DEFAULT_IDENTIFIER_CONTEXT: Readonly<Record<IdentifierType, readonly string[]>> = {
-  "cn-resident-id": [
-    "身份证", "公民身份号码", "身份号码", "证件号", "身份信息",
-    "id card", "identity card", "id number", "identity number",
-  ],
-  "cn-mobile": [
-    "手机", "电话", "联系方式", "号码", "短信", "来电", "致电",
-    "mobile", "phone", "tel",
-  ],
-  "bank-card": [
-    "卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "账号", "账户", "帐号", "帐户", "银行", "尾号",
-    "bank card", "card number", "account",
-  ],
-  email: ["邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"],
-};
 
 /**
  * Labels that mark a long number as something other than a personal identifier when they stand
@@ -140,7 +131,7 @@ interface Candidate extends IdentifierMatch {
 interface Ctx {
   text: string;
   window: number;
-  terms: Record<IdentifierType, readonly string[]>;
+  terms: Partial<Record<IdentifierType, readonly string[]>>;
   negative: readonly string[];
   today: Date;
 }
@@ -151,8 +142,12 @@ interface Ctx {
  * runs of the wrong length are not reported.
  */
 export function detectIdentifiers(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
-  const terms: Record<IdentifierType, readonly string[]> = { ...DEFAULT_IDENTIFIER_CONTEXT };
-  for (const [type, list] of Object.entries(opts.contextTerms ?? {}) as [IdentifierType, string[] | undefined][]) {
+  const given = opts.contextTerms ?? {};
+  // The bundled pack is read only for types the caller gave no words for (an engine gives all).
+  const terms: Partial<Record<IdentifierType, readonly string[]>> = IDENTIFIER_TYPES.every((t) => given[t] !== undefined)
+    ? {}
+    : { ...bundledIdentifierContext() };
+  for (const [type, list] of Object.entries(given) as [IdentifierType, string[] | undefined][]) {
     if (list) terms[type] = list.map((t) => t.toLowerCase());
   }
   const ctx: Ctx = {
@@ -496,7 +491,7 @@ function contextHit(ctx: Ctx, type: IdentifierType, start: number, end: number):
   const from = Math.max(0, start - ctx.window);
   const before = ctx.text.slice(from, start);
   const after = ctx.text.slice(end, end + ctx.window);
-  for (const term of ctx.terms[type]) {
+  for (const term of ctx.terms[type] ?? []) {
     if (term && (before.includes(term) || after.includes(term))) return term;
   }
   return null;

@@ -21,8 +21,8 @@ export function sortSpans(spans: Span[]): SortedSpans {
   return { spans, maxLength };
 }
 
-/** Index of the first span starting at or after `at`. */
-function firstStartingAt(spans: Span[], at: number): number {
+/** Index of the first span starting at or after `at` (spans sorted by start). */
+export function firstStartingAt(spans: readonly { start: number }[], at: number): number {
   let lo = 0;
   let hi = spans.length;
   while (lo < hi) {

@@ -5,6 +5,7 @@
 import type { Volume } from "../types.js";
 import { numeralMatches, unitAfterSpace } from "./numeral-runs.js";
 import { ARABIC_NUMBER_SOURCE, CN_NUMERAL_CHARS, parseChineseNumber, parseEnglishNumber, SEVERAL_SOURCE } from "./numbers.js";
+import { firstStartingAt } from "./spans.js";
 
 /** An information-type mention found by the keyword matcher, in normalized-text offsets. */
 export interface InfoSpan {
@@ -144,18 +145,6 @@ function englishCounts(text: string): RawCount[] {
 
 /** "共计4万余条，均系公民个人信息": a clause that only says what the counted records were. */
 const APPOSITIVE_GAP = /^[,，]\s?(?:均|全部|都|其中)?(?:为|系|是|属于?)$/;
-
-/** Index of the first span starting at or after `at` (spans sorted by start). */
-function firstStartingAt(spans: InfoSpan[], at: number): number {
-  let lo = 0;
-  let hi = spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (spans[mid]!.start < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 // Both binders start at the first span that can bind (binary search), so a count looks only at the
 // spans near it: linear in counts and spans, however dense the document.

@@ -1,5 +1,5 @@
 // Fitting and measuring decisions on labelled data. Pure: (score, label) samples in, curves and
-// tables out. `npm run fit:calibration` (src/bench/fit-calibration.ts) uses them to choose each
+// tables out. `npm run fit:calibration` (scripts/build/calibration.ts) uses them to choose each
 // dimension's threshold and confidence curve (rules/calibration.json); `caseflag eval` uses them to
 // print the reliability table, the expected calibration error and the leak score's average precision.
 import { readCurve, type ConfidenceCurve } from "../rules/calibration.js";

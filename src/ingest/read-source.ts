@@ -2,14 +2,13 @@
 import type { ReadItem, ReadUnit } from "../types.js";
 import { binaryReason } from "./encoding.js";
 import { failed, failure, failureFrom } from "./failures.js";
-import { createReaderRegistry, extensionOf, supportedExtensions } from "./registry.js";
+import { defaultRegistry, extensionOf, supportedExtensions } from "./registry.js";
 import { destroyQuietly, HEAD_BYTES, openOnce, peekStream } from "./streams.js";
 import type { InputSource, ReaderRegistry, ReadOptions } from "./types.js";
 import { archiveKindOf } from "./archive-kind.js";
 
-let defaultRegistry: ReaderRegistry | undefined;
 function registryOrDefault(r: ReaderRegistry | undefined): ReaderRegistry {
-  return r ?? (defaultRegistry ??= createReaderRegistry());
+  return r ?? defaultRegistry();
 }
 
 export function readSource(src: InputSource, opts: ReadOptions = {}, registry?: ReaderRegistry): AsyncGenerator<ReadItem> {

@@ -43,6 +43,10 @@ export function createReaderRegistry(readers: Reader[] = [...defaultReaders]): R
   const list = [...readers];
   return {
     get: (ext) => byExt.get(normalizeExt(ext)),
+    holds(name) {
+      const ext = extensionOf(name);
+      return ext === "" ? undefined : byExt.get(ext)?.holds;
+    },
     forSource(name, head) {
       const ext = extensionOf(name);
       if (ext !== "") return byExt.get(ext);
@@ -50,6 +54,13 @@ export function createReaderRegistry(readers: Reader[] = [...defaultReaders]): R
     },
     list: () => [...list],
   };
+}
+
+let shared: ReaderRegistry | undefined;
+
+/** The registry of the bundled readers (built once). */
+export function defaultRegistry(): ReaderRegistry {
+  return (shared ??= createReaderRegistry());
 }
 
 /** The extensions a registry reads, for "supported: ..." messages. */

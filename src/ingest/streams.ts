@@ -98,42 +98,60 @@ export interface ByteLine {
   length: number;
 }
 
+/** The line being split off a stream: its pieces (dropped once it is past `max`) and its length. */
+class PendingLine<P extends { length: number }> {
+  parts: P[] = [];
+  length = 0;
+  line = 1;
+  constructor(private readonly max: number) {}
+
+  /** The lines a chunk of `len` units completes (`find`: the next LF at or after; `cut`: a piece). */
+  *split(len: number, find: (from: number) => number, cut: (start: number, end: number) => P): Generator<Split<P>> {
+    let start = 0;
+    for (;;) {
+      const nl = find(start);
+      const piece = cut(start, nl === -1 ? len : nl);
+      this.length += piece.length;
+      if (this.length <= this.max && piece.length > 0) this.parts.push(piece);
+      else if (this.length > this.max) this.parts = [];
+      if (nl === -1) return;
+      yield this.take();
+      start = nl + 1;
+    }
+  }
+
+  take(): Split<P> {
+    const out = { line: this.line, parts: this.length <= this.max ? this.parts : undefined, length: this.length };
+    this.parts = [];
+    this.length = 0;
+    this.line++;
+    return out;
+  }
+}
+
+interface Split<P> {
+  line: number;
+  /** undefined: the line was longer than the limit. */
+  parts: P[] | undefined;
+  length: number;
+}
+
 /**
  * Splits a byte stream at LF. Safe for UTF-8 and GB18030 (neither uses 0x0A inside a character).
  * A line longer than `maxLineBytes` is counted but not kept, so memory stays bounded.
  */
 export async function* splitByteLines(stream: AsyncIterable<unknown>, maxLineBytes: number): AsyncGenerator<ByteLine> {
-  let parts: Buffer[] = [];
-  let length = 0;
-  let line = 1;
-  const emit = (): ByteLine => {
-    let bytes: Buffer | undefined;
-    if (length <= maxLineBytes) {
-      bytes = Buffer.concat(parts, length);
-      if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-    }
-    const out: ByteLine = { line, bytes, length };
-    parts = [];
-    length = 0;
-    line++;
-    return out;
+  const pending = new PendingLine<Buffer>(maxLineBytes);
+  const byteLine = ({ line, parts, length }: Split<Buffer>): ByteLine => {
+    let bytes = parts && Buffer.concat(parts, length);
+    if (bytes && bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+    return { line, bytes, length };
   };
   for await (const chunk of stream) {
     const buf = toBuffer(chunk);
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(0x0a, start);
-      const end = nl === -1 ? buf.length : nl;
-      const piece = buf.subarray(start, end);
-      length += piece.length;
-      if (length <= maxLineBytes && piece.length > 0) parts.push(piece);
-      else if (length > maxLineBytes) parts = [];
-      if (nl === -1) break;
-      yield emit();
-      start = nl + 1;
-    }
+    for (const l of pending.split(buf.length, (from) => buf.indexOf(0x0a, from), (a, b) => buf.subarray(a, b))) yield byteLine(l);
   }
-  if (length > 0) yield emit();
+  if (pending.length > 0) yield byteLine(pending.take());
 }
 
 export interface TextLine {
@@ -151,38 +169,16 @@ export async function* splitDecodedLines(
   decoder: InstanceType<typeof TextDecoder>,
   maxLineChars: number,
 ): AsyncGenerator<TextLine> {
-  let parts: string[] = [];
-  let length = 0;
-  let line = 1;
-  const emit = (): TextLine => {
-    let text: string | undefined;
-    if (length <= maxLineChars) {
-      text = parts.join("");
-      if (text.endsWith("\r")) text = text.slice(0, -1);
-    }
-    const out: TextLine = { line, text, length };
-    parts = [];
-    length = 0;
-    line++;
-    return out;
+  const pending = new PendingLine<string>(maxLineChars);
+  const textLine = ({ line, parts, length }: Split<string>): TextLine => {
+    let text = parts?.join("");
+    if (text?.endsWith("\r")) text = text.slice(0, -1);
+    return { line, text, length };
   };
-  function* feed(str: string): Generator<TextLine> {
-    let start = 0;
-    for (;;) {
-      const nl = str.indexOf("\n", start);
-      const end = nl === -1 ? str.length : nl;
-      const piece = str.slice(start, end);
-      length += piece.length;
-      if (length <= maxLineChars && piece.length > 0) parts.push(piece);
-      else if (length > maxLineChars) parts = [];
-      if (nl === -1) return;
-      yield emit();
-      start = nl + 1;
-    }
-  }
-  for await (const chunk of stream) yield* feed(decoder.decode(toBuffer(chunk), { stream: true }));
-  yield* feed(decoder.decode());
-  if (length > 0) yield emit();
+  const feed = (str: string) => pending.split(str.length, (from) => str.indexOf("\n", from), (a, b) => str.slice(a, b));
+  for await (const chunk of stream) for (const l of feed(decoder.decode(toBuffer(chunk), { stream: true }))) yield textLine(l);
+  for (const l of feed(decoder.decode())) yield textLine(l);
+  if (pending.length > 0) yield textLine(pending.take());
 }
 
 /** Last path component of a source name (`a/b.txt`, `x.zip!/d/b.txt` -> `b.txt`). */

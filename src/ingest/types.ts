@@ -49,10 +49,18 @@ export interface WalkOptions {
   onSkip?: (name: string, reason: string) => void;
 }
 
+/**
+ * What one input of a format holds: "document" (one: txt, xml, html, docx), "records" (many,
+ * read whole: a JSON array) or "lines" (many, one a line, streamed: JSONL; lines can be counted,
+ * cut into chunks and pointed at by byte range). Callers ask this instead of testing file names.
+ */
+export type Holds = "document" | "records" | "lines";
+
 /** One input format. `extensions` are lower-case with the dot: [".txt"]. */
 export interface Reader {
   name: string;
   extensions: string[];
+  holds: Holds;
   /** Decides from the first bytes (up to 64 KiB) when the name has no known extension. */
   sniff?(head: Buffer): boolean;
   read(src: InputSource, opts: ReadOptions): AsyncIterable<ReadItem>;
@@ -66,6 +74,8 @@ export interface Reader {
 export interface ReaderRegistry {
   /** By extension, with or without the dot, any case. */
   get(ext: string): Reader | undefined;
+  /** What a file of this name holds, by its extension alone (undefined: unknown without reading it). */
+  holds(name: string): Holds | undefined;
   /** By the name's extension (".tar.gz" style double extensions included), else by sniffing the head. */
   forSource(name: string, head: Buffer): Reader | undefined;
   list(): Reader[];

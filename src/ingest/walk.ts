@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Failure, ReadItem, ReadUnit } from "../types.js";
 import { archiveKindOf } from "./archive-kind.js";
 import { Budget, isHiddenPath, walkContext, type WalkContext } from "./archive/limits.js";
+import { walkNested } from "./archive/nested.js";
 import { walkTar } from "./archive/tar.js";
 import { walkZip } from "./archive/zip.js";
 import { failure, failureFrom } from "./failures.js";
@@ -88,7 +89,7 @@ async function* walkPath(path: string, ctx: WalkContext, explicit: boolean): Asy
 
 /** Every input as InputSources (files, archive members) or Failures. "-" is stdin. */
 export async function* walkInputs(inputs: string[], opts: WalkOptions = {}): AsyncGenerator<WalkItem> {
-  const ctx = walkContext(opts);
+  const ctx = walkContext(opts, walkNested);
   for (const input of inputs) {
     if (input === "-") yield stdinSource();
     else yield* walkPath(input, ctx, true);

@@ -4,7 +4,7 @@
 // every judgment, whatever the crime, and is never a keyword of one.
 //
 // The table is derived data, committed: document counts of the strings found in at least `minDf`
-// facts, no text (`src/keywords/background.zh.tsv.gz`, built by write-background.ts from
+// facts, no text (`src/keywords/background.zh.tsv.gz`, built by scripts/build/background.ts from
 // ../shared/data/cail/, which is research data and stays out of the repository). Loading does the I/O;
 // lookups are pure.
 import { existsSync } from "node:fs";
@@ -58,7 +58,7 @@ export function parseBackground(text: string): GeneralBackground {
 export function formatBackground(bg: { docs: number; minDf: number; source: string }, counts: Iterable<[string, number]>): string {
   const lines = [
     "# caseflag keyword background: in how many documents each 2-6 character string occurs (no text).",
-    "# Built by src/keywords/write-background.ts; strings in fewer than min-df documents are left out.",
+    "# Built by scripts/build/background.ts; strings in fewer than min-df documents are left out.",
     `docs\t${bg.docs}`,
     `min-df\t${bg.minDf}`,
     `source\t${bg.source}`,

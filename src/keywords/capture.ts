@@ -10,14 +10,13 @@
 // corpus).
 import type { Engine } from "../engine.js";
 import { UsageError } from "../errors.js";
-import { scanDocument } from "../pipeline.js";
+import { analyzeDocument } from "../pipeline.js";
 import type { Dimension } from "../rules/types.js";
-import { maskText } from "../score/mask.js";
-import { normalize } from "../text/index.js";
+import { MASKED } from "../output/redact.js";
 import type { CaseResult, DimensionScore, Failure, ReadItem } from "../types.js";
 import type { GeneralBackground } from "./background.js";
 import { DEFAULT_VOCABULARY_CAP, TermCounter } from "./counter.js";
-import { documentView } from "./extract.js";
+import { documentView, readText } from "./extract.js";
 import type { KeywordLexicon } from "./lexicon.js";
 import { maskNames } from "./names.js";
 import { createPackTermIndex } from "./pack-terms.js";
@@ -165,7 +164,7 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
       continue;
     }
     const ordinal = corpusDocs++;
-    const result = scanDocument(item.doc, engine);
+    const { result, text } = analyzeDocument(item.doc, engine);
     const found = foundTargets(result, plan);
     const foreground = against
       ? true
@@ -174,7 +173,8 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
         : plan.kind
           ? found.length > 0
           : result.flags.length > 0;
-    const view = documentView(item.doc.text, lex);
+    // The text as the scan read it: normalized once, its identifiers found once.
+    const view = documentView(text, lex);
     if (foreground) {
       phrases.addForeground(view.text, view.runs, ordinal, found);
       counter.addForeground(view.english, ordinal, found);
@@ -190,7 +190,7 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
         fail(item.failure);
         continue;
       }
-      const view = documentView(item.doc.text, lex);
+      const view = documentView(readText(item.doc.text), lex);
       phrases.addBackground(view.text, view.runs);
       counter.addBackground(view.english);
     }
@@ -273,15 +273,16 @@ async function fillExamples(
     if (here % (options.progressEvery ?? 1000) === 0 && here > 0) options.onProgress?.("examples", here);
     const refs = wanted.get(here);
     if (refs) {
-      const norm = normalize(item.doc.text);
-      const findings = scanDocument(item.doc, engine).findings.filter((f) => !f.negated);
+      const scanned = analyzeDocument(item.doc, engine);
+      const norm = scanned.text.norm;
+      const findings = scanned.result.findings.filter((f) => !f.negated);
       for (const r of refs) {
         // The document must still say what pass one saw there (an input changed between passes otherwise).
         if (r.cand.lang === "zh" && norm.text.slice(r.start, r.end) !== r.cand.term) continue;
         const span = snippetSpan(norm.text, r.start, r.end);
         const o = norm.spanToOriginal(span.start, span.end);
         const original = norm.original.slice(o.start, o.end);
-        const masked = maskNames(maskText(original), engine.segmenter.segment(original), lex);
+        const masked = maskNames(MASKED.text(original), engine.segmenter.segment(original), lex);
         if (!r.cand.examples.includes(masked)) r.cand.examples.push(masked);
         const counts = ruleCounts.get(r.cand) ?? new Map<string, { target: number; score: number }>();
         ruleCounts.set(r.cand, counts);

@@ -13,6 +13,7 @@
 // first foreground document is remembered as an interned "signature" (its set of dimensions) and a
 // vector is made only when the term is seen in a second foreground document.
 import type { DocTerms } from "./terms.js";
+import { EntryCounter } from "./cooccurrence.js";
 
 export const DEFAULT_VOCABULARY_CAP = 300_000;
 
@@ -48,21 +49,14 @@ export interface CounterStats {
   floor: number;
 }
 
-export class TermCounter {
-  readonly entries = new Map<string, TermEntry>();
-  private readonly sigs: number[][] = [];
-  private readonly sigIds = new Map<string, number>();
+export class TermCounter extends EntryCounter<TermEntry> {
   private fgDocs = 0;
   private bgDocs = 0;
   private fgTokens = 0;
   private readonly targetDocs: Uint32Array;
-  private prunes = 0;
-  private floor = 0;
 
-  constructor(
-    private readonly targetCount: number,
-    private readonly cap: number = DEFAULT_VOCABULARY_CAP,
-  ) {
+  constructor(targetCount: number, cap: number = DEFAULT_VOCABULARY_CAP) {
+    super(targetCount, cap);
     this.targetDocs = new Uint32Array(targetCount);
   }
 
@@ -71,12 +65,12 @@ export class TermCounter {
     this.fgDocs++;
     this.fgTokens += doc.tokens;
     for (const t of targets) this.targetDocs[t]!++;
-    const sig = targets.length > 0 ? this.signature(targets) : -1;
+    const sig = targets.length > 0 ? this.targetLists.id(targets) : -1;
     for (const [key, term] of doc.terms) {
       const e = this.entry(key, term.lang, term.n, term.surface);
       e.fgDf++;
       e.fgTf += term.tf;
-      if (sig >= 0) this.addTargets(e, sig, targets);
+      if (sig >= 0) this.targetLists.add(e, sig, targets);
       if (e.exDoc0 < 0) {
         e.exDoc0 = ordinal;
         e.exStart0 = term.start;
@@ -96,13 +90,6 @@ export class TermCounter {
     this.maybePrune();
   }
 
-  /** Foreground documents in which the term co-occurred with each dimension. */
-  coocOf(e: TermEntry): Uint32Array {
-    if (e.cooc) return e.cooc;
-    const v = new Uint32Array(this.targetCount);
-    if (e.sig >= 0) for (const t of this.sigs[e.sig]!) v[t] = 1;
-    return v;
-  }
 
   stats(): CounterStats {
     return {
@@ -125,39 +112,7 @@ export class TermCounter {
     return e;
   }
 
-  private signature(targets: readonly number[]): number {
-    const key = targets.join(",");
-    let id = this.sigIds.get(key);
-    if (id === undefined) {
-      id = this.sigs.length;
-      this.sigs.push([...targets]);
-      this.sigIds.set(key, id);
-    }
-    return id;
-  }
-
-  private addTargets(e: TermEntry, sig: number, targets: readonly number[]): void {
-    if (e.cooc === null && e.sig < 0) {
-      e.sig = sig;
-      return;
-    }
-    if (e.cooc === null) {
-      e.cooc = new Uint32Array(this.targetCount);
-      for (const t of this.sigs[e.sig]!) e.cooc[t]!++;
-      e.sig = -1;
-    }
-    for (const t of targets) e.cooc[t]!++;
-  }
-
-  private maybePrune(): void {
-    if (this.entries.size <= this.cap) return;
-    this.prunes++;
-    const goal = Math.floor(this.cap * 0.8);
-    let threshold = this.floor;
-    while (this.entries.size > goal) {
-      threshold++;
-      for (const [key, e] of this.entries) if (e.fgDf + e.bgDf <= threshold) this.entries.delete(key);
-    }
-    this.floor = threshold;
+  protected docsOf(e: TermEntry): number {
+    return e.fgDf + e.bgDf;
   }
 }

@@ -1,8 +1,9 @@
-// A document as keyword capture reads it: the normalized text (as the scanner normalizes it), its Han
-// runs (where phrase candidates are cut, phrases.ts) and its English terms. English documents give
-// stems and stem pairs (terms.ts); in a Chinese document each Latin word (app, pos, qq) is a term.
-// Identifiers are never terms. Pure.
+// A document as keyword capture reads it: the text as the scan read it (analyzeDocument's ScannedText:
+// normalized, its language, the identifiers in it), its Han runs (where phrase candidates are cut,
+// phrases.ts) and its English terms. English documents give stems and stem pairs (terms.ts); in a
+// Chinese document each Latin word (app, pos, qq) is a term. Identifiers are never terms. Pure.
 import { detectIdentifiers } from "../detect/identifiers.js";
+import type { ScannedText } from "../pipeline.js";
 import { detectLanguage, normalize, stemPhrase, tokenizeEnglish } from "../text/index.js";
 import type { KeywordLexicon } from "./lexicon.js";
 import { hanRuns, type Span } from "./phrases.js";
@@ -18,12 +19,19 @@ export interface DocumentView {
 
 const LATIN_WORD = /[a-z][a-z'-]*[a-z]/g;
 
-export function documentView(original: string, lex: KeywordLexicon): DocumentView {
-  const text = normalize(original).text;
-  const language = detectLanguage(text);
+/** The text as a scan reads it, for documents keyword capture does not scan (a background). */
+export function readText(original: string): Pick<ScannedText, "norm" | "language" | "identifiers"> {
+  const norm = normalize(original);
+  const language = detectLanguage(norm.text);
+  return { norm, language, identifiers: language === "en" ? detectIdentifiers(norm.text) : [] };
+}
+
+export function documentView(seen: Pick<ScannedText, "norm" | "language" | "identifiers">, lex: KeywordLexicon): DocumentView {
+  const text = seen.norm.text;
+  const language = seen.language;
   const runs = hanRuns(text);
   if (language === "en") {
-    const ids = detectIdentifiers(text)
+    const ids = seen.identifiers
       .map((m) => ({ start: m.start, end: m.end }))
       .sort((a, b) => a.start - b.start);
     return { text, language, runs, english: termsFromEnTokens(text, tokenizeEnglish(text), ids, lex) };

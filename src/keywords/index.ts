@@ -4,7 +4,7 @@ export type { CaptureInputs, CaptureOptions, KeywordReport, KeywordSummary } fro
 export type { KeywordCandidate, KeywordKind, TargetRef, ExampleRef } from "./rank.js";
 export { rankCandidates } from "./rank.js";
 export { TermCounter, DEFAULT_VOCABULARY_CAP } from "./counter.js";
-export { documentView } from "./extract.js";
+export { documentView, readText } from "./extract.js";
 export type { DocumentView } from "./extract.js";
 export { PhraseCounter, DEFAULT_PHRASE_CAP } from "./phrase-counter.js";
 export { hanRuns, neighbourAt } from "./phrases.js";

@@ -16,6 +16,7 @@
 // undercounts, so an error can only make a candidate look less specific than it is.
 import { CountMinSketch } from "./sketch.js";
 import { forEachNgramHash, hashPair, MAX_PHRASE, neighbourAt, type Span } from "./phrases.js";
+import { EntryCounter } from "./cooccurrence.js";
 
 export const DEFAULT_PHRASE_CAP = 300_000;
 /** An n-gram gets an exact entry in its second foreground document. */
@@ -130,28 +131,22 @@ export interface PhraseStats {
   floor: number;
 }
 
-export class PhraseCounter {
-  readonly entries = new Map<string, PhraseEntry>();
+export class PhraseCounter extends EntryCounter<PhraseEntry> {
   readonly charTf = new Map<string, number>();
   private readonly fgSketch = new CountMinSketch(3, 19);
   private readonly first = new FirstSightings(19);
   private readonly bgSketch = new CountMinSketch(4, 20);
-  private readonly sigs: number[][] = [];
-  private readonly sigIds = new Map<string, number>();
   private fgDocs = 0;
   private bgDocs = 0;
   private fgChars = 0;
-  private prunes = 0;
-  private floor = 0;
 
-  constructor(
-    private readonly targetCount: number,
-    private readonly cap: number = DEFAULT_PHRASE_CAP,
-  ) {}
+  constructor(targetCount: number, cap: number = DEFAULT_PHRASE_CAP) {
+    super(targetCount, cap);
+  }
 
   addForeground(text: string, runs: readonly Span[], ordinal: number, targets: readonly number[]): void {
     this.fgDocs++;
-    const sig = targets.length > 0 ? this.signature(targets) : -1;
+    const sig = targets.length > 0 ? this.targetLists.id(targets) : -1;
     const inDoc = new Map<string, { tf: number; start: number; end: number; h1: number; h2: number }>();
     for (const run of runs) {
       this.fgChars += run.end - run.start;
@@ -184,7 +179,7 @@ export class PhraseCounter {
       e.fgDf++;
       e.fgTf += d.tf;
       counted.add(e);
-      if (sig >= 0) this.addTargets(e, sig, targets);
+      if (sig >= 0) this.targetLists.add(e, sig, targets);
       if (e.examples.length < 3 * EXAMPLES_PER_TERM) e.examples.push(ordinal, d.start, d.end);
     }
     // Neighbours of every occurrence of an n-gram that has an entry (now including this document's).
@@ -228,12 +223,6 @@ export class PhraseCounter {
     return this.fgSketch.estimate(h1, h2);
   }
 
-  coocOf(e: PhraseEntry): Uint32Array {
-    if (e.cooc) return e.cooc;
-    const v = new Uint32Array(this.targetCount);
-    if (e.sig >= 0) for (const t of this.sigs[e.sig]!) v[t] = 1;
-    return v;
-  }
 
   stats(): PhraseStats {
     return {
@@ -246,39 +235,7 @@ export class PhraseCounter {
     };
   }
 
-  private signature(targets: readonly number[]): number {
-    const key = targets.join(",");
-    let id = this.sigIds.get(key);
-    if (id === undefined) {
-      id = this.sigs.length;
-      this.sigs.push([...targets]);
-      this.sigIds.set(key, id);
-    }
-    return id;
-  }
-
-  private addTargets(e: PhraseEntry, sig: number, targets: readonly number[]): void {
-    if (e.cooc === null && e.sig < 0) {
-      e.sig = sig;
-      return;
-    }
-    if (e.cooc === null) {
-      e.cooc = new Uint32Array(this.targetCount);
-      for (const t of this.sigs[e.sig]!) e.cooc[t]!++;
-      e.sig = -1;
-    }
-    for (const t of targets) e.cooc[t]!++;
-  }
-
-  private maybePrune(): void {
-    if (this.entries.size <= this.cap) return;
-    this.prunes++;
-    const goal = Math.floor(this.cap * 0.8);
-    let threshold = this.floor;
-    while (this.entries.size > goal) {
-      threshold++;
-      for (const [key, e] of this.entries) if (e.fgDf <= threshold) this.entries.delete(key);
-    }
-    this.floor = threshold;
+  protected docsOf(e: PhraseEntry): number {
+    return e.fgDf;
   }
 }

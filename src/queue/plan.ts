@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  detectEncoding, extensionOf, isFailure, readSource, stdinSource, walkInputs,
+  defaultRegistry, detectEncoding, isFailure, readSource, stdinSource, walkInputs,
   type InputSource, type ReadOptions, type WalkOptions,
 } from "../ingest/index.js";
 import type { Failure, ReadItem } from "../types.js";
@@ -87,7 +87,7 @@ export async function* planJobs(inputs: string[], opts: PlanOptions = {}): Async
       const cut = w.name.indexOf("!/");
       if (cut > 0) {
         yield* add({ kind: "members", path: w.name.slice(0, cut), members: [w.name] }, await refsOf(readSource(w, read)));
-      } else if ([".jsonl", ".ndjson"].includes(extensionOf(w.name))) {
+      } else if (defaultRegistry().holds(w.name) === "lines") {
         for await (const ev of planJsonl(w, read)) {
           if (ev.kind === "skipped") yield ev;
           else yield* add(ev.item, ev.refs);

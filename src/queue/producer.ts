@@ -43,6 +43,8 @@ export type SubmitEvent = ({ kind: "submitted" } & Submitted) | { kind: "skipped
 export interface JobOutcome {
   jobId: string;
   outcomes: Outcome[];
+  /** The same outcomes as the lines the worker wrote (output/lines.ts). */
+  lines: string[];
   /** The job is done but its entries were trimmed from the results stream since. */
   expired: boolean;
 }

@@ -1,4 +1,5 @@
-// Reading the results (or flagged) stream out as JSONL: one Outcome a line. Without a consumer
+// Reading the results (or flagged) stream out as JSONL: each outcome line as the worker wrote it
+// (output/lines.ts: the same lines as batch output). Without a consumer
 // group it reads from a position (default: the start); with one, Redis remembers what this group
 // has acknowledged, so an export can be stopped and resumed without gaps or repeats.
 import type { RedisClient } from "./connection.js";
@@ -38,7 +39,7 @@ export async function exportResults(redis: RedisClient, keys: QueueKeys, opts: E
 }
 
 async function emit(rows: Rows, opts: ExportOptions): Promise<number> {
-  for (const [id, fields] of rows) await opts.write(JSON.stringify(parseEntry(id, fields).outcome));
+  for (const [id, fields] of rows) await opts.write(parseEntry(id, fields).line);
   return rows.length;
 }
 

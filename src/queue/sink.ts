@@ -5,8 +5,10 @@
 // between recording and completing adds nothing twice, and a job's entries are contiguous in the
 // stream (scripts are atomic), which is how `readJobOutcomes` finds them again.
 import type { RedisClient } from "./connection.js";
-import { maskText } from "../score/mask.js";
-import type { CaseResult, Failure, Outcome } from "../types.js";
+import { failureLine, parseLine, resultLine } from "../output/lines.js";
+import { MASKED } from "../output/redact.js";
+import type { LineInfo } from "../runner/task.js";
+import type { Outcome } from "../types.js";
 import { jobKey, type QueueKeys } from "./keys.js";
 
 export interface SinkLimits {
@@ -128,35 +130,12 @@ export interface Recorded {
   failures: number;
 }
 
-/**
- * Results carry masked identifiers only: a raw value never leaves the worker. That holds for the
- * document's id and source too (a file named after the person, an id field holding a phone number),
- * and for failure messages (a JSON parse error quotes the text around the fault).
- */
-export function forStorage(o: Outcome): Outcome {
-  if (!o.ok) {
-    const f: Failure = { ...o.failure, source: maskText(o.failure.source), message: maskText(o.failure.message) };
-    if (o.failure.id !== undefined) f.id = maskText(o.failure.id);
-    return { ok: false, failure: f };
-  }
-  const result: CaseResult = {
-    ...o.result,
-    id: maskText(o.result.id),
-    source: maskText(o.result.source),
-    findings: o.result.findings.map((f) => {
-      if (!("raw" in f)) return f;
-      const { raw: _raw, ...rest } = f as typeof f & { raw?: string };
-      return rest;
-    }),
-  };
-  return { ok: true, result };
-}
-
-/** One outcome ready for the stream: serialised (and masked) where it was produced, in the scan thread. */
+/** One outcome ready for the stream: its line (the one line format, masked), and what the stream keeps beside it. */
 export interface OutcomeEntry {
   doc: string;
   ok: boolean;
   flagged: boolean;
+  /** The line. */
   json: string;
   /** The masked failure message, for a job's failed reason. */
   message?: string;
@@ -166,18 +145,27 @@ export interface OutcomeEntry {
   reused?: boolean;
 }
 
-export function toEntry(o: Outcome, extra: { hash?: string; reused?: boolean } = {}): OutcomeEntry {
-  const stored = forStorage(o);
-  const entry: OutcomeEntry = {
-    doc: stored.ok ? stored.result.id : (stored.failure.id ?? stored.failure.source),
-    ok: stored.ok,
-    flagged: isFlagged(stored),
-    json: JSON.stringify(stored),
-  };
-  if (!stored.ok) entry.message = stored.failure.message;
-  if (stored.ok && extra.hash !== undefined) entry.hash = extra.hash;
-  if (extra.reused) entry.reused = true;
+/** A line a scan task wrote (runner/task.ts), as a stream entry. */
+export function entryOf(line: string, info: LineInfo): OutcomeEntry {
+  const entry: OutcomeEntry = { doc: info.id, ok: info.record.ok, flagged: info.record.ok && info.record.flags.length > 0, json: line };
+  if (info.message !== undefined) entry.message = info.message;
+  if (info.record.ok && info.hash !== undefined) entry.hash = info.hash;
+  if (info.reused) entry.reused = true;
   return entry;
+}
+
+/**
+ * An outcome made outside a scan task (a job that failed for good, a test), as an entry: masked
+ * like everything the queue stores.
+ */
+export function outcomeEntry(o: Outcome): OutcomeEntry {
+  if (!o.ok) {
+    const f = MASKED.failure(o.failure);
+    return { doc: f.id ?? f.source, ok: false, flagged: false, json: failureLine(f), message: f.message };
+  }
+  const r = { ...o.result, id: MASKED.text(o.result.id), source: MASKED.text(o.result.source) };
+  const { contentHash, ...result } = r;
+  return { doc: r.id, ok: true, flagged: isFlagged(o), json: contentHash !== undefined ? resultLine(result, contentHash) : JSON.stringify(result) };
 }
 
 type ScriptCall<T> = (...args: (string | number)[]) => Promise<T>;
@@ -237,7 +225,7 @@ export async function recordOutcomes(
   outcomes: readonly Outcome[],
   limits: SinkLimits = {},
 ): Promise<Recorded> {
-  return recordEntries(redis, keys, jobId, outcomes.map((o) => toEntry(o)), limits);
+  return recordEntries(redis, keys, jobId, outcomes.map(outcomeEntry), limits);
 }
 
 export interface JobLookup {
@@ -272,13 +260,14 @@ export interface StreamEntry {
   id: string;
   job: string;
   doc: string;
-  outcome: Outcome;
+  /** The outcome line, as the worker wrote it. */
+  line: string;
 }
 
 export function parseEntry(id: string, fields: string[]): StreamEntry {
   const m = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) m.set(fields[i]!, fields[i + 1]!);
-  return { id, job: m.get("job") ?? "", doc: m.get("doc") ?? "", outcome: JSON.parse(m.get("outcome") ?? "null") as Outcome };
+  return { id, job: m.get("job") ?? "", doc: m.get("doc") ?? "", line: m.get("outcome") ?? "" };
 }
 
 /**
@@ -289,22 +278,22 @@ export async function readJobOutcomes(
   redis: RedisClient,
   keys: QueueKeys,
   jobId: string,
-): Promise<{ outcomes: Outcome[]; expired: boolean } | undefined> {
+): Promise<{ outcomes: Outcome[]; lines: string[]; expired: boolean } | undefined> {
   const score = await redis.zscore(keys.done, jobId);
   if (score === null) return undefined;
   // Entries were appended by one script run that started at `score` ms, so they sit together at
   // or after that id. Other jobs' entries from the same millisecond may come first.
   let start = `${Math.floor(Number(score))}-0`;
-  const outcomes: Outcome[] = [];
+  const lines: string[] = [];
   for (let page = 0; page < 50; page++) {
     const rows = (await redis.xrange(keys.results, start, "+", "COUNT", 200)) as [string, string[]][];
     if (rows.length === 0) break;
     for (const [id, fields] of rows) {
       const e = parseEntry(id, fields);
-      if (e.job === jobId) outcomes.push(e.outcome);
-      else if (outcomes.length > 0) return { outcomes, expired: false };
+      if (e.job === jobId) lines.push(e.line);
+      else if (lines.length > 0) return { outcomes: lines.map(parseLine), lines, expired: false };
     }
     start = `(${rows[rows.length - 1]![0]}`;
   }
-  return { outcomes, expired: outcomes.length === 0 };
+  return { outcomes: lines.map(parseLine), lines, expired: lines.length === 0 };
 }

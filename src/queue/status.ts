@@ -5,8 +5,8 @@
 // that would lose it on a restart (no persistence). Identifiers are masked in all of it.
 import type { RedisClient } from "./connection.js";
 import { Queue } from "bullmq";
-import { maskText } from "../score/mask.js";
-import type { Outcome } from "../types.js";
+import { parseLine } from "../output/lines.js";
+import { MASKED } from "../output/redact.js";
 import { jobKey, type QueueKeys } from "./keys.js";
 import { describeItems, parseJobData } from "./payload.js";
 import { persistenceWarning, readLoss, readPersistence, type LossRecord } from "./run-marker.js";
@@ -90,23 +90,23 @@ export async function readQueueStatus(redis: RedisClient, keys: QueueKeys, opts:
         .map((j) => {
           let source = j.id ?? "";
           try {
-            source = maskText(describeItems(parseJobData(j.data).items));
+            source = MASKED.text(describeItems(parseJobData(j.data).items));
           } catch {
             // a payload this version cannot read: show the id
           }
           return {
             jobId: j.id ?? "",
             source,
-            reason: maskText((j.failedReason ?? "").split("\n")[0] ?? ""),
+            reason: MASKED.text((j.failedReason ?? "").split("\n")[0] ?? ""),
             at: j.finishedOn ?? j.processedOn ?? j.timestamp,
             attempts: j.attemptsMade,
           };
         }),
       documentFailures: docFailures.map(([id, fields]) => {
         const e = parseEntry(id, fields);
-        const o = e.outcome as Outcome;
+        const o = parseLine(e.line);
         const f = o.ok ? undefined : o.failure;
-        return { jobId: e.job, source: maskText(f?.source ?? e.doc), code: f?.code ?? "", message: maskText(f?.message ?? ""), streamId: id };
+        return { jobId: e.job, source: MASKED.text(f?.source ?? e.doc), code: f?.code ?? "", message: MASKED.text(f?.message ?? ""), streamId: id };
       }),
       marker: marker === 1,
       ...(loss ? { lost: loss } : {}),
@@ -143,12 +143,12 @@ export function formatQueueStatus(s: QueueStatus): string {
   if (s.failedJobs.length > 0) {
     lines.push("", "recent failed jobs:");
     for (const f of s.failedJobs) {
-      lines.push(`  ${new Date(f.at).toISOString()}  ${f.jobId.slice(0, 12)}  ${maskText(f.reason)}${f.attempts > 1 ? `  (after ${f.attempts} attempts)` : ""}`);
+      lines.push(`  ${new Date(f.at).toISOString()}  ${f.jobId.slice(0, 12)}  ${MASKED.text(f.reason)}${f.attempts > 1 ? `  (after ${f.attempts} attempts)` : ""}`);
     }
   }
   if (s.documentFailures.length > 0) {
     lines.push("", "recent document failures:");
-    for (const f of s.documentFailures) lines.push(`  ${f.jobId.slice(0, 12)}  ${f.code}  ${maskText(f.message)}`);
+    for (const f of s.documentFailures) lines.push(`  ${f.jobId.slice(0, 12)}  ${f.code}  ${MASKED.text(f.message)}`);
   }
   return lines.join("\n") + "\n";
 }

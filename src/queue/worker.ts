@@ -7,18 +7,17 @@
 // return, and BullMQ removes the completed job. A crash at any point leaves the job active; its
 // lock expires, the stalled checker of any live worker puts it back, and the recorded mark keeps
 // the second run from recording twice.
-import { availableParallelism } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { DEFAULT_SCAN_MS } from "../budget.js";
-import { maskText } from "../score/mask.js";
+import { DEFAULT_SCAN_MS, type BudgetLimits } from "../budget.js";
+import type { SegmenterKind } from "../text/index.js";
+import { MASKED } from "../output/redact.js";
+import { createScanPool, defaultThreads } from "../runner/pool.js";
+import { linesOf, type ScanTask, type TaskOutput } from "../runner/task.js";
 import { checkClusterPrefix, connectRedis, describeTarget, isConnectionError, type RedisTarget, type RedisClient } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import { describeItems, parseJobData, retainedData, type JobData } from "./payload.js";
-import { createThreadPool, OverrunError } from "./pool.js";
 import { ensureRunMarker, markerLost, persistenceWarning, readPersistence, recordLoss, type RunMarker } from "./run-marker.js";
-import type { ScanTaskInput, ScanTaskOutput } from "./scan-task.js";
-import type { ScanThreadData } from "./scan-thread.js";
-import { lookupJob, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
+import { entryOf, lookupJob, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
 
 export interface QueueWorkerOptions {
   redis: RedisTarget;
@@ -29,7 +28,7 @@ export interface QueueWorkerOptions {
   prefetch?: number;
   /** Rule directories/files for the engine (default: bundled rules). */
   rules?: string[];
-  segmenter?: "node-rs" | "nodejieba";
+  segmenter?: SegmenterKind;
   /** How long a job's lock lasts without renewal (ms, default 30,000). A dead worker's jobs return after about this. */
   lockDuration?: number;
   /** How often this worker looks for stalled jobs (ms, default 30,000). */
@@ -74,33 +73,34 @@ export interface QueueWorker {
   close(opts?: { force?: boolean }): Promise<void>;
 }
 
-export function defaultConcurrency(): number {
-  return Math.max(1, availableParallelism());
-}
-
 export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
   const log = opts.log ?? (() => undefined);
   const keys = queueKeys(opts.prefix ?? DEFAULT_PREFIX);
   if ("url" in opts.redis) checkClusterPrefix(opts.redis.url, keys.prefix);
-  const threads = opts.concurrency ?? defaultConcurrency();
+  const threads = opts.concurrency ?? defaultThreads();
   const budgetMs = opts.scanBudgetMs ?? DEFAULT_SCAN_MS;
   const watchdogMs = opts.watchdogMs ?? budgetMs * 2 + 2_000;
-  const threadData: ScanThreadData = { engine: {} };
-  if (opts.rules) threadData.engine.rules = opts.rules;
-  if (opts.segmenter) threadData.engine.segmenter = opts.segmenter;
-  if (opts.scanBudgetMs !== undefined) threadData.budget = { ms: opts.scanBudgetMs };
-  const pool = createThreadPool<ScanTaskInput, ScanTaskOutput>({
-    file: new URL("./scan-thread.js", import.meta.url),
-    size: threads,
-    workerData: threadData,
-    watchdogMs,
-    onThreadExit: (m) => log(`${m}; replaced`),
+  const budget: BudgetLimits | undefined = opts.scanBudgetMs !== undefined ? { ms: opts.scanBudgetMs } : undefined;
+  /** Documents per job, for the overrun log line. */
+  const docsOf = new WeakMap<ScanTask, number>();
+  const pool = createScanPool({
+    threads,
+    perThread: 2,
+    // Everything the queue stores is masked.
+    mask: true,
+    engine: { ...(opts.rules ? { rules: opts.rules } : {}), ...(opts.segmenter ? { segmenter: opts.segmenter } : {}) },
+    ...(budget ? { budget } : {}),
+    hardLimitMs: watchdogMs,
+    onEvent: (e) => {
+      if (e.kind === "replaced") log(`${e.why}; replaced`);
+      else log(`job ${e.task.verify?.id ?? ""}: document ${e.index + 1} of ${docsOf.get(e.task) ?? "?"} ${e.message}; scanning the rest again`);
+    },
   });
 
   let redis: RedisClient | undefined;
   let marker: RunMarker;
   try {
-    await pool.ready;
+    await pool.ready();
     redis = await connectRedis(opts.redis, "worker", { timeoutMs: 10_000 });
     marker = await ensureRunMarker(redis, keys);
     const warning = persistenceWarning(await readPersistence(redis));
@@ -147,30 +147,27 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     // Recorded already: a retry after a crash between recording and completing, or a job sent
     // again while its twin was in hand. Never recorded twice.
     if (look.recorded) return { duplicate: true, documents: 0, flagged: 0, failures: 0, firstId: "" };
-    const overrun: Record<number, string> = {};
-    let out: ScanTaskOutput;
-    for (;;) {
-      try {
-        out = await pool.run({ jobId, data, final, prior: look.prior, overrun });
-        break;
-      } catch (err) {
-        if (err instanceof OverrunError && overrun[err.label] === undefined) {
-          // The watchdog stopped a scan: that document fails for good, the others are scanned again without it.
-          overrun[err.label] = `scan ${err.message}`;
-          log(`job ${jobId}: document ${err.label + 1} of ${data.docs} ${err.message}; scanning the rest again`);
-          continue;
-        }
-        // A thread died (or the pool is closing): worth another attempt on any worker.
-        const message = maskText(err instanceof Error ? err.message : String(err));
-        if (final) await recordFinalFailure(job, data, "E_WORKER", message);
-        throw new Error(message);
-      }
+    const task: ScanTask = { source: { kind: "refs", refs: data.items }, verify: { id: jobId, final }, prior: look.prior };
+    if (data.read) task.read = data.read;
+    docsOf.set(task, data.docs);
+    let out: TaskOutput;
+    try {
+      // Each document's scan runs under its budget and the pool's watchdog: one that overruns is
+      // that document's E_BUDGET, and the job's other documents are scanned again without it.
+      out = await pool.run(task);
+    } catch (err) {
+      // No thread could take it (or the pool is closing): worth another attempt on any worker.
+      const message = MASKED.text(err instanceof Error ? err.message : String(err));
+      if (final) await recordFinalFailure(job, data, "E_WORKER", message);
+      throw new Error(message);
     }
-    if (out.transient !== undefined && !final) throw new Error(maskText(out.transient));
-    const rec = await recordEntries(conn, keys, jobId, out.outcomes, opts.limits);
+    if (out.transient !== undefined && !final) throw new Error(MASKED.text(out.transient));
+    const lines = linesOf(out);
+    const entries = out.lines.map((info, i) => entryOf(lines[i]!, info));
+    const rec = await recordEntries(conn, keys, jobId, entries, opts.limits);
     if (rec.outstanding !== undefined) outstanding = rec.outstanding;
-    const failures = out.outcomes.filter((o) => !o.ok);
-    if (out.outcomes.length > 0 && failures.length === out.outcomes.length) {
+    const failures = entries.filter((o) => !o.ok);
+    if (entries.length > 0 && failures.length === entries.length) {
       // Nothing in this job can be scanned: fail it with the reason so `status` shows it.
       await job.updateData(retainedData(data));
       const first = failures[0]!.message ?? "unreadable";
@@ -212,7 +209,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     void (async () => {
       if (!(await job.isFailed())) return;
       finished++;
-      const reason = maskText(err.message.split("\n")[0] ?? "failed");
+      const reason = MASKED.text(err.message.split("\n")[0] ?? "failed");
       log(`job ${job.id} failed: ${reason}`);
       let data: JobData | undefined;
       try {
@@ -221,7 +218,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         data = undefined;
       }
       await recordFinalFailure(job, data, "E_FAILED", reason);
-    })().catch((e: unknown) => log(`could not record failure of job ${job.id}: ${maskText(e instanceof Error ? e.message : String(e))}`));
+    })().catch((e: unknown) => log(`could not record failure of job ${job.id}: ${MASKED.text(e instanceof Error ? e.message : String(e))}`));
   });
 
   const dedupeMs = (opts.dedupeDays ?? 30) * 24 * 3600 * 1000;
@@ -232,7 +229,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const trimTimer = setInterval(trimDone, 3600_000);
   trimTimer.unref();
 
-  const running = worker.run().catch((err: unknown) => log(`worker stopped: ${maskText(err instanceof Error ? err.message : String(err))}`));
+  const running = worker.run().catch((err: unknown) => log(`worker stopped: ${MASKED.text(err instanceof Error ? err.message : String(err))}`));
   await worker.waitUntilReady();
   log(`worker ready: ${threads} scan thread(s), queue ${keys.prefix}:${keys.queue}, scan budget ${budgetMs} ms (hard limit ${watchdogMs} ms)`);
 
@@ -287,7 +284,7 @@ function connectionLogger(log: (line: string) => void, check: () => Promise<void
       closing = true;
     },
     error(err: Error) {
-      const msg = maskText(err.message.split("\n")[0] ?? "");
+      const msg = MASKED.text(err.message.split("\n")[0] ?? "");
       if (isConnectionError(err)) {
         if (closing || (down && msg === last)) return;
         down = true;

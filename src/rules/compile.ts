@@ -3,7 +3,7 @@
 // automaton per script, so one pass over a document finds them all.
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { createAhoCorasick, type AhoCorasick } from "../detect/aho-corasick.js";
+import { createAhoCorasick, type AhoCorasick } from "../text/aho-corasick.js";
 import { BUNDLED_RULES_DIR } from "./load.js";
 import { MAX_PATHS, regexPaths, toV8Source } from "./regex-safety.js";
 import type { Rule, RuleSet, TermLists } from "./types.js";
@@ -129,29 +129,23 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
   const enIds = new Map<string, number>();
 
   const forms = ruleSet.termForms;
-  const internZh = (term: string): number | null => {
-    const t = forms?.zh[term] ?? tools.normalize(term);
-    if (t.length === 0) return null;
-    let id = zhIds.get(t);
+  const intern = (terms: string[], ids: Map<string, number>, t: string): number => {
+    let id = ids.get(t);
     if (id === undefined) {
-      id = zhTerms.length;
-      zhTerms.push(t);
-      zhIds.set(t, id);
+      id = terms.length;
+      terms.push(t);
+      ids.set(t, id);
     }
     return id;
   };
+  const internZh = (term: string): number | null => {
+    const t = forms?.zh[term] ?? tools.normalize(term);
+    return t.length === 0 ? null : intern(zhTerms, zhIds, t);
+  };
   const internEn = (term: string): number | null => {
     const stems = forms?.en[term] ?? tools.stemPhrase(term);
-    if (stems.length === 0) return null;
     // Space-delimited so a term matches whole words only in the stem stream (see match.ts).
-    const t = " " + stems.join(" ") + " ";
-    let id = enIds.get(t);
-    if (id === undefined) {
-      id = enTerms.length;
-      enTerms.push(t);
-      enIds.set(t, id);
-    }
-    return id;
+    return stems.length === 0 ? null : intern(enTerms, enIds, " " + stems.join(" ") + " ");
   };
   const internLists = (lists: TermLists | null | undefined): TermSet | null => {
     if (!lists) return null;

@@ -9,9 +9,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject } from "ajv";
 import { RuleError, type RuleProblem } from "../errors.js";
+import { normalize } from "../text/index.js";
 import { MAX_POSITIONS, regexShape } from "./regex-safety.js";
-import { packSchema } from "./schema.js";
 import { DECIDED_KINDS, checkCalibration, type Calibration, type DecidedKind, type DimensionDecision } from "./calibration.js";
+import { packSchema, RULE_KINDS } from "./schema.js";
 import type { Dimension, LoadedKind, PackSpec, Rule, RuleSet, RuleSpec, TermForms } from "./types.js";
 
 /** The packs shipped with caseflag: <package>/rules. */
@@ -39,22 +40,10 @@ export const RULES_CACHE_FILE = resolve(fileURLToPath(new URL(".", import.meta.u
 // ajv, yaml and re2 load only when packs really need parsing (not on a cache hit).
 const require = createRequire(import.meta.url);
 
-const KINDS_WITH_DIMENSIONS: ReadonlySet<LoadedKind> = new Set([
-  "crime",
-  "info-type",
-  "industry",
-  "group",
-  "region",
-  "conduct",
-  "role",
-  "access",
-  "flow",
-  "party",
-  "source",
-  "proceeding",
-]);
+/** Kinds whose rules feed a dimension (negation, zone and identifier rules feed none). */
+const KINDS_WITH_DIMENSIONS: ReadonlySet<string> = new Set(RULE_KINDS.filter((k) => k !== "negation" && k !== "zone" && k !== "identifier"));
 /** Kinds whose dimensions are decided (found or signal): hint and counter rules feed only these. */
-const DECIDED: ReadonlySet<LoadedKind> = new Set(DECIDED_KINDS);
+const DECIDED: ReadonlySet<string> = new Set(DECIDED_KINDS);
 const DEFAULT_WEIGHT = 20;
 const DEFAULT_WINDOW = 30;
 const DEFAULT_NEGATION_SCOPE = 12;
@@ -62,6 +51,37 @@ const DEFAULT_NEGATION_SCOPE = 12;
 export interface PackFile {
   file: string;
   text: string;
+}
+
+/**
+ * The context words of identifier rules (context.boost, normalized), by detector: what raises an
+ * identifier detector's confidence, and what some candidates need at all (a 15-digit legacy id, a
+ * card of another prefix). The engine takes them from the packs it loaded.
+ */
+export function identifierContextOf(rules: readonly Pick<Rule, "kind" | "detector" | "context">[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const rule of rules) {
+    if (rule.kind !== "identifier" || !rule.detector) continue;
+    const terms = [...(rule.context.boost?.zh ?? []), ...(rule.context.boost?.en ?? [])].map((t) => normalize(t).text);
+    out[rule.detector] = [...(out[rule.detector] ?? []), ...terms];
+  }
+  return out;
+}
+
+let bundledContext: Record<string, string[]> | undefined;
+
+/**
+ * identifierContextOf the bundled identifier pack (rules/identifiers.yaml, validated by the build):
+ * for finding and masking identifiers where no engine is at hand (a path in a log line).
+ */
+export function bundledIdentifierContext(): Record<string, string[]> {
+  if (!bundledContext) {
+    const { parse } = require("yaml") as typeof import("yaml");
+    const pack = parse(readFileSync(join(BUNDLED_RULES_DIR, "identifiers.yaml"), "utf8")) as PackSpec;
+    const rules = (pack.rules ?? []).map((r) => ({ kind: r.kind ?? pack.kind, detector: r.detector ?? null, context: { boost: r.context?.boost ?? null } }));
+    bundledContext = identifierContextOf(rules as Pick<Rule, "kind" | "detector" | "context">[]);
+  }
+  return bundledContext;
 }
 
 /** Read every *.yaml under the given directories (or files) and parse them into one RuleSet. */

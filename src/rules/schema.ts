@@ -10,7 +10,17 @@ const termLists = {
   },
 } as const;
 
-const kinds = [
+/** An object with these properties and no others. */
+function closed(properties: Record<string, unknown>, required?: string[]) {
+  return { type: "object", additionalProperties: false, ...(required ? { required } : {}), properties } as const;
+}
+
+function int(minimum: number, maximum: number) {
+  return { type: "integer", minimum, maximum } as const;
+}
+
+/** Every rule kind a pack may declare. */
+export const RULE_KINDS = [
   "crime",
   "info-type",
   "industry",
@@ -33,7 +43,7 @@ export const packSchema = {
   additionalProperties: false,
   required: ["kind", "rules"],
   properties: {
-    kind: { enum: kinds },
+    kind: { enum: RULE_KINDS },
     description: { type: "string" },
     dimensions: {
       type: "array",
@@ -43,11 +53,7 @@ export const packSchema = {
         required: ["id"],
         properties: {
           id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$" },
-          label: {
-            type: "object",
-            additionalProperties: false,
-            properties: { zh: { type: "string" }, en: { type: "string" } },
-          },
+          label: closed({ zh: { type: "string" }, en: { type: "string" } }),
           key: { type: "boolean" },
           tier: { enum: ["A", "B", "C"] },
           sensitive: { type: "boolean" },
@@ -68,7 +74,7 @@ export const packSchema = {
         required: ["id"],
         properties: {
           id: { type: "string", pattern: "^[a-z0-9][a-z0-9.-]*$" },
-          kind: { enum: kinds },
+          kind: { enum: RULE_KINDS },
           target: { type: "string" },
           description: { type: "string" },
           weight: { type: "number", minimum: 0, maximum: 100 },
@@ -76,51 +82,24 @@ export const packSchema = {
           boundary: { enum: ["token", "substring"] },
           patterns: {
             type: "array",
-            items: {
-              type: "object",
-              additionalProperties: false,
-              required: ["regex", "keywords"],
-              properties: {
+            items: closed(
+              {
                 regex: { type: "string", minLength: 1 },
                 keywords: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
                 flags: { type: "string", pattern: "^[imsu]*$" },
-                window: { type: "integer", minimum: 1, maximum: 1000 },
+                window: int(1, 1000),
               },
-            },
+              ["regex", "keywords"],
+            ),
           },
-          context: {
-            type: "object",
-            additionalProperties: false,
-            properties: {
-              window: { type: "integer", minimum: 1, maximum: 500 },
-              suppressIn: { enum: ["window", "sentence"] },
-              require: termLists,
-              boost: termLists,
-              suppress: termLists,
-            },
-          },
+          context: closed({ window: int(1, 500), suppressIn: { enum: ["window", "sentence"] }, require: termLists, boost: termLists, suppress: termLists }),
           exclude: termLists,
           detector: { enum: ["cn-resident-id", "cn-mobile", "bank-card", "email"] },
-          scope: { type: "integer", minimum: 1, maximum: 200 },
-          reach: {
-            type: "object",
-            additionalProperties: false,
-            properties: {
-              before: { type: "integer", minimum: 0, maximum: 200 },
-              after: { type: "integer", minimum: 0, maximum: 200 },
-            },
-          },
+          scope: int(1, 200),
+          reach: closed({ before: int(0, 200), after: int(0, 200) }),
           channel: { type: "boolean" },
           marker: { type: "boolean" },
-          extend: {
-            type: "object",
-            additionalProperties: false,
-            required: ["back", "stop"],
-            properties: {
-              back: { type: "integer", minimum: 1, maximum: 60 },
-              stop: { type: "string", minLength: 1 },
-            },
-          },
+          extend: closed({ back: int(1, 60), stop: { type: "string", minLength: 1 } }, ["back", "stop"]),
           proceedings: { enum: ["criminal"] },
           hint: { type: "boolean" },
           counter: { type: "boolean" },

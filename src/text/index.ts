@@ -19,7 +19,7 @@ export { TRADITIONAL_RATIO } from "./traditional.js";
 
 export const SEGMENTER_KINDS: readonly SegmenterKind[] = ["node-rs", "nodejieba"];
 
-/** node-rs: fastest to load and to cut (see src/bench/segmenters.ts), and its dictionary is per instance. */
+/** node-rs: fastest to load and to cut (see scripts/bench/segmenters.ts), and its dictionary is per instance. */
 export const DEFAULT_SEGMENTER: SegmenterKind = "node-rs";
 
 /**

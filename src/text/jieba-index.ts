@@ -8,7 +8,7 @@
 // total what the full dictionary's is, cuts the text exactly as the full one does (checked on
 // every CAIL fact and fixture in test/text-jieba-index.test.ts), and loads in well under 1 ms.
 //
-// Layout (little-endian), built by `npm run build` (write-jieba-index.ts) into dist/:
+// Layout (little-endian), built by `npm run build` (scripts/build/jieba-index.ts) into dist/:
 //   u32 magic, u32 words, u32 slots, u32 unitsLength, f64 total,
 //   u32 table[slots]      word index + 1 at the slot its hash probes to, 0 = empty
 //   u32 start[words + 1]  offset of each word in `units`

@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { assertBuiltFrom } from "./build.js";
+import { assertBuilt as assertBuiltFrom } from "./build.js";
 
-export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../src/queue/redis-server.js";
+export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../scripts/redis-server.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -16,10 +16,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../.."
  * fix when the build is missing or older than the sources, rather than testing stale code.
  */
 export function assertBuilt(): void {
-  assertBuiltFrom(
-    ["src/queue/worker.ts", "src/queue/scan-task.ts", "src/queue/producer.ts", "src/queue/sink.ts", "src/cli/commands/worker.ts", "src/pipeline.ts"],
-    "queue",
-  );
+  assertBuiltFrom("queue");
 }
 
 /** The real CLI, as users run it. */

@@ -6,22 +6,23 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { countDocuments, formatFinalLine, formatProgress } from "../../batch/progress.js";
-import type { OutcomeRecord } from "../../batch/record.js";
+import { formatFinalLine, formatProgress } from "../../batch/progress.js";
+import { countDocuments } from "../../ingest/index.js";
+import type { OutcomeRecord } from "../../output/record.js";
 import { runBatch, type BatchOptions, type BatchProgress } from "../../batch/run-batch.js";
-import type { BatchSummary } from "../../batch/summary.js";
-import { renderHtmlReport } from "../../report/html.js";
-import type { CaseResult } from "../../types.js";
+import type { BatchSummary } from "../../output/summary.js";
+import { renderHtmlReport } from "../../output/html.js";
 import type { CliIo } from "../io.js";
 import {
-  MIN_CONFIDENCE_OPTION,
+  addMinConfidenceOption,
   addScanOptions,
   budgetOf,
+  engineOptionsOf,
   failOnPredicate,
+  intFlag,
   minConfidenceOf,
+  onShutdownSignals,
   readOptionsOf,
-  rulePathsOf,
-  segmenterOf,
   type ScanFlags,
 } from "../options.js";
 
@@ -50,28 +51,29 @@ export function register(
   setExit: (code: number) => void,
   onDone?: (r: BatchCommandResult) => void,
 ): void {
-  addScanOptions(
-    program
-      .command("batch")
-      .description("scan folders, JSONL/JSON dumps and zip/tar archives into one JSONL file (one line per document, input order)")
-      .argument("<inputs...>", "files, folders (recursive), .jsonl/.json dumps, .zip/.tar/.tar.gz/.tgz archives, - for stdin")
-      .requiredOption("-o, --out <file>", "JSONL output: one result or failure line per document")
-      .option("--report <file>", "write a self-contained HTML summary report")
-      .option("--summary <file>", "write summary.json (counts, top cases) for machines")
-      .option("-w, --workers <n>", "scan threads (default: one per core; 0 scans on the main thread)")
-      .option("--resume", "keep the lines already in --out and skip those documents (by content hash)")
-      .option("--queue <url>", "scan through the queue's workers at this Redis URL (redis:// or rediss://) instead of threads")
-      .option("--queue-prefix <prefix>", "queue key prefix (default: the queue's default)")
-      .option("--top <n>", "top-scoring cases kept for the report (default 20)")
-      .option(...MIN_CONFIDENCE_OPTION),
+  addMinConfidenceOption(
+    addScanOptions(
+      program
+        .command("batch")
+        .description("scan folders, JSONL/JSON dumps and zip/tar archives into one JSONL file (one line per document, input order)")
+        .argument("<inputs...>", "files, folders (recursive), .jsonl/.json dumps, .zip/.tar/.tar.gz/.tgz archives, - for stdin")
+        .requiredOption("-o, --out <file>", "JSONL output: one result or failure line per document")
+        .option("--report <file>", "write a self-contained HTML summary report")
+        .option("--summary <file>", "write summary.json (counts, top cases) for machines")
+        .option("-w, --workers <n>", "scan threads (default: one per core; 0 scans on the main thread)")
+        .option("--resume", "keep the lines already in --out and skip those documents (by content hash)")
+        .option("--queue <url>", "scan through the queue's workers at this Redis URL (redis:// or rediss://) instead of threads")
+        .option("--queue-prefix <prefix>", "queue key prefix (default: the queue's default)")
+        .option("--top <n>", "top-scoring cases kept for the report (default 20)"),
+    ),
   ).action(async (inputs: string[], flags: BatchFlags) => {
-    const minConfidence = minConfidenceOf(flags.minConfidence);
+    const minConfidence = minConfidenceOf(flags);
     if (flags.queue !== undefined && minConfidence !== undefined) {
       throw new UsageError("--min-confidence cannot be used with --queue (the queue's workers decide with their own settings)");
     }
     const failOn = failOnPredicate(flags.failOn);
-    const workers = intOption("--workers", flags.workers, 0);
-    const top = intOption("--top", flags.top, 0);
+    const workers = intFlag("--workers", flags.workers, 0);
+    const top = intFlag("--top", flags.top, 0);
     if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) {
       throw new UsageError(`--queue needs a redis:// or rediss:// URL, not "${flags.queue}"`);
     }
@@ -110,13 +112,8 @@ export function register(
     if (top !== undefined) opts.topK = top;
     if (flags.queue !== undefined) opts.queue = flags.queue;
     if (flags.queuePrefix !== undefined) opts.queuePrefix = flags.queuePrefix;
-    const segmenter = segmenterOf(flags);
-    const rules = rulePathsOf(flags.rules, io.cwd);
-    if (rules || segmenter) {
-      opts.engine = {};
-      if (rules) opts.engine.rules = rules;
-      if (segmenter) opts.engine.segmenter = segmenter;
-    }
+    const engine = engineOptionsOf(flags, io.cwd);
+    if (engine.rules || engine.segmenter) opts.engine = engine;
 
     // Progress only on a terminal: a log file wants the final line, not 4 redraws a second.
     let total: number | undefined;
@@ -136,25 +133,21 @@ export function register(
       io = { ...io, stderr: (s) => print(drawn ? ((drawn = false), `\r\x1b[K${s}`) : s) };
     }
 
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals === 1) {
+    const removeSignals = onShutdownSignals(
+      (signal) => {
         io.stderr(`caseflag batch: ${signal}: stopping; finishing the documents in flight (again to stop at once)\n`);
         soft.abort();
-      } else {
+      },
+      (signal) => {
         io.stderr(`caseflag batch: ${signal} again: stopping now; documents in flight are dropped (--resume rescans them)\n`);
         hard.abort();
-      }
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+      },
+    );
     let summary: BatchSummary;
     try {
       summary = await runBatch(opts);
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      removeSignals();
       countStop.abort();
     }
 
@@ -168,16 +161,10 @@ export function register(
   });
 }
 
-function intOption(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be an integer ≥ ${min}, not "${v}"`);
-  return Number(v);
-}
-
 /**
  * --fail-on reads a result's score, severity and flag ids only; batch keeps just those per line
  * (it never holds whole results), so it hands the predicate that much.
  */
-function asFailOnSubject(r: Extract<OutcomeRecord, { ok: true }>): CaseResult {
-  return { score: r.score, severity: r.severity, flags: r.flags.map((id) => ({ id, reason: "", evidence: [] })) } as unknown as CaseResult;
+function asFailOnSubject(r: Extract<OutcomeRecord, { ok: true }>) {
+  return { score: r.score, severity: r.severity, flags: r.flags.map((id) => ({ id, reason: "", confidence: 1, evidence: [] })) };
 }

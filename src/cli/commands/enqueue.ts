@@ -3,10 +3,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { addReadOptions, addRedisOptions, intFlag, jobReadOptionsOf, redisTargetOf, type ReadFlags, type RedisFlags } from "../../queue/cli-support.js";
+import { MASKED } from "../../output/redact.js";
 import { createProducer, type SubmitEvent } from "../../queue/producer.js";
-import { maskText } from "../../score/mask.js";
 import type { CliIo } from "../io.js";
+import { addReadOptions, addRedisOptions, intFlag, readOptionsOf, redisTargetOf, type ReadFlags, type RedisFlags } from "../options.js";
 
 interface EnqueueFlags extends RedisFlags, ReadFlags {
   batch?: string;
@@ -15,7 +15,7 @@ interface EnqueueFlags extends RedisFlags, ReadFlags {
 
 /** One line a job; identifiers in its source (a file named after a person's ID number) masked. */
 export function formatSubmitted(ev: Extract<SubmitEvent, { kind: "submitted" }>, json: boolean): string {
-  const source = maskText(ev.source);
+  const source = MASKED.text(ev.source);
   if (json) return JSON.stringify({ jobId: ev.jobId, documents: ev.documents, source, duplicate: ev.duplicate }) + "\n";
   return `${ev.jobId}\t${ev.documents}\t${source}${ev.duplicate ? "\t(already scanned)" : ""}\n`;
 }
@@ -33,6 +33,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
   ).action(async (inputs: string[], flags: EnqueueFlags) => {
     const { target, prefix } = redisTargetOf(flags, io.env);
     const batch = intFlag("--batch", flags.batch);
+    const read = readOptionsOf(flags);
     if (inputs.length === 0) throw new UsageError("enqueue: no inputs");
     const producer = createProducer({ ...("url" in target ? { url: target.url } : { connection: target.connection }), prefix });
     let jobs = 0;
@@ -42,11 +43,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     try {
       await producer.ready();
       const paths = inputs.map((p) => (p === "-" ? p : resolve(io.cwd, p)));
-      const plan = { read: jobReadOptionsOf(flags), stdin: io.stdin, ...(batch !== undefined ? { batch } : {}) };
+      const plan = { read, stdin: io.stdin, ...(batch !== undefined ? { batch } : {}) };
       for await (const ev of producer.submitInputs(paths, plan)) {
         if (ev.kind === "skipped") {
           skipped++;
-          io.stderr(`caseflag: not submitted: ${maskText(ev.failure.message)}\n`);
+          io.stderr(`caseflag: not submitted: ${MASKED.text(ev.failure.message)}\n`);
           continue;
         }
         jobs++;

@@ -15,33 +15,27 @@ import { TypicalEvaluator, formatTypicalTable, isTypicalExpect } from "../../eva
 import { readPath } from "../../ingest/index.js";
 import { scanDocument } from "../../pipeline.js";
 import type { CliIo } from "../io.js";
-import { rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addEngineOptions, engineOptionsOf, intFlag, type EngineFlags } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command("eval")
-    .description(
-      "agreement with labels: per crime against CAIL charges (fact + accusation), per dimension against the typical set (fact + expect) with a substring baseline",
-    )
-    .argument("<files...>", "labelled JSONL/JSON files")
-    .option("-f, --format <name>", "table | json", "table")
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
-    .option("--segmenter <name>", "node-rs (default) or nodejieba")
-    .option("--list <n>", "false positive/negative ids listed per crime", "50")
-    .option("--holdout <n>", "the held-out part: CAIL lines and typical cases whose number is divisible by n", "4")
+  addEngineOptions(
+    program
+      .command("eval")
+      .description(
+        "agreement with labels: per crime against CAIL charges (fact + accusation), per dimension against the typical set (fact + expect) with a substring baseline; the reliability of confidences and the leak score's average precision",
+      )
+      .argument("<files...>", "labelled JSONL/JSON files")
+      .option("-f, --format <name>", "table | json", "table")
+      .option("--list <n>", "false positive/negative ids listed per crime", "50")
+      .option("--holdout <n>", "the held-out part: CAIL lines and typical cases whose number is divisible by n", "4"),
+  )
     .action(
-      async (
-        files: string[],
-        flags: Pick<ScanFlags, "rules" | "segmenter" | "mask"> & { format: string; list: string; holdout: string },
-      ) => {
+      async (files: string[], flags: EngineFlags & { format: string; list: string; holdout: string }) => {
         if (flags.format !== "table" && flags.format !== "json") {
           throw new UsageError(`unknown format "${flags.format}" (valid: table, json)`);
         }
-        const holdout = Number(flags.holdout);
-        if (!Number.isInteger(holdout) || holdout < 2) throw new UsageError(`--holdout must be an integer ≥ 2 (got "${flags.holdout}")`);
-        const seg = segmenterOf({ ...flags, mask: true, failOn: "never" });
-        const rules = rulePathsOf(flags.rules, io.cwd);
-        const engine = await createEngine({ ...(rules ? { rules } : {}), ...(seg ? { segmenter: seg } : {}) });
+        const holdout = intFlag("--holdout", flags.holdout, 2)!;
+        const engine = await createEngine(engineOptionsOf(flags, io.cwd));
         const crimes = new Evaluator(engine.ruleSet, Number(flags.list));
         const crimesHeldOut = new Evaluator(engine.ruleSet, Number(flags.list));
         const typical = new TypicalEvaluator(holdout);

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { createEngine, createEngineFromRules } from "../../engine.js";
 import { UsageError } from "../../errors.js";
-import { testRuleExamples } from "../../rules/examples.js";
+import { testRuleExamples } from "../../eval/rule-examples.js";
 import { BUNDLED_RULES_DIR, LOCAL_RULES_DIR, loadRules } from "../../rules/load.js";
 import { ACCEPTED_FILE, REJECTED_FILE, acceptTerms, parseRejected, rejectTerms, unreject } from "../../keywords/local-pack.js";
 import type { KeywordReport } from "../../keywords/index.js";
@@ -27,11 +27,11 @@ import {
   loadGeneralBackground,
   defaultBackgroundFile,
 } from "../../keywords/index.js";
-import { maskText } from "../../score/mask.js";
+import { MASKED } from "../../output/redact.js";
 import type { CliIo } from "../io.js";
-import { readOptionsOf, rulePathsOf, segmenterOf, type ScanFlags } from "../options.js";
+import { addEngineOptions, addReadOptions, engineOptionsOf, intFlag, readOptionsOf, rulePathsOf, type EngineFlags, type ReadFlags } from "../options.js";
 
-interface KeywordFlags {
+interface KeywordFlags extends EngineFlags, ReadFlags {
   against?: string[];
   kind?: string;
   target?: string[];
@@ -42,12 +42,6 @@ interface KeywordFlags {
   format: string;
   maxVocabulary: string;
   stopwords?: string[];
-  rules?: string[];
-  segmenter?: string;
-  textField?: string[];
-  idField?: string;
-  xmlElement?: string[];
-  encoding?: string;
   local: string;
 }
 
@@ -85,14 +79,8 @@ async function writeCandidatePack(report: KeywordReport, file: string, rulePaths
   await writeFile(file, text, "utf8");
 }
 
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
-  return n;
-}
-
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const keywords = program
+  const keywords = addReadOptions(addEngineOptions(program
     .command("keywords")
     .description("propose keywords the rule packs are missing: terms over-represented where a dimension is found")
     .argument("<corpus...>", "documents, folders, archives or JSONL dumps (read twice: not stdin)")
@@ -106,13 +94,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option("-f, --format <name>", "table | json", "table")
     .option("--max-vocabulary <n>", "distinct terms kept before the rarest are pruned", String(DEFAULT_VOCABULARY_CAP))
     .option("--stopwords <files...>", "extra stop-word lists (one word a line, # comments)")
-    .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/ and ./rules/local/ if present)")
-    .option("--local <dir>", "where rejected terms are remembered (rejected.txt)", LOCAL_RULES_DIR)
-    .option("--segmenter <name>", "node-rs (default) or nodejieba")
-    .option("--text-field <name...>", "JSON/JSONL field(s) holding the text (default: fact, text, content, body)")
-    .option("--id-field <name>", "JSON/JSONL field holding the document id (default: id)")
-    .option("--xml-element <name...>", "XML elements whose text is read (default: all text)")
-    .option("--encoding <name>", "force the input encoding (default: detected)")
+    .option("--local <dir>", "where rejected terms are remembered (rejected.txt)", LOCAL_RULES_DIR)))
     .action(async (corpus: string[], flags: KeywordFlags) => {
       if (flags.format !== "table" && flags.format !== "json") {
         throw new UsageError(`unknown format "${flags.format}" (valid: table, json)`);
@@ -121,14 +103,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         throw new UsageError("keywords reads its corpus twice: stdin (-) cannot be an input");
       }
       const at = (p: string): string => resolve(io.cwd, p);
-      const scanFlags: ScanFlags = { mask: true, failOn: "never", ...flags };
-      const readOpts = readOptionsOf(scanFlags);
-      const segmenter = segmenterOf(scanFlags);
+      const readOpts = readOptionsOf(flags);
       const rulePaths = rulePathsOf(flags.rules, io.cwd);
-      const engine = await createEngine({
-        ...(rulePaths ? { rules: rulePaths } : {}),
-        ...(segmenter ? { segmenter } : {}),
-      });
+      const engine = await createEngine(engineOptionsOf(flags, io.cwd));
       const rejectedText = await readOptional(join(at(flags.local), REJECTED_FILE));
       const lexicon = await loadKeywordLexicon(defaultLexiconFiles(), (flags.stopwords ?? []).map(at));
       const general = await loadGeneralBackground();
@@ -136,10 +113,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const options: CaptureOptions = {
         lexicon,
         general,
-        top: positiveInt("--top", flags.top),
-        minCount: positiveInt("--min-count", flags.minCount),
-        vocabularyCap: positiveInt("--max-vocabulary", flags.maxVocabulary),
-        onFailure: (f) => io.stderr(`caseflag: ${maskText(f.message)}\n`),
+        top: intFlag("--top", flags.top)!,
+        minCount: intFlag("--min-count", flags.minCount)!,
+        vocabularyCap: intFlag("--max-vocabulary", flags.maxVocabulary)!,
+        onFailure: (f) => io.stderr(`caseflag: ${MASKED.text(f.message)}\n`),
       };
       if (rejectedText !== null) options.rejected = parseRejected(rejectedText);
       if (flags.kind !== undefined) options.kind = flags.kind as KeywordKind; // checked by planTargets

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { QueueError } from "../../errors.js";
-import { addRedisOptions, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
+import { addRedisOptions, onShutdownSignals, redisTargetOf, type RedisFlags } from "../options.js";
 import { connectRedis, queueErrorOf } from "../../queue/connection.js";
 import { queueKeys } from "../../queue/keys.js";
 import { exportResults, type ExportOptions } from "../../queue/results.js";
@@ -22,7 +22,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
   addRedisOptions(
     program
       .command("results")
-      .description("export outcomes from the results stream as JSONL (one {ok, result|failure} a line)")
+      .description("export outcomes from the results stream as JSONL (one outcome line each, as batch writes them)")
       .option("-o, --out <file>", "write to FILE (appends; default: stdout)")
       .option("--follow", "keep waiting for new outcomes until SIGTERM/SIGINT")
       .option("--flagged", "read the flagged stream (flagged results only)")

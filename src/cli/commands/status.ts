@@ -1,6 +1,6 @@
 // caseflag status: job counts, documents scanned, and the recent failures with their reasons.
 import type { Command } from "commander";
-import { addRedisOptions, intFlag, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
+import { addRedisOptions, intFlag, redisTargetOf, type RedisFlags } from "../options.js";
 import { connectRedis, queueErrorOf } from "../../queue/connection.js";
 import { queueKeys } from "../../queue/keys.js";
 import { formatQueueStatus, readQueueStatus } from "../../queue/status.js";

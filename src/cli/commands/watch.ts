@@ -1,13 +1,11 @@
 // caseflag watch DIR: submit the files in DIR, then every file that arrives, until SIGTERM/SIGINT.
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import {
-  addReadOptions, addRedisOptions, intFlag, jobReadOptionsOf, onShutdownSignals, redisTargetOf, type ReadFlags, type RedisFlags,
-} from "../../queue/cli-support.js";
+import { MASKED } from "../../output/redact.js";
 import { createProducer } from "../../queue/producer.js";
 import { watchFolder } from "../../queue/watch.js";
-import { maskText } from "../../score/mask.js";
 import type { CliIo } from "../io.js";
+import { addReadOptions, addRedisOptions, intFlag, onShutdownSignals, readOptionsOf, redisTargetOf, type ReadFlags, type RedisFlags } from "../options.js";
 import { formatSubmitted } from "./enqueue.js";
 
 interface WatchFlags extends RedisFlags, ReadFlags {
@@ -28,6 +26,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
   ).action(async (dir: string, flags: WatchFlags) => {
     const { target, prefix } = redisTargetOf(flags, io.env);
     const stableMs = intFlag("--stable-ms", flags.stableMs, 0);
+    const read = readOptionsOf(flags);
     const producer = createProducer({ ...("url" in target ? { url: target.url } : { connection: target.connection }), prefix });
     const abort = new AbortController();
     const removeSignals = onShutdownSignals(
@@ -39,16 +38,16 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       await watchFolder({
         producer,
         dir: resolve(io.cwd, dir),
-        plan: { read: jobReadOptionsOf(flags) },
+        plan: { read },
         ...(stableMs !== undefined ? { stableMs } : {}),
         signal: abort.signal,
         onEvent: (ev) => {
-          if (ev.kind === "skipped") io.stderr(`caseflag watch: not submitted: ${maskText(ev.failure.message)}\n`);
+          if (ev.kind === "skipped") io.stderr(`caseflag watch: not submitted: ${MASKED.text(ev.failure.message)}\n`);
           else io.stdout(formatSubmitted(ev, flags.json === true));
         },
-        onSeen: (path) => io.stderr(`caseflag watch: already submitted: ${maskText(path)}\n`),
-        onReady: () => io.stderr(`caseflag watch: watching ${maskText(resolve(io.cwd, dir))}\n`),
-        onError: (err) => io.stderr(`caseflag watch: ${maskText(err.message.split("\n")[0] ?? "")}\n`),
+        onSeen: (path) => io.stderr(`caseflag watch: already submitted: ${MASKED.text(path)}\n`),
+        onReady: () => io.stderr(`caseflag watch: watching ${MASKED.text(resolve(io.cwd, dir))}\n`),
+        onError: (err) => io.stderr(`caseflag watch: ${MASKED.text(err.message.split("\n")[0] ?? "")}\n`),
       });
       setExit(0);
     } finally {

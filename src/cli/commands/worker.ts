@@ -1,17 +1,17 @@
 // caseflag worker: take documents from the queue, scan them in worker threads, record outcomes.
 // Runs until SIGTERM/SIGINT, then stops taking jobs, finishes those in hand and exits 0.
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
-import { addRedisOptions, intFlag, onShutdownSignals, redisTargetOf, type RedisFlags } from "../../queue/cli-support.js";
-import { defaultConcurrency, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
+import { startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
+import { defaultThreads } from "../../runner/pool.js";
 import type { CliIo } from "../io.js";
-import { rulePathsOf, scanBudgetMs } from "../options.js";
+import {
+  addBudgetOption, addEngineOptions, addRedisOptions, engineOptionsOf, intFlag, onShutdownSignals, redisTargetOf, scanBudgetMs,
+  type EngineFlags, type RedisFlags,
+} from "../options.js";
 
-interface WorkerFlags extends RedisFlags {
+interface WorkerFlags extends RedisFlags, EngineFlags {
   concurrency?: string;
   prefetch?: string;
-  rules?: string[];
-  segmenter?: string;
   lockDuration?: string;
   stalledInterval?: string;
   maxStalled?: string;
@@ -22,35 +22,29 @@ interface WorkerFlags extends RedisFlags {
 }
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addRedisOptions(
+  addBudgetOption(addEngineOptions(addRedisOptions(
     program
       .command("worker")
       .description("scan documents from the Redis queue until stopped (SIGTERM/SIGINT finish the jobs in hand)")
-      .option("--concurrency <n>", `scan threads (default: one per core, here ${defaultConcurrency()})`)
+      .option("--concurrency <n>", `scan threads (default: one per core, here ${defaultThreads()})`)
       .option("--prefetch <n>", "jobs held per thread so threads never wait on Redis (default 2)")
-      .option("--rules <path...>", "rule pack directories or files (default: the bundled rules/)")
-      .option("--segmenter <name>", "node-rs (default) or nodejieba")
       .option("--lock-duration <ms>", "job lock; a dead worker's jobs return to the queue after about this (default 30000)")
       .option("--stalled-interval <ms>", "how often to look for jobs of dead workers (default 30000)")
       .option("--max-stalled <n>", "times a job may lose its worker before it fails (default 2)")
       .option("--results-maxlen <n>", "approximate cap of the results and flagged streams (default 100000)")
       .option("--dedupe-days <n>", "days a scanned job id is remembered, so resubmitting it is a no-op (default 30)")
-      .option("--scan-budget <ms>", "time one document's scan may take before it is recorded as failed (E_BUDGET; default 10000)")
       .option("-q, --quiet", "no progress lines on stderr (errors still)"),
-  ).action(async (flags: WorkerFlags) => {
+  ))).action(async (flags: WorkerFlags) => {
     const { target, prefix } = redisTargetOf(flags, io.env);
-    if (flags.segmenter !== undefined && flags.segmenter !== "node-rs" && flags.segmenter !== "nodejieba") {
-      throw new UsageError(`unknown segmenter "${flags.segmenter}" (valid: node-rs, nodejieba)`);
-    }
+    const engine = engineOptionsOf(flags, io.cwd);
     const opts: QueueWorkerOptions = { redis: target, prefix, log: (l) => io.stderr(`caseflag worker: ${l}\n`) };
     const num = (name: string, v: string | undefined, min = 1) => intFlag(name, v, min);
     const concurrency = num("--concurrency", flags.concurrency);
     if (concurrency !== undefined) opts.concurrency = concurrency;
     const prefetch = num("--prefetch", flags.prefetch);
     if (prefetch !== undefined) opts.prefetch = prefetch;
-    const rules = rulePathsOf(flags.rules, io.cwd);
-    if (rules) opts.rules = rules;
-    if (flags.segmenter === "node-rs" || flags.segmenter === "nodejieba") opts.segmenter = flags.segmenter;
+    if (engine.rules) opts.rules = engine.rules;
+    if (engine.segmenter) opts.segmenter = engine.segmenter;
     const lock = num("--lock-duration", flags.lockDuration, 100);
     if (lock !== undefined) opts.lockDuration = lock;
     const stalled = num("--stalled-interval", flags.stalledInterval, 100);

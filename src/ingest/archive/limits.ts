@@ -1,11 +1,11 @@
 // Limits shared by one top-level archive and everything nested in it.
 import { InputError } from "../../errors.js";
 import type { Failure } from "../../types.js";
-import { archiveKindOf } from "../archive-kind.js";
+import { archiveKindOf, type ArchiveKind } from "../archive-kind.js";
 import { failure } from "../failures.js";
 import { DEFAULT_MAX_BYTES, MiB } from "../streams.js";
-import { extensionOf } from "../registry.js";
-import type { WalkOptions } from "../types.js";
+import { defaultRegistry } from "../registry.js";
+import type { WalkItem, WalkOptions } from "../types.js";
 
 export interface WalkContext {
   maxDepth: number;
@@ -15,10 +15,23 @@ export interface WalkContext {
   ratioMinBytes: number;
   includeHidden: boolean;
   onSkip: ((name: string, reason: string) => void) | undefined;
+  /** Walks a member that is itself an archive (nested.ts). */
+  nested: NestedWalker;
 }
 
-export function walkContext(opts: WalkOptions): WalkContext {
+export type NestedWalker = (
+  kind: ArchiveKind,
+  stream: NodeJS.ReadableStream,
+  name: string,
+  limit: number,
+  depth: number,
+  ctx: WalkContext,
+  budget: Budget,
+) => AsyncGenerator<WalkItem>;
+
+export function walkContext(opts: WalkOptions, nested: NestedWalker): WalkContext {
   return {
+    nested,
     maxDepth: opts.maxDepth ?? 3,
     maxEntryBytes: opts.maxEntryBytes ?? opts.maxBytes ?? DEFAULT_MAX_BYTES,
     maxTotalBytes: opts.maxTotalBytes ?? 4 * 1024 * MiB,
@@ -50,8 +63,8 @@ export class Budget {
 export function memberLimit(inner: string, ctx: WalkContext): number {
   const kind = archiveKindOf(inner);
   if (kind === "tar" || kind === "tgz") return Number.POSITIVE_INFINITY;
-  const ext = extensionOf(inner);
-  if (ext === ".jsonl" || ext === ".ndjson") return Number.POSITIVE_INFINITY;
+  // A dump read line by line streams: only the archive's total bounds it.
+  if (defaultRegistry().holds(inner) === "lines") return Number.POSITIVE_INFINITY;
   return ctx.maxEntryBytes;
 }
 

@@ -13,7 +13,7 @@ import { failure, failureFrom, oneLine } from "../failures.js";
 import { destroyQuietly } from "../streams.js";
 import type { WalkItem } from "../types.js";
 import { bombFailure, type Budget, decodeMemberName, depthFailure, isBomb, isHiddenPath, type WalkContext } from "./limits.js";
-import { admitMember, walkNested } from "./members.js";
+import { admitMember } from "./members.js";
 
 /** tar-stream's entry: a streamx Readable. Destroying it would destroy the whole extract, so never do. */
 type TarEntry = AsyncIterable<Buffer> & {
@@ -208,7 +208,7 @@ export async function* walkTar(
       const kind = archiveKindOf(inner);
       if (kind !== undefined) {
         if (depth + 1 > ctx.maxDepth) yield depthFailure(name, ctx);
-        else yield* walkNested(kind, tracked.stream(name), name, admitted.limit, depth, ctx, budget);
+        else yield* ctx.nested(kind, tracked.stream(name), name, admitted.limit, depth, ctx, budget);
         await tracked.drain();
         continue;
       }

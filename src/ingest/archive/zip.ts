@@ -11,7 +11,7 @@ import { archiveKindOf } from "../archive-kind.js";
 import { failure, failureFrom, oneLine } from "../failures.js";
 import type { WalkItem } from "../types.js";
 import { type Budget, decodeMemberName, depthFailure, isHiddenPath, type WalkContext } from "./limits.js";
-import { admitMember, walkNested } from "./members.js";
+import { admitMember } from "./members.js";
 
 export type ZipInput = { path: string } | { buffer: Buffer };
 
@@ -125,7 +125,7 @@ export async function* walkZip(input: ZipInput, display: string, depth: number, 
           yield failureFrom(err, name);
           continue;
         }
-        yield* walkNested(kind, stream, name, admitted.limit, depth, ctx, budget);
+        yield* ctx.nested(kind, stream, name, admitted.limit, depth, ctx, budget);
         continue;
       }
       const e = entry;

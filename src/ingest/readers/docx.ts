@@ -35,6 +35,7 @@ function declaredSize(buf: Buffer, source: string): Promise<number> {
 export const docxReader: Reader = {
   name: "docx",
   extensions: [".docx"],
+  holds: "document",
   sniff(head) {
     // A zip whose first member is a docx part.
     return head.length > 30 && head.readUInt32LE(0) === 0x04034b50 && /\[Content_Types\]\.xml|word\//.test(head.subarray(30, 300).toString("latin1"));

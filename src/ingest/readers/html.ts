@@ -83,6 +83,7 @@ function declaredCharset(head: Buffer): string | undefined {
 export const htmlReader: Reader = {
   name: "html",
   extensions: [".html", ".htm", ".xhtml"],
+  holds: "document",
   sniff(head) {
     const t = looseHeadText(head.subarray(0, 1024)).trimStart().toLowerCase();
     return t.startsWith("<!doctype html") || t.startsWith("<html") || (t.startsWith("<?xml") && t.includes("<!doctype html"));

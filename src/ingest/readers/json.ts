@@ -20,6 +20,7 @@ function errorLine(text: string, err: unknown): number | undefined {
 export const jsonReader: Reader = {
   name: "json",
   extensions: [".json"],
+  holds: "records",
   sniff(head) {
     const t = looseHeadText(head).trim();
     if (t.startsWith("[")) return true;

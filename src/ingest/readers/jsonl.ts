@@ -193,6 +193,7 @@ async function* readLines(src: InputSource, opts: ReadOptions, chunkBytes?: numb
 export const jsonlReader: Reader = {
   name: "jsonl",
   extensions: [".jsonl", ".ndjson"],
+  holds: "lines",
   sniff(head) {
     const lines = looseHeadText(head).split("\n");
     if (head.length >= HEAD_BYTES) lines.pop(); // possibly cut

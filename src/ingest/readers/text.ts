@@ -13,6 +13,7 @@ function looksLikeText(head: Buffer): boolean {
 export const textReader: Reader = {
   name: "text",
   extensions: [".txt", ".text", ".md"],
+  holds: "document",
   sniff: looksLikeText,
   read(src, opts) {
     return guarded(src, async function* () {

@@ -133,6 +133,7 @@ function declaredEncoding(head: Buffer): string | undefined {
 export const xmlReader: Reader = {
   name: "xml",
   extensions: [".xml"],
+  holds: "document",
   sniff(head) {
     const t = looseHeadText(head.subarray(0, 1024)).trimStart();
     return t.startsWith("<?xml") && !/^<\?xml[^>]*>\s*<!DOCTYPE\s+html/i.test(t);

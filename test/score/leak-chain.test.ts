@@ -1,0 +1,288 @@
+// The binding logic of the leak chain: who a mention is (parties.ts), how a chain is read from
+// verbs, data, roles, access phrases and holders (leak-chain.ts), and what it decides for industries,
+// groups, insider and the PI crime (attribution.ts). Pure units on hand-made spans first, then the
+// same logic through the real engine (real jieba, every pack) on the phrasings issue 11 lists.
+import { describe, expect, it } from "vitest";
+import { createEngine } from "../../src/engine.js";
+import { scanDocument } from "../../src/pipeline.js";
+import { readLeakChains, type ChainMention, type ChainRules } from "../../src/score/leak-chain.js";
+import { formatLeakLine, maskName } from "../../src/score/leaks.js";
+import { SpanIndex, createPlacer, longestCues, type Cue, type PartyContext } from "../../src/score/parties.js";
+import type { CaseResult } from "../../src/types.js";
+
+/** The span of the n-th occurrence of `term` in `text`. */
+function at(text: string, term: string, nth = 0): { start: number; end: number } {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) {
+    i = text.indexOf(term, i + 1);
+    if (i < 0) throw new Error(`${term} #${nth} not in ${text}`);
+  }
+  return { start: i, end: i + term.length };
+}
+
+function mention(text: string, term: string, kind: string, target: string, weight = 0, nth = 0): ChainMention {
+  return { ...at(text, term, nth), kind, target, ruleId: `${kind}.${target}`, weight };
+}
+
+const DIRECTIONS: Record<string, "out" | "in" | "hold" | "exchange" | "object"> = {
+  sell: "out",
+  provide: "out",
+  copy: "in",
+  buy: "in",
+  data: "object",
+};
+const RULES: ChainRules = {
+  flowDirection: (t) => DIRECTIONS[t],
+  accessStandalone: (t) => t === "position",
+  isChannel: (ruleId) => ruleId === "industry.channel",
+  reach: (ruleId) => (ruleId === "party.victim" ? { before: 20, after: 10 } : { before: -1, after: -1 }),
+  extend: (ruleId) => (ruleId.startsWith("source.") ? { back: 16, stop: "，。在于系为从" } : null),
+};
+
+describe("parties: who a mention is", () => {
+  const text = "被告人将学生的个人信息出售给他人，被害人系某公司员工。";
+  const cue = (term: string, position: Cue["position"], before: number, after: number): Cue => ({
+    ...at(text, term),
+    position,
+    ruleId: `party.${position}`,
+    before,
+    after,
+  });
+  const ctx = (cues: Cue[]): PartyContext => {
+    const sentences = [{ start: 0, end: text.length }];
+    return {
+      text,
+      cuesIn: (from, to) => cues.filter((c) => c.start >= from && c.start < to),
+      data: new SpanIndex([at(text, "个人信息")]),
+      persons: new SpanIndex([]),
+      verbs: new SpanIndex([at(text, "出售")]),
+      sentenceOf: (x) => sentences.find((s) => x >= s.start && x < s.end)!,
+    };
+  };
+
+  it("finds the spans starting in a window, in order", () => {
+    const idx = new SpanIndex([{ start: 9, end: 10 }, { start: 1, end: 2 }, { start: 5, end: 7 }]);
+    expect(idx.startingIn(2, 9)).toEqual([{ start: 5, end: 7 }]);
+    expect(idx.startingIn(0, 100).map((s) => s.start)).toEqual([1, 5, 9]);
+  });
+
+  it("places a mention right before its data as the data's subject, over any cue", () => {
+    const place = createPlacer(ctx([cue("被告人", "offender", -1, 10)]));
+    expect(place(at(text, "学生"))?.placement).toBe("subject");
+  });
+
+  it("places a mention by the nearest cue that reaches it, and not across a verb to the data", () => {
+    const place = createPlacer(ctx([cue("被告人", "offender", -1, 10), cue("被害人", "victim", -1, 10)]));
+    expect(place(at(text, "员工"))?.placement).toBe("victim");
+    expect(place(at(text, "他人"))).toBeNull();
+  });
+
+  it("counts only the longest of cues that hold one another", () => {
+    const long: Cue = { start: 0, end: 4, position: "offender", ruleId: "a", before: 20, after: -1 };
+    const inner: Cue = { start: 0, end: 2, position: "victim", ruleId: "b", before: 20, after: -1 };
+    const apart: Cue = { start: 6, end: 8, position: "victim", ruleId: "c", before: 20, after: -1 };
+    expect(longestCues([inner, long, apart])).toEqual([long, apart]);
+  });
+
+  it("lets a group word take the place of the person it names (学生高某 … 判处高某)", () => {
+    const t = "学生高某在网上兼职。法院判处高某有期徒刑八个月。";
+    const sentences = [{ start: 0, end: 10 }, { start: 10, end: t.length }];
+    const place = createPlacer({
+      text: t,
+      cuesIn: (from, to) =>
+        [{ ...at(t, "判处"), position: "offender" as const, ruleId: "party.offender", before: -1, after: 8 }].filter((c) => c.start >= from && c.start < to),
+      data: new SpanIndex([]),
+      persons: new SpanIndex([at(t, "高某")]),
+      verbs: new SpanIndex([]),
+      sentenceOf: (x) => sentences.find((s) => x >= s.start && x < s.end)!,
+    });
+    expect(place(at(t, "学生"))?.placement).toBe("offender");
+  });
+});
+
+describe("leak chain: binding", () => {
+  it("binds a role and an access phrase of one sentence to an outflow of the next, with the role's organisation as source", () => {
+    const text = "被告人李某系某银行支行客户经理，利用职务便利查询客户征信报告。李某将征信报告出售给贷款中介。";
+    const mentions = [
+      mention(text, "李某", "party", "person"),
+      mention(text, "银行支行", "source", "organisation"),
+      mention(text, "银行", "industry", "finance", 20),
+      mention(text, "客户经理", "role", "manager", 35),
+      mention(text, "利用职务便利", "access", "position", 60),
+      mention(text, "征信报告", "info-type", "credit-report", 60),
+      mention(text, "李某", "party", "person", 0, 1),
+      mention(text, "征信报告", "info-type", "credit-report", 60, 1),
+      mention(text, "出售", "flow", "sell"),
+    ];
+    const { leaks } = readLeakChains({ text, mentions, volumes: [], rules: RULES });
+    expect(leaks).toHaveLength(1);
+    const l = leaks[0]!;
+    expect(l.leaker).toMatchObject({ insider: true });
+    expect(l.leaker?.role?.target).toBe("manager");
+    expect(l.leaker?.access?.target).toBe("position");
+    expect(text.slice(l.source!.span.start, l.source!.span.end)).toBe("某银行支行");
+    expect(l.source?.industries).toEqual(["finance"]);
+    expect(l.recipients.map((r) => text.slice(r.start, r.end))).toEqual(["贷款中介"]);
+  });
+
+  it("makes no insider of a position abused for money when no personal data moves (bribery)", () => {
+    const text = "被告人利用职务上的便利，为他人提供招标信息，收受他人财物五万元。";
+    const mentions = [
+      mention(text, "利用职务上的便利", "access", "position", 60),
+      mention(text, "提供", "flow", "provide"),
+      mention(text, "信息", "flow", "data"),
+      mention(text, "收受", "access", "gain"),
+    ];
+    const { leaks } = readLeakChains({ text, mentions, volumes: [], rules: RULES });
+    expect(leaks.every((l) => !l.leaker?.insider)).toBe(true);
+  });
+
+  it("makes no leaker of an employee placed as the victim", () => {
+    const text = "被害人系某公司员工，将客户信息出售给他人。";
+    const mentions = [
+      { ...mention(text, "被害人", "party", "victim"), ruleId: "party.victim" },
+      mention(text, "员工", "role", "employee", 35),
+      mention(text, "客户信息", "info-type", "customer-list", 50),
+      mention(text, "出售", "flow", "sell"),
+    ];
+    const { leaks } = readLeakChains({ text, mentions, volumes: [], rules: RULES });
+    expect(leaks.every((l) => !l.leaker?.insider)).toBe(true);
+  });
+
+  it("ranks a holder above a channel, and takes a channel only when nothing else is named", () => {
+    const text = "被告人从某招聘网站后台导出求职者简历后通过微信出售。";
+    const mentions = [
+      mention(text, "后台", "source", "system"),
+      { ...mention(text, "招聘网站", "industry", "recruitment", 60), ruleId: "industry.holder" },
+      { ...mention(text, "网站", "industry", "internet", 35), ruleId: "industry.channel" },
+      mention(text, "导出", "flow", "copy"),
+      mention(text, "简历", "info-type", "resume", 50),
+      { ...mention(text, "微信", "industry", "internet", 15), ruleId: "industry.channel" },
+      mention(text, "出售", "flow", "sell"),
+    ];
+    const { leaks } = readLeakChains({ text, mentions, volumes: [], rules: RULES });
+    expect(leaks[0]?.source?.industries[0]).toBe("recruitment");
+  });
+
+  it("reads a named holder outside the vocabulary as a source with no industry", () => {
+    const text = "吴某在车辆检测站工作，能够接触车主信息，每半年拷贝数据送给杨某。";
+    const mentions = [
+      mention(text, "吴某", "party", "person"),
+      { ...mention(text, "在车辆检测站工作", "role", "employee", 35), ruleId: "role.work-frame" },
+      mention(text, "检测站", "source", "organisation"),
+      mention(text, "能够接触", "access", "holding", 45),
+      mention(text, "车主信息", "info-type", "vehicle-owner", 50),
+      mention(text, "拷贝", "flow", "copy"),
+      mention(text, "数据", "flow", "data"),
+      mention(text, "送给", "flow", "provide"),
+    ];
+    const { leaks } = readLeakChains({ text, mentions, volumes: [], rules: RULES });
+    expect(leaks[0]?.leaker?.insider).toBe(true);
+    expect(text.slice(leaks[0]!.source!.span.start, leaks[0]!.source!.span.end)).toBe("车辆检测站");
+    expect(leaks[0]?.source?.industries).toEqual([]);
+  });
+});
+
+describe("leak lines", () => {
+  it("masks names to surname + 某 and leaves masked ones as written", () => {
+    expect(maskName("董源（化名）")).toBe("董某");
+    expect(maskName("李某某")).toBe("李某某");
+    expect(maskName("王×1")).toBe("王×1");
+  });
+});
+
+describe("through the engine: the phrasings issue 11 lists", () => {
+  const enginePromise = createEngine();
+  const scan = async (text: string): Promise<CaseResult> => scanDocument({ id: "t", source: "t", text, meta: {} }, await enginePromise);
+  // A result lists found dimensions only (the rest are signals).
+  const found = (list: { id: string; score: number }[]) => list.map((d) => d.id);
+
+  const insiders: [string, string][] = [
+    ["被告人王某利用其在某科技公司工作的便利，将公司客户的姓名、手机号码等信息3000余条出售给他人。", "work frame in the access phrase"],
+    ["被告人李某系某银行工作人员，利用其岗位的查询便利，多次查询他人征信报告并提供给贷款中介。", "岗位的查询便利"],
+    ["被告人赵某系某手机店店员，在代为操作顾客手机办理业务时，将顾客的手机号码及短信验证码转发给他人。", "代为操作 a customer's phone"],
+    ["被告人钱某原系某公司员工，离职后擅自登录公司内部系统，截图客户信息后通过微信发送给他人。", "擅自登录内部系统"],
+    ["被告人孙某系某通信公司维护人员，从机房调取用户通话记录后出售给私家侦探。", "从机房调取"],
+    ["辅警周某使用民警的数字证书登录公安系统，查询他人行踪轨迹并出售给他人，获利2万元。", "an officer's digital certificate"],
+    ["被告人吴某系某运营商劳务派遣员工，利用办理业务的便利，将用户个人信息提供给他人。", "dispatched worker"],
+    ["被告人冯某系某医院护士，将其在工作中收集的孕产妇信息出售给月子中心，共计5000余条。", "在工作中收集"],
+    ["被告人郑某先后在浙江某地两家物业服务企业任职。工作期间，郑某先后为他人无偿提供业主信息4500余条。", "role a sentence before, by name"],
+    ["The defendant, an account manager at a bank branch, abused his position to sell 2,000 credit reports to a loan broker.", "English"],
+  ];
+  for (const [text, why] of insiders) {
+    it(`insider: ${why}`, async () => {
+      const r = await scan(text);
+      expect(r.insider.flag, JSON.stringify(r.leaks.map(formatLeakLine))).toBe(true);
+      expect(r.leaks[0]?.leaker?.insider).toBe(true);
+      expect(r.insider.evidence.length).toBeGreaterThan(0);
+    });
+  }
+
+  const notInsiders: [string, string][] = [
+    ["被告人利用职务上的便利，为他人谋取利益，非法收受他人财物共计5万元。", "bribery"],
+    ["被告人尤某以提供银行卡账号、微信号等方式，与李某共同利用职务便利，收受贿赂款。", "an account given for a bribe"],
+    ["被告人王某利用其担任信贷员的职务之便，将本单位资金占为己有。", "embezzlement"],
+    ["被害人系某公司财务人员，被骗后向对方账户转账50万元。", "the employee is the victim"],
+    ["被告人冒充电商平台客服拨打被害人电话，骗取其银行卡号和验证码。", "an impersonated role"],
+    ["某网络技术有限公司工作人员称，还可以偷取公众号关注用户的手机号码，转发过文章的用户号码也会被抓取。", "a staff member who speaks"],
+    ["被告人在某教育培训机构任招生主管期间，通过购买、交换等方式非法获取学生信息4万余条，并出售给其他培训机构。", "a buyer with a job title"],
+    ["被告人通过爬虫软件从某招聘网站批量下载求职者简历2万余份出售。", "a crawler"],
+  ];
+  for (const [text, why] of notInsiders) {
+    it(`not insider: ${why}`, async () => {
+      const r = await scan(text);
+      expect(r.insider.flag, JSON.stringify(r.leaks.map(formatLeakLine))).toBe(false);
+    });
+  }
+
+  it("prints the chain in one line, as issue 11 shows it", async () => {
+    const r = await scan("被告人李某系某银行支行客户经理，利用职务便利，多次查询客户征信报告2000余份，并出售给贷款中介。");
+    expect(r.leaks.map(formatLeakLine)[0]).toBe("【内鬼】某银行支行 客户经理 李某 → 2000余份 征信信息 → 贷款中介");
+    expect(found(r.industries)).toEqual(["finance"]);
+    expect(found(r.crimes)).toContain("personal-information");
+  });
+
+  it("ranks the source first: a telecom outlet's leak sold over WeChat is telecom, not internet", async () => {
+    const r = await scan("被告人系某移动营业厅营业员，利用工作便利查询机主信息，并通过微信出售给他人，后被用于注册某APP账号。");
+    expect(found(r.industries)[0]).toBe("telecom");
+    expect(found(r.industries)).not.toContain("internet");
+  });
+
+  it("finds no industry where nothing leaked (a bank is the scene of a fraud)", async () => {
+    const r = await scan("老人匆忙赶到银行要求汇款，柜员核查发现对方是诈骗账户，立即报警。");
+    expect(found(r.industries)).toEqual([]);
+  });
+
+  it("takes groups from victims and data subjects, not from offenders, buyers or products", async () => {
+    const offender = await scan("在校大学生小海（化名）将自己收集的成年人身份信息出售给未成年人玩家，用于绕过防沉迷系统。法院判处小海有期徒刑三年。");
+    expect(found(offender.groups)).toEqual([]);
+    const pupils = await scan("被告人非法获取辖区内1万余条未成年学生个人信息，并出售给培训机构。");
+    expect(found(pupils.groups).sort()).toEqual(["minors", "students"]);
+    const victims = await scan("十多名大学生报案称董源（化名）曾以校园贷为由向自己借钱。董源系某高校大四学生，为骗取同学钱财编造理由。");
+    expect(found(victims.groups)).toEqual(["students"]);
+    const elderly = await scan("犯罪团伙冒充孙子给老人打电话，谎称打架需要赔钱，安排车手上门取款，共有11人被抓获。");
+    expect(found(elderly.groups)).toEqual(["elderly"]);
+  });
+
+  it("does not count personal-information conduct in a civil or administrative text", async () => {
+    const r = await scan("某医院医生被举报泄露患者个人信息，卫生监督执法部门已立案调查，医院暂停其医疗工作。");
+    expect(found(r.crimes)).not.toContain("personal-information");
+    expect([...r.findings, ...r.signals.findings].some((f) => f.note === "civil or administrative proceedings, no criminal ones")).toBe(true);
+  });
+
+  it("never prints an unmasked identifier in a chain", async () => {
+    const r = await scan("被告人张某系某银行员工，利用职务便利将客户信息出售给手机号为13912345678的买家。");
+    const line = formatLeakLine(r.leaks[0]!);
+    expect(line).toContain("139****5678");
+    expect(JSON.stringify(r.leaks)).not.toContain("13912345678");
+  });
+
+  it("keeps every part's offsets pointing into the original text", async () => {
+    const text = "被告人李某系某銀行支行客戶經理，利用職務便利查詢客戶徵信報告，並出售給貸款中介。";
+    const r = await scan(text);
+    const l = r.leaks[0]!;
+    for (const p of [l.source!, l.leaker!.role!, l.leaker!.access!, l.flow, ...l.data, ...l.recipients]) {
+      expect(text.slice(p.start, p.end)).toBe(p.match);
+    }
+  });
+});
