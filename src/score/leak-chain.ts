@@ -143,6 +143,8 @@ const OWNER_GAP = 8;
 /** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
+/** Right before a person: the person is the addressee of the verb that follows (向张某提供, 给李某发送). */
+const ADDRESSEE_BEFORE = /(?:向|给|与|跟|替|帮)$/;
 /** What stands between a name and the role it introduces (张某系…, 李某在…担任…). */
 const INTRODUCES_ROLE = /^(?:等人|等)?(?:先后|曾经|曾|原|一直|长期)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
 /**
@@ -163,6 +165,8 @@ const MEANS_GAP = 8;
 const INSTITUTION_WEIGHT = 55;
 /** How far back a generic organisation looks for the one it refers to, in sentences. */
 const REFER_BACK = 2;
+/** An institution followed by an act on the case (经公安机关侦查, 被派出所查获): the body handling it, no holder. */
+const ACTING_ON_CASE = /^[^，,。；;]{0,3}?(?:侦查|侦破|抓获|立案|查获|破获|调查|查明|查处|介入|接报|接到报案|刑事拘留|带走|依法|提起|审查|审理)/;
 /** The rule of pictures and recordings (rules/flow.yaml): personal data when people are named near. */
 const IMAGE_RULE = "flow.data.image";
 /** Weight a bound data movement adds to the insider score. */
@@ -403,6 +407,12 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const typedBySentence = groupBy(typed, (d) => sentenceIndex(d.start));
 
   const typedIn = (s: number): boolean => typedBySentence.has(s);
+  // The sentence before, past the bare line breaks the sentence list also cuts.
+  const sentenceBefore = (s: number): number => {
+    let i = s - 1;
+    while (i > 0 && text.slice(sentences[i]!.start, sentences[i]!.end).trim() === "") i--;
+    return i;
+  };
   const moving = (e: Event, accessSentence: number): boolean =>
     e.data !== null &&
     (e.flow.target === "rent" || e.all.some(personal) || typedIn(e.sentence) || typedIn(accessSentence)) &&
@@ -473,11 +483,16 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const bought = (s: number): boolean => firstBuy <= s;
   for (const chain of chains) {
     if (chain.leaker || bought(chain.sentence) || gainSentences.has(chain.sentence)) continue;
-    const out = chain.events.find((e) => e.direction === "out" && e.all.some(personal));
+    // A bare data noun passed on (将资料发给…) is the personal data the sentence before took out
+    // (查询到…新生儿信息…并下载).
+    const out = chain.events.find(
+      (e) => e.direction === "out" && (e.all.some(personal) || (e.all.length > 0 && e.all.every((d) => d.kind !== "info-type") && typedIn(sentenceBefore(chain.sentence)))),
+    );
     if (!out) continue;
     const sentence = sentences[chain.sentence]!;
     let role = roleIndex.startingIn(sentence.start, sentence.end).find(usableRole) ?? null;
-    let person = personsIn(chain.sentence, out.flow.start).at(-1) ?? null;
+    // The last person before the verb who is not its addressee (韩某向张某提供…: 韩某).
+    let person = personsIn(chain.sentence, out.flow.start).filter((p) => !ADDRESSEE_BEFORE.test(text.slice(Math.max(0, p.start - 2), p.start))).at(-1) ?? null;
     // 被告人李某系某医院护士。…李某将产妇信息出售给他人: the role a sentence before gave the person.
     if (!role && person) role = roleOfPerson(text.slice(person.start, person.end));
     if (!role) continue;
@@ -502,7 +517,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
   // 该公司, 一家公司: the organisation named in the sentences before.
   // The police or the court named before (被杭州市公安局西湖分局刑事拘留) is not the company a later
   // 公司后台 means.
-  const handling = input.handling ?? ((): boolean => false);
+  const handlingName = input.handling ?? ((): boolean => false);
+  const handling = (m: ChainMention): boolean => handlingName(m) || ACTING_ON_CASE.test(text.slice(m.end, m.end + 12));
   const referBack = (from: Span): ChainMention[] => {
     const floor = floorOf(from.start);
     for (const o of holdersNear(floor, from.start).filter((o) => o.end <= from.start).sort((a, b) => b.start - a.start)) {
@@ -553,12 +569,14 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // A means (利用爬虫软件下载, 通过某平台APP获取) is not the holder; its holder words (爬虫: the data
     // was on the internet) follow the holder's industries.
     const means: ChainMention[] = [];
-    const add = (span: Span, org: Holder | null, strength: number, found = industriesIn(span)): void => {
-      if (org && isMeans(org)) means.push(...holdersIn(found));
+    const add = (span: Span, org: Holder | null, strength: number, found = industriesIn(span), workplace = false): void => {
+      if (org && !workplace && isMeans(org)) means.push(...holdersIn(found));
       else candidates.push({ span, found, org, strength });
     };
     const leaker = chain.leaker;
-    if (leaker?.access) add(leaker.access, orgsIn(leaker.access)[0] ?? null, 4);
+    // The organisation inside the access phrase is where the leaker works, though 利用 opens the
+    // phrase (利用其担任某通信公司讲师的便利): it is no means.
+    if (leaker?.access) add(leaker.access, orgsIn(leaker.access)[0] ?? null, 4, undefined, true);
     if (leaker?.role) {
       const r = leaker.role;
       if (r.ruleId.endsWith("work-frame")) {
@@ -616,7 +634,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // Last, an institution named earlier in the sentence (…绕过招聘网站服务器防护策略，窃取…); for an
     // insider, any holder word there (在公司物流内部，通过…登录权限…): it describes the workplace.
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
-      const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start }));
+      const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter((i) => !handling(i));
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }
 
