@@ -143,10 +143,12 @@ const OWNER_GAP = 8;
 /** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
+/** Right before a role: the staff are directed by the offenders (指使员工, 安排公司业务员). */
+const DIRECTED = /(?:指使|授意|安排|雇佣|雇用|招募|指派|组织)(?:其|该|本)?(?:公司|单位)?(?:的)?$/;
 /** Right before a person: the person is the addressee of the verb that follows (向张某提供, 给李某发送). */
 const ADDRESSEE_BEFORE = /(?:向|给|与|跟|替|帮)$/;
 /** What stands between a name and the role it introduces (张某系…, 李某在…担任…). */
-const INTRODUCES_ROLE = /^(?:等人|等)?(?:先后|曾经|曾|原|一直|长期)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
+const INTRODUCES_ROLE = /^(?:等人|等)?(?:事发前|案发前|案发时|此前)?(?:先后|曾经|曾|原|一直|长期)?(?:原系|曾系|系|是|为|作为|身为|担任|曾任|原任|任|在|于|受雇|就职|供职)/;
 /**
  * The clauses a filing puts between a name and the role it introduces: sex, age, birth, ethnicity,
  * education, residence (钱某，34岁，系…; 张某，男，1985年3月生，汉族，大专文化，住…，系…).
@@ -332,6 +334,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const rolePlacement = new Map<ChainMention, Bound | null>();
   // A role placed as a victim, an impersonation, a recipient, a data subject or a speaker is not the leaker.
   const usableRole = (r: ChainMention): boolean => {
+    // Staff the offenders direct (指使员工将…上传, 雇佣业务员…) carry out their employer's own
+    // scheme: the employer is the offender, its staff leak nothing of a holder's.
+    if (DIRECTED.test(text.slice(Math.max(0, r.start - 6), r.start))) return false;
     if (!rolePlacement.has(r)) rolePlacement.set(r, place(r));
     const p = rolePlacement.get(r)?.placement;
     return p === undefined || p === "offender";
@@ -490,11 +495,26 @@ export function readLeakChains(input: ChainInput): ChainReading {
     );
     if (!out) continue;
     const sentence = sentences[chain.sentence]!;
-    let role = roleIndex.startingIn(sentence.start, sentence.end).find(usableRole) ?? null;
-    // The last person before the verb who is not its addressee (韩某向张某提供…: 韩某).
-    let person = personsIn(chain.sentence, out.flow.start).filter((p) => !ADDRESSEE_BEFORE.test(text.slice(Math.max(0, p.start - 2), p.start))).at(-1) ?? null;
-    // 被告人李某系某医院护士。…李某将产妇信息出售给他人: the role a sentence before gave the person.
-    if (!role && person) role = roleOfPerson(text.slice(person.start, person.end));
+    // The leaker stands before the verb; a role after it receives (…吸引银行信贷员注册充值) —
+    // unless the verb is passive (信息遭泄露，是因为有关工作人员…): then the agent follows it.
+    const passive = /^[遭被]/.test(text.slice(out.flow.start, out.flow.end)) || /[遭被]$/.test(text.slice(Math.max(0, out.flow.start - 1), out.flow.start));
+    let role = roleIndex.startingIn(sentence.start, passive ? sentence.end : out.flow.start).find(usableRole) ?? null;
+    // The persons before the verb who are not its addressee (韩某向张某提供…: 韩某), the nearest first.
+    const candidates = personsIn(chain.sentence, out.flow.start)
+      .filter((p) => !ADDRESSEE_BEFORE.test(text.slice(Math.max(0, p.start - 2), p.start)))
+      .reverse();
+    let person = candidates[0] ?? null;
+    // 被告人李某系某医院护士。…李某将产妇信息出售给他人: the role a sentence before gave the person
+    // (张某帮助一个叫林某的男子…，并提供了…: 林某 has none, 张某 has).
+    if (!role) {
+      for (const p of candidates) {
+        role = roleOfPerson(text.slice(p.start, p.end));
+        if (role) {
+          person = p;
+          break;
+        }
+      }
+    }
     if (!role) continue;
     person ??= null;
     chain.leaker = { role, access: null, person, insider: true, score: noisyOr([role.weight, MOVEMENT_WEIGHT]) };

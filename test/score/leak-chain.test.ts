@@ -335,6 +335,20 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(addressee.insider.flag).toBe(true);
   });
 
+  it("staff the offenders direct, and a role after the verb, are no leakers; a passive verb's agent follows it", async () => {
+    const directed = await scan("两名被告人开设公司，以贷款广告收集求职者表单，并指使员工将上述信息上传至公司的APP，吸引银行信贷员充值购买。");
+    expect(directed.insider.flag, JSON.stringify(directed.leaks.map(formatLeakLine))).toBe(false);
+    const passive = await scan("某班47名学生的个人信息遭泄露，是因为有关工作人员在流调过程中未遵守保密规定。");
+    expect(passive.leaks[0]?.leaker?.insider).toBe(true);
+  });
+
+  it("checkpoint records are location tracks; officials downloading them through the intranet are government insiders", async () => {
+    const r = await scan("霍某、高某（案发前均系某职能部门机关工作人员）与他人商议出售车辆卡口记录牟利。霍某、高某再按买家给的车牌号，利用内网平台批量下载卡口信息后卖出。");
+    expect([...r.infoTypes, ...r.signals.infoTypes].map((d) => d.id)).toContain("location-track");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("government");
+  });
+
   it("a dark-web market is a channel, not the holder the data leaked from", async () => {
     const r = await scan("被告人马某用电脑进入暗网，从中非法获取大量公民个人信息数据，随后在QQ群出售。");
     expect(found(r.industries)).toEqual([]);
