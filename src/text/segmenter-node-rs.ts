@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import type { Segmenter, Token } from "./segmenter.js";
-import { BlockBreaks, NODE_RS_BLOCK_BREAKS, prepareWords, tokensFromWords } from "./segmenter.js";
+import { BlockBreaks, NODE_RS_BLOCK_BREAKS, markWordBoundaries, prepareWords, tokensFromWords } from "./segmenter.js";
 import type { JiebaIndex } from "./jieba-index.js";
 import { UserWords } from "./user-words.js";
 
@@ -59,6 +59,11 @@ export class NodeRsSegmenter implements Segmenter {
   segment(text: string): Token[] {
     if (text.length === 0) return [];
     return this.userWords.merge(tokensFromWords(text, this.jieba.cut(text, true)));
+  }
+
+  markBoundaries(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void {
+    if (to <= from) return;
+    markWordBoundaries(text, from, to, this.jieba.cut(text.slice(from, to), true), this.userWords, starts, ends);
   }
 }
 
@@ -120,6 +125,14 @@ export class ScopedNodeRsSegmenter implements Segmenter {
     if (!this.full) this.cover(text);
     if (this.full) return this.full.segment(text);
     return this.userWords.merge(tokensFromWords(text, this.jieba!.cut(text, true)));
+  }
+
+  markBoundaries(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void {
+    if (to <= from) return;
+    const clause = text.slice(from, to);
+    if (!this.full) this.cover(clause);
+    if (this.full) return this.full.markBoundaries(text, from, to, starts, ends);
+    markWordBoundaries(text, from, to, this.jieba!.cut(clause, true), this.userWords, starts, ends);
   }
 
   private cover(text: string): void {

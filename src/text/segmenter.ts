@@ -2,6 +2,7 @@
 // (or a tiny test segmenter) and tokens always carry offsets into the text they were cut from.
 
 import { normalize } from "./normalize.js";
+import type { UserWords } from "./user-words.js";
 
 export interface Token {
   start: number;
@@ -30,6 +31,12 @@ export interface Segmenter {
    * document needs (ScopedNodeRsSegmenter) loads it here once instead of clause by clause.
    */
   prepare?(text: string): void;
+  /**
+   * Segments text[from, to) and marks, in text offsets, where its tokens start (starts[i] = 1) and
+   * end (ends[i] = 1): the tokens segment() gives, without building them. Token-boundary checks
+   * need only these bits; a segmenter without it is asked for tokens instead.
+   */
+  markBoundaries?(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void;
 }
 
 export type SegmenterKind = "node-rs" | "nodejieba";
@@ -74,20 +81,71 @@ export function prepareWords(words: readonly string[]): string[] {
  * glues tokens back into user words, and a merge cannot happen across a block edge.
  */
 export class BlockBreaks {
-  private readonly codes = new Set<number>();
+  /** One byte per UTF-16 code unit: asked for every character around a candidate, a lookup beats a Set. */
+  private readonly codes = new Uint8Array(65536);
+  private count = 0;
 
   constructor(chars: string) {
-    for (const ch of chars) this.codes.add(ch.charCodeAt(0));
+    for (const ch of chars) {
+      const c = ch.charCodeAt(0);
+      if (this.codes[c] === 0) this.count++;
+      this.codes[c] = 1;
+    }
   }
 
   exclude(words: readonly string[]): void {
-    if (this.codes.size === 0) return;
-    for (const w of words) for (let i = 0; i < w.length; i++) this.codes.delete(w.charCodeAt(i));
+    if (this.count === 0) return;
+    for (const w of words) {
+      for (let i = 0; i < w.length; i++) {
+        const c = w.charCodeAt(i);
+        if (this.codes[c] === 1) this.count--;
+        this.codes[c] = 0;
+      }
+    }
   }
 
   has(code: number): boolean {
-    return this.codes.has(code);
+    return this.codes[code] === 1;
   }
+}
+
+/** Word end offsets of one cut, reused across calls (grown as needed): no array per clause. */
+let ends32 = new Int32Array(1024);
+
+/**
+ * Boundary bits of text[from, to) straight from a jieba cut of it: each word's length moves the
+ * offset, user words glued back as UserWords.merge glues tokens. jieba-rs returns slices of its
+ * input in order, covering it; if a cut ever did not add up to the text's length, the tokens are
+ * built the careful way (tokensFromWords) instead.
+ */
+export function markWordBoundaries(
+  text: string,
+  from: number,
+  to: number,
+  words: readonly string[],
+  userWords: UserWords,
+  starts: Uint8Array,
+  ends: Uint8Array,
+): void {
+  if (ends32.length < words.length + 1) ends32 = new Int32Array(words.length * 2 + 1);
+  const pos = ends32;
+  let n = 0;
+  let at = from;
+  pos[0] = from;
+  for (let k = 0; k < words.length; k++) {
+    const len = words[k]!.length;
+    if (len === 0) continue;
+    at += len;
+    pos[++n] = at;
+  }
+  if (at !== to) {
+    for (const t of userWords.merge(tokensFromWords(text.slice(from, to), words))) {
+      starts[from + t.start] = 1;
+      ends[from + t.end] = 1;
+    }
+    return;
+  }
+  userWords.markMerged(text, pos, n, starts, ends);
 }
 
 /**
