@@ -74,6 +74,14 @@ export function lazySegmenter(kind?: SegmenterKind, dictionary: "full" | "docume
     },
     segment: (text: string) => get().segment(text),
     prepare: (text: string) => get().prepare?.(text),
+    markBoundaries(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void {
+      const seg = get();
+      if (seg.markBoundaries) return seg.markBoundaries(text, from, to, starts, ends);
+      for (const t of seg.segment(text.slice(from, to))) {
+        starts[from + t.start] = 1;
+        ends[from + t.end] = 1;
+      }
+    },
     // Asked only while segmenting, so the real segmenter is there by then.
     isBlockBreak: (code: number) => get().isBlockBreak?.(code) ?? false,
   };

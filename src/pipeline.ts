@@ -169,7 +169,12 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     const { start, end } = norm.spanToOriginal(d.start, d.end);
     findings.push({ ruleId: d.ruleId, kind: d.kind, target: d.target, start, end, match: shown.slice(start, end), weight: d.weight, note: d.note });
   }
-  for (const m of ids) findings.push(toIdentifierFinding(m, norm, shown, engine, identifierZoneAt(m.start)?.ruleId));
+  // Indexed, not for-of: an array iterator here deoptimized on every document whose list came
+  // back empty in another elements kind (seen with --trace-deopt).
+  for (let i = 0; i < ids.length; i++) {
+    const m = ids[i]!;
+    findings.push(toIdentifierFinding(m, norm, shown, engine, identifierZoneAt(m.start)?.ruleId));
+  }
 
   const volumes: Volume[] = normVolumes.map((v) => {
     const span = remap(v, norm, shown);

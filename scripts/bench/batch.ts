@@ -16,7 +16,6 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { contentHash } from "#caseflag/ingest/identity.js";
 import { runBatch } from "#caseflag/batch/run-batch.js";
-import { createScanPool } from "#caseflag/runner/pool.js";
 import { readInputs } from "#caseflag/ingest/index.js";
 import { createSegmenter } from "#caseflag/text/index.js";
 
@@ -35,7 +34,7 @@ interface Measure {
   textBytes: number;
   /** Input file bytes. */
   fileBytes: number;
-  /** Engine / thread start-up (batch only). */
+  /** Threads the batch started (batch only; it sizes its pool to the input unless fixed). */
   startSeconds: number;
   seconds: number;
   maxRssMB: number;
@@ -46,13 +45,13 @@ interface Measure {
 }
 
 // ---------------------------------------------------------------- child: one measurement
-async function child(mode: Mode, input: string, workers: number): Promise<Measure> {
+async function child(mode: Mode, input: string, workers: number, fixed = false): Promise<Measure> {
   const fileBytes = (await stat(input)).size;
   let documents = 0;
   let textBytes = 0;
   let startSeconds = 0;
   const elu0 = performance.eventLoopUtilization();
-  let cpu0 = process.cpuUsage();
+  const cpu0 = process.cpuUsage();
   let seconds: number;
   if (mode === "jieba") {
     const seg = createSegmenter();
@@ -77,17 +76,15 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
     }
     seconds = (performance.now() - t) / 1000;
   } else {
-    const t0 = performance.now();
-    const pool = createScanPool({ mask: true, threads: workers });
-    await pool.ready();
-    startSeconds = (performance.now() - t0) / 1000;
-    cpu0 = process.cpuUsage();
+    // As a user runs `caseflag batch --workers N`: thread start-up included in the time (it is
+    // what a second thread must pay back), the pool sized to the input unless `fixed`.
     const out = join(await mkdtemp(join(tmpdir(), "caseflag-bench-out-")), "out.jsonl");
     try {
       const t = performance.now();
-      const summary = await runBatch({ inputs: [input], out, runner: pool });
+      const summary = await runBatch({ inputs: [input], out, workers, sizePool: !fixed });
       seconds = (performance.now() - t) / 1000;
       documents = summary.results;
+      startSeconds = summary.run.workers;
       textBytes = 0; // filled below from the read pass of the parent (same corpus)
     } finally {
       await rm(dirname(out), { recursive: true, force: true });
@@ -109,9 +106,9 @@ async function child(mode: Mode, input: string, workers: number): Promise<Measur
   };
 }
 
-function runChild(mode: Mode, input: string, workers: number): Promise<Measure> {
+function runChild(mode: Mode, input: string, workers: number, fixed = false): Promise<Measure> {
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [here, "--child", mode, input, String(workers)], { stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [here, "--child", mode, input, String(workers), fixed ? "fixed" : "sized"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (b: Buffer) => (out += b.toString()));
     p.on("error", rej);
@@ -159,7 +156,7 @@ function row(label: string, m: Measure, textBytes: number): string {
     fmt(mbps, 2).padStart(8),
     fmt(fileMbps, 2).padStart(9),
     fmt(m.maxRssMB, 0).padStart(8),
-    (m.mode === "batch" ? fmt(m.startSeconds, 2) : "").padStart(7),
+    (m.mode === "batch" ? fmt(m.startSeconds, 0) : "").padStart(7),
     fmt(m.mainBusy * 100, 0).padStart(6) + "%",
     fmt(m.cpuSeconds, 1).padStart(7),
   ].join(" ");
@@ -197,7 +194,7 @@ async function corpus(label: string, input: string, runs: number): Promise<Recor
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === "--child") {
-    const m = await child(argv[1] as Mode, argv[2]!, Number(argv[3]));
+    const m = await child(argv[1] as Mode, argv[2]!, Number(argv[3]), argv[4] === "fixed");
     process.stdout.write(JSON.stringify(m) + "\n");
     return;
   }
@@ -215,10 +212,15 @@ async function main(): Promise<void> {
     cpu = "unknown cpu";
   }
   process.stdout.write(`caseflag batch benchmark: node ${process.version}, ${availableParallelism()} cores (${cpu})\n`);
-  process.stdout.write(`MB/s is UTF-8 text scanned; file MB/s is input bytes; RSS is the child process's peak (main + worker threads); start = engine build in the threads; main = main-thread busy share; CPU s = all threads of the process\n`);
+  process.stdout.write(`MB/s is UTF-8 text scanned; file MB/s is input bytes; RSS is the child process's peak (main + worker threads); thr = scan threads the batch started (sized to the input); seconds include thread start-up; main = main-thread busy share; CPU s = all threads of the process\n`);
   process.stdout.write(
-    ["corpus".padEnd(14), "mode".padEnd(31), "docs".padStart(9), "seconds".padStart(9), "docs/s".padStart(9), "MB/s".padStart(8), "file MB/s".padStart(9), "RSS MB".padStart(8), "start".padStart(7), "main".padStart(7), "CPU s".padStart(7)].join(" ") + "\n",
+    ["corpus".padEnd(14), "mode".padEnd(31), "docs".padStart(9), "seconds".padStart(9), "docs/s".padStart(9), "MB/s".padStart(8), "file MB/s".padStart(9), "RSS MB".padStart(8), "thr".padStart(7), "main".padStart(7), "CPU s".padStart(7)].join(" ") + "\n",
   );
+  const sizes = flag("--sizes");
+  if (sizes !== undefined) {
+    await sizeSweep(sizes.split(",").map(Number), runs);
+    return;
+  }
   const results: Record<string, Record<string, Measure>> = {};
   results["dev"] = await corpus("dev.jsonl", DEV, runs);
   if (largeMB > 0 && !argv.includes("--skip-large")) {
@@ -239,6 +241,39 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(JSON.stringify(results) + "\n");
+}
+
+/**
+ * The crossover: batch with 1 thread, 2 threads whatever the size (fixed) and 2 as sized, on the
+ * first N dev facts (repeated past 5,067), start-up included; best of `runs`, runs interleaved.
+ */
+async function sizeSweep(sizes: number[], runs: number): Promise<void> {
+  const lines = (await import("node:fs")).readFileSync(DEV, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const dir = await mkdtemp(join(tmpdir(), "caseflag-bench-sizes-"));
+  try {
+    process.stdout.write(`size sweep: seconds (start-up included), best of ${runs}\n`);
+    process.stdout.write(["docs".padStart(8), "MB".padStart(6), "1 thr".padStart(8), "2 fixed".padStart(8), "2 sized".padStart(8), "thr".padStart(4), "fixed/1".padStart(8), "sized/1".padStart(8)].join(" ") + "\n");
+    for (const n of sizes) {
+      const path = join(dir, `dev-${n}.jsonl`);
+      const ws = createWriteStream(path);
+      for (let i = 0; i < n; i++) ws.write(lines[i % lines.length]! + "\n");
+      ws.end();
+      await once(ws, "finish");
+      const best = { one: Infinity, fixed: Infinity, sized: Infinity, thr: 0 };
+      for (let r = 0; r < runs; r++) {
+        best.one = Math.min(best.one, (await runChild("batch", path, 1)).seconds);
+        best.fixed = Math.min(best.fixed, (await runChild("batch", path, 2, true)).seconds);
+        const sized = await runChild("batch", path, 2);
+        best.sized = Math.min(best.sized, sized.seconds);
+        best.thr = sized.startSeconds;
+      }
+      process.stdout.write(
+        [String(n).padStart(8), fmt((await stat(path)).size / MB, 1).padStart(6), fmt(best.one, 2).padStart(8), fmt(best.fixed, 2).padStart(8), fmt(best.sized, 2).padStart(8), String(best.thr).padStart(4), fmt(best.one / best.fixed, 2).padStart(8), fmt(best.one / best.sized, 2).padStart(8)].join(" ") + "\n",
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 await main();

@@ -142,29 +142,29 @@ interface Ctx {
  * runs of the wrong length are not reported.
  */
 export function detectIdentifiers(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
-  const given = opts.contextTerms ?? {};
-  // The bundled pack is read only for types the caller gave no words for (an engine gives all).
-  const terms: Partial<Record<IdentifierType, readonly string[]>> = IDENTIFIER_TYPES.every((t) => given[t] !== undefined)
-    ? {}
-    : { ...bundledIdentifierContext() };
-  for (const [type, list] of Object.entries(given) as [IdentifierType, string[] | undefined][]) {
-    if (list) terms[type] = list.map((t) => t.toLowerCase());
-  }
+  const gates = gatesOf(text);
+  if (!gates.any) return [];
   const ctx: Ctx = {
     text,
     window: opts.contextWindow ?? 50,
-    terms,
-    negative: (opts.negativeTerms ?? DEFAULT_NEGATIVE_CONTEXT).map((t) => t.toLowerCase()),
+    terms: contextTermsOf(opts.contextTerms ?? NO_TERMS),
+    negative: negativeTermsOf(opts.negativeTerms ?? DEFAULT_NEGATIVE_CONTEXT),
     today: opts.today ?? new Date(),
   };
+  // A detector whose gate is shut would find nothing (see gatesOf): it is not run.
   const found: Candidate[] = [
-    ...emails(ctx),
-    ...digitRuns(ctx),
-    ...groupedNumbers(ctx),
-    ...maskedNumbers(ctx),
-    ...tailNumbers(ctx),
-    ...withheldLabels(ctx),
+    ...(gates.at ? emails(ctx) : []),
+    ...(gates.longDigitRun ? digitRuns(ctx) : []),
+    ...(gates.digitsThenSeparator ? groupedNumbers(ctx) : []),
+    ...(gates.digit && gates.maskRun ? maskedNumbers(ctx) : []),
+    ...(gates.tail ? tailNumbers(ctx) : []),
+    ...(gates.withheld ? withheldLabels(ctx) : []),
   ];
+  return resolveOverlaps(text, found);
+}
+
+/** Candidates by priority, then offset; the first to claim a character keeps it. */
+function resolveOverlaps(text: string, found: Candidate[]): IdentifierMatch[] {
   found.sort((a, b) => a.priority - b.priority || a.start - b.start || b.end - a.end);
   // Candidates are short, so marking taken characters keeps this linear in the text.
   const taken = new Uint8Array(text.length);
@@ -178,6 +178,110 @@ export function detectIdentifiers(text: string, opts: DetectIdentifiersOptions =
   }
   kept.sort((a, b) => a.start - b.start);
   return kept.map(({ priority: _priority, ...m }) => m);
+}
+
+const NO_TERMS: Partial<Record<IdentifierType, string[]>> = {};
+const contextTermsCache = new WeakMap<object, Partial<Record<IdentifierType, readonly string[]>>>();
+const negativeTermsCache = new WeakMap<readonly string[], readonly string[]>();
+
+/** Context words per type, lower-cased: once per caller's object (an engine passes the same one for every document). */
+function contextTermsOf(given: Partial<Record<IdentifierType, string[]>>): Partial<Record<IdentifierType, readonly string[]>> {
+  let terms = contextTermsCache.get(given);
+  if (terms) return terms;
+  // The bundled pack is read only for types the caller gave no words for (an engine gives all).
+  terms = IDENTIFIER_TYPES.every((t) => given[t] !== undefined) ? {} : { ...bundledIdentifierContext() };
+  for (const [type, list] of Object.entries(given) as [IdentifierType, string[] | undefined][]) {
+    if (list) terms[type] = list.map((t) => t.toLowerCase());
+  }
+  contextTermsCache.set(given, terms);
+  return terms;
+}
+
+function negativeTermsOf(given: readonly string[]): readonly string[] {
+  let terms = negativeTermsCache.get(given);
+  if (!terms) {
+    terms = given.map((t) => t.toLowerCase());
+    negativeTermsCache.set(given, terms);
+  }
+  return terms;
+}
+
+interface Gates {
+  any: boolean;
+  /** An @: every e-mail has one. */
+  at: boolean;
+  /** 11 digits in a row: the shortest unmasked digit run a detector reads (DIGIT_RUN). */
+  longDigitRun: boolean;
+  /** 3 digits then a space or hyphen: how both grouped forms begin (GROUPED_CARD, GROUPED_MOBILE). */
+  digitsThenSeparator: boolean;
+  digit: boolean;
+  /** 3 mask characters in a row (MASK_RUN): masked numbers and withheld values need one. */
+  maskRun: boolean;
+  /** 尾号 (TAIL). */
+  tail: boolean;
+  /** A word the withheld-value tail needs: 略, 隐去, 脱敏, 隐藏, or a mask run (WITHHELD_TAIL). */
+  withheld: boolean;
+}
+
+/**
+ * What each detector needs at the least, found in one pass over the characters. Most documents
+ * hold no 11-digit run, no @ and no mask run: their regexes never run. Each gate is implied by
+ * its detector's patterns (named beside it), so a shut gate only skips a detector that would
+ * have found nothing; a test runs both ways over dev.jsonl and the fixtures.
+ */
+function gatesOf(text: string): Gates {
+  let run = 0;
+  let longest = 0;
+  let masks = 0;
+  let digit = false;
+  let digitsThenSeparator = false;
+  let maskRun = false;
+  let at = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digit = true;
+      run++;
+      masks = 0;
+      continue;
+    }
+    if (run > longest) longest = run;
+    if (run >= 3 && (c === 32 || c === 45)) digitsThenSeparator = true;
+    run = 0;
+    // * × ● • x X (MASK, read case-insensitively)
+    if (c === 42 || c === 0xd7 || c === 0x25cf || c === 0x2022 || c === 120 || c === 88) {
+      if (++masks >= 3) maskRun = true;
+    } else {
+      masks = 0;
+      if (c === 64) at = true;
+    }
+  }
+  if (run > longest) longest = run;
+  const longDigitRun = longest >= 11;
+  const tail = text.includes("尾号");
+  const withheld = maskRun || text.includes("略") || text.includes("隐去") || text.includes("脱敏") || text.includes("隐藏");
+  return {
+    any: at || longDigitRun || digitsThenSeparator || (digit && maskRun) || tail || withheld,
+    at,
+    longDigitRun,
+    digitsThenSeparator,
+    digit,
+    maskRun,
+    tail,
+    withheld,
+  };
+}
+
+/** Every detector run whatever the gates say: the reference the gates are tested against. */
+export function detectIdentifiersUngated(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
+  const ctx: Ctx = {
+    text,
+    window: opts.contextWindow ?? 50,
+    terms: contextTermsOf(opts.contextTerms ?? NO_TERMS),
+    negative: negativeTermsOf(opts.negativeTerms ?? DEFAULT_NEGATIVE_CONTEXT),
+    today: opts.today ?? new Date(),
+  };
+  return resolveOverlaps(text, [...emails(ctx), ...digitRuns(ctx), ...groupedNumbers(ctx), ...maskedNumbers(ctx), ...tailNumbers(ctx), ...withheldLabels(ctx)]);
 }
 
 // ---------- unmasked digit runs ----------

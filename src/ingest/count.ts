@@ -62,3 +62,26 @@ async function countLines(path: string, signal?: AbortSignal): Promise<number | 
   }
   return lineHasContent ? lines + 1 : lines;
 }
+
+/**
+ * Bytes the inputs hold on disk (folders summed, hidden entries skipped as the walk skips them),
+ * or undefined when that is unknown (stdin). Archives count as their compressed size: an underestimate.
+ */
+export async function countBytes(inputs: string[]): Promise<number | undefined> {
+  let total = 0;
+  for (const input of inputs) {
+    if (input === "-") return undefined;
+    total += await bytesOf(input);
+  }
+  return total;
+}
+
+async function bytesOf(path: string): Promise<number> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.size;
+  const names = await readdir(path).catch(() => [] as string[]);
+  let n = 0;
+  for (const name of names) if (!name.startsWith(".") && name !== "__MACOSX") n += await bytesOf(join(path, name));
+  return n;
+}

@@ -7,7 +7,7 @@ export { chunkItems, lineDecoder, parseJsonlLine } from "./readers/jsonl.js";
 export { contentHash, docRef, itemHash, refsId, sha256, type DocRef } from "./identity.js";
 export { decodeText, detectEncoding, encodingLabel } from "./encoding.js";
 export { archiveKindOf } from "./archive-kind.js";
-export { countDocuments } from "./count.js";
+export { countBytes, countDocuments } from "./count.js";
 export { DEFAULT_MAX_BYTES } from "./streams.js";
 export { DEFAULT_TEXT_FIELDS } from "./readers/records.js";
 export { htmlToText } from "./readers/html.js";

@@ -1,6 +1,6 @@
 // Queue mode: BullMQ producers and workers around the one scan pipeline. Importing starts nothing.
 export { createProducer, type Producer, type ProducerOptions, type Submitted, type SubmitEvent, type JobOutcome } from "./producer.js";
-export { startQueueWorker, type QueueWorker, type QueueWorkerOptions, type JobSummary } from "./worker.js";
+export { DEFAULT_PREFETCH, startQueueWorker, type QueueWorker, type QueueWorkerOptions, type JobSummary } from "./worker.js";
 export { watchFolder, type WatchOptions } from "./watch.js";
 export { readQueueStatus, formatQueueStatus, type QueueStatus, type RecentFailure } from "./status.js";
 export { exportResults, type ExportOptions, type ExportSummary } from "./results.js";

@@ -56,6 +56,22 @@ export function defaultThreads(): number {
 }
 
 /**
+ * Input bytes from which one more scan thread pays back its start (engine build, dictionary, JIT
+ * warm-up: ~2 s of CPU each) on a 2-core machine where the main thread reads and writes too.
+ * Measured with `npm run bench -- --sizes` (2 threads vs 1, start-up included): see README.
+ */
+export const BYTES_PER_EXTRA_THREAD = 16 * 1024 * 1024;
+
+/**
+ * Threads worth starting for this much input: one below the crossover, then one more per
+ * BYTES_PER_EXTRA_THREAD, never more than asked for. Unknown size (stdin): as asked.
+ */
+export function threadsForWork(requested: number, bytes: number | undefined): number {
+  if (bytes === undefined) return requested;
+  return Math.max(1, Math.min(requested, 1 + Math.floor(bytes / BYTES_PER_EXTRA_THREAD)));
+}
+
+/**
  * Heap sizing per scan thread. V8's default young generation grows to tens of MB per isolate, and
  * times N threads that is a good part of a batch's RSS. Scans leave little alive between documents,
  * so 8 MB costs no measurable CPU (measured: same CPU seconds on dev.jsonl) and saves ~25 MB a thread.

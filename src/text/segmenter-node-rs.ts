@@ -60,6 +60,11 @@ export class NodeRsSegmenter implements Segmenter {
     if (text.length === 0) return [];
     return this.userWords.merge(tokensFromWords(text, this.jieba.cut(text, true)));
   }
+
+  markBoundaries(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void {
+    if (to <= from) return;
+    markWordBoundaries(text, from, to, this.jieba.cut(text.slice(from, to), true), this.userWords, starts, ends);
+  }
 }
 
 /**
@@ -120,6 +125,14 @@ export class ScopedNodeRsSegmenter implements Segmenter {
     if (!this.full) this.cover(text);
     if (this.full) return this.full.segment(text);
     return this.userWords.merge(tokensFromWords(text, this.jieba!.cut(text, true)));
+  }
+
+  markBoundaries(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void {
+    if (to <= from) return;
+    const clause = text.slice(from, to);
+    if (!this.full) this.cover(clause);
+    if (this.full) return this.full.markBoundaries(text, from, to, starts, ends);
+    markWordBoundaries(text, from, to, this.jieba!.cut(clause, true), this.userWords, starts, ends);
   }
 
   private cover(text: string): void {
@@ -198,4 +211,43 @@ const PLACEHOLDER = "\uFDD0\uFDD1";
 
 function userDict(words: string[]): Buffer {
   return Buffer.from(words.map((w) => `${w} ${USER_WORD_FREQ}`).join("\n") + "\n");
+}
+
+/** Word end offsets of one cut, reused across calls (grown as needed): no array per clause. */
+let ends32 = new Int32Array(1024);
+
+/**
+ * Boundary bits of text[from, to) straight from a jieba cut of it: each word's length moves the
+ * offset, user words glued back as UserWords.merge glues tokens. jieba-rs returns slices of its
+ * input in order, covering it; if a cut ever did not add up to the text's length, the tokens are
+ * built the careful way (tokensFromWords) instead.
+ */
+function markWordBoundaries(
+  text: string,
+  from: number,
+  to: number,
+  words: readonly string[],
+  userWords: UserWords,
+  starts: Uint8Array,
+  ends: Uint8Array,
+): void {
+  if (ends32.length < words.length + 1) ends32 = new Int32Array(words.length * 2 + 1);
+  const pos = ends32;
+  let n = 0;
+  let at = from;
+  pos[0] = from;
+  for (let k = 0; k < words.length; k++) {
+    const len = words[k]!.length;
+    if (len === 0) continue;
+    at += len;
+    pos[++n] = at;
+  }
+  if (at !== to) {
+    for (const t of userWords.merge(tokensFromWords(text.slice(from, to), words))) {
+      starts[from + t.start] = 1;
+      ends[from + t.end] = 1;
+    }
+    return;
+  }
+  userWords.markMerged(text, pos, n, starts, ends);
 }

@@ -30,6 +30,12 @@ export interface Segmenter {
    * document needs (ScopedNodeRsSegmenter) loads it here once instead of clause by clause.
    */
   prepare?(text: string): void;
+  /**
+   * Segments text[from, to) and marks, in text offsets, where its tokens start (starts[i] = 1) and
+   * end (ends[i] = 1): the tokens segment() gives, without building them. Token-boundary checks
+   * need only these bits; a segmenter without it is asked for tokens instead.
+   */
+  markBoundaries?(text: string, from: number, to: number, starts: Uint8Array, ends: Uint8Array): void;
 }
 
 export type SegmenterKind = "node-rs" | "nodejieba";
@@ -74,21 +80,34 @@ export function prepareWords(words: readonly string[]): string[] {
  * glues tokens back into user words, and a merge cannot happen across a block edge.
  */
 export class BlockBreaks {
-  private readonly codes = new Set<number>();
+  /** One byte per UTF-16 code unit: asked for every character around a candidate, a lookup beats a Set. */
+  private readonly codes = new Uint8Array(65536);
+  private count = 0;
 
   constructor(chars: string) {
-    for (const ch of chars) this.codes.add(ch.charCodeAt(0));
+    for (const ch of chars) {
+      const c = ch.charCodeAt(0);
+      if (this.codes[c] === 0) this.count++;
+      this.codes[c] = 1;
+    }
   }
 
   exclude(words: readonly string[]): void {
-    if (this.codes.size === 0) return;
-    for (const w of words) for (let i = 0; i < w.length; i++) this.codes.delete(w.charCodeAt(i));
+    if (this.count === 0) return;
+    for (const w of words) {
+      for (let i = 0; i < w.length; i++) {
+        const c = w.charCodeAt(i);
+        if (this.codes[c] === 1) this.count--;
+        this.codes[c] = 0;
+      }
+    }
   }
 
   has(code: number): boolean {
-    return this.codes.has(code);
+    return this.codes[code] === 1;
   }
 }
+
 
 /**
  * jieba-rs (node-rs) splits its input on every character outside [Han a-z A-Z 0-9 + # & . _ % -]

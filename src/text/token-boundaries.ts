@@ -26,6 +26,8 @@ export function createTokenBoundaries(
   /** Segmented stretches: start -> end. */
   const done = new Map<number, number>();
   const isBreak = segmenter.isBlockBreak?.bind(segmenter);
+  // Bits straight from the cut's word lengths where the segmenter can: no token objects.
+  const mark = segmenter.markBoundaries?.bind(segmenter);
   let prepared = false;
   const segmentAround = (at: number): void => {
     if (covered[at] === 1) return;
@@ -52,9 +54,12 @@ export function createTokenBoundaries(
     done.set(a, b);
     covered.fill(1, a, b);
     budget.check();
-    for (const t of segmenter.segment(text.slice(a, b))) {
-      starts[a + t.start] = 1;
-      ends[a + t.end] = 1;
+    if (mark) mark(text, a, b, starts, ends);
+    else {
+      for (const t of segmenter.segment(text.slice(a, b))) {
+        starts[a + t.start] = 1;
+        ends[a + t.end] = 1;
+      }
     }
   };
   return (start, end) => {

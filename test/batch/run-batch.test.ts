@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBatch, type BatchOptions } from "../../src/batch/run-batch.js";
 import { createInlineRunner } from "../../src/runner/inline.js";
-import { createScanPool, type ScanPool } from "../../src/runner/pool.js";
+import { BYTES_PER_EXTRA_THREAD, createScanPool, threadsForWork, type ScanPool } from "../../src/runner/pool.js";
 import type { ScanTask, TaskOutput } from "../../src/runner/task.js";
 import { createEngine, type Engine } from "../../src/engine.js";
 import { CaseflagError } from "../../src/errors.js";
@@ -66,9 +66,22 @@ describe("runBatch", () => {
     const a = join(dir, "inline.jsonl");
     const b = join(dir, "threads.jsonl");
     await runBatch({ inputs, out: a, runner: inline() });
-    const s = await runBatch({ inputs, out: b, workers: 2 });
+    // Two threads even for this small input (sizePool false): the point is the threads' order.
+    const s = await runBatch({ inputs, out: b, workers: 2, sizePool: false });
     expect(s.run).toMatchObject({ mode: "threads", workers: 2 });
     expect(await readFile(b, "utf8")).toBe(await readFile(a, "utf8"));
+  });
+
+  it("sizes its pool to the input: one thread where a second would not pay back its start", async () => {
+    assertBatchBuilt();
+    const small = await runBatch({ inputs, out: join(dir, "sized.jsonl"), workers: 2 });
+    expect(small.run).toMatchObject({ mode: "threads", workers: 1 });
+    expect(threadsForWork(2, 1000)).toBe(1);
+    expect(threadsForWork(2, BYTES_PER_EXTRA_THREAD)).toBe(2);
+    expect(threadsForWork(8, 3 * BYTES_PER_EXTRA_THREAD)).toBe(4);
+    expect(threadsForWork(2, 100 * BYTES_PER_EXTRA_THREAD)).toBe(2);
+    // stdin: size unknown, as asked.
+    expect(threadsForWork(2, undefined)).toBe(2);
   });
 
   it("keeps input order when batches finish out of order, and never holds more than the window", async () => {
@@ -147,7 +160,7 @@ describe("runBatch", () => {
     const read = { textFields: ["body2"], idField: "key", maxBytes: 4000 };
     const a = join(dir, "fields-threads.jsonl");
     const b = join(dir, "fields-lines.jsonl");
-    await runBatch({ inputs: [dump], out: a, workers: 2, read, chunkBytes: 1024 });
+    await runBatch({ inputs: [dump], out: a, workers: 2, sizePool: false, read, chunkBytes: 1024 });
     await runBatch({ inputs: [dump], out: b, runner: inline(), read, chunkBytes: 0 });
     expect(await readFile(a, "utf8")).toBe(await readFile(b, "utf8"));
     const got = await lines(a);
@@ -312,7 +325,7 @@ describe("runBatch: no document takes its neighbours down", () => {
     for (let i = 0; i < 20; i++) await writeFile(join(folder, `f${String(i).padStart(2, "0")}.txt`), texts[i % texts.length]!);
     await writeFile(join(folder, "n.json"), `{"fact":"出售公民个人信息","x":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`);
     const out = join(dir, "deep.jsonl");
-    const s = await runBatch({ inputs: [folder], out, workers: 2 });
+    const s = await runBatch({ inputs: [folder], out, workers: 2, sizePool: false });
     const got = await lines(out);
     expect(got).toHaveLength(21);
     expect(got.filter((l) => l.error)).toEqual([]);

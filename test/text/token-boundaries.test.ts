@@ -8,6 +8,7 @@ import { readInputs } from "../../src/ingest/index.js";
 import { createSegmenter, normalize } from "../../src/text/index.js";
 import { BlockBreaks, NODE_RS_BLOCK_BREAKS, type Segmenter } from "../../src/text/segmenter.js";
 import { createTokenBoundaries } from "../../src/text/token-boundaries.js";
+import { createEngine } from "../../src/engine.js";
 
 const WORDS = ["个人信息", "征信报告", "移动公司", "北京", "内鬼"];
 const segmenter = createSegmenter();
@@ -88,5 +89,46 @@ describe("token boundaries by clause", () => {
     let checked = 0;
     for (const line of facts) checked += agree(normalize((JSON.parse(line) as { fact: string }).fact).text);
     expect(checked).toBeGreaterThan(50_000);
+  });
+});
+
+describe("boundary bits straight from the cut (markBoundaries)", () => {
+  // Every user word of the bundled packs, as an engine loads them: merges happen often.
+  const withRules = async (dictionary: "full" | "document"): Promise<Segmenter> => (await createEngine({ dictionary })).segmenter;
+
+  function sameBits(seg: Segmenter, text: string): void {
+    const a = { s: new Uint8Array(text.length + 1), e: new Uint8Array(text.length + 1) };
+    const b = { s: new Uint8Array(text.length + 1), e: new Uint8Array(text.length + 1) };
+    for (const t of seg.segment(text)) {
+      a.s[t.start] = 1;
+      a.e[t.end] = 1;
+    }
+    seg.markBoundaries!(text, 0, text.length, b.s, b.e);
+    // Offsets inside a longer text too.
+    const pad = "前缀，";
+    const c = { s: new Uint8Array(pad.length + text.length + 1), e: new Uint8Array(pad.length + text.length + 1) };
+    seg.markBoundaries!(pad + text, pad.length, pad.length + text.length, c.s, c.e);
+    expect(Buffer.from(b.s).equals(Buffer.from(a.s)) && Buffer.from(b.e).equals(Buffer.from(a.e)), text.slice(0, 60)).toBe(true);
+    expect(Buffer.from(c.s.subarray(pad.length)).equals(Buffer.from(a.s)) && Buffer.from(c.e.subarray(pad.length)).equals(Buffer.from(a.e))).toBe(true);
+  }
+
+  it("the same bits as the tokens on dev.jsonl facts and every fixture (full and per-document dictionaries)", async () => {
+    // Every third fact: 1,689 facts, ~2 MB, keeps the test within its time on a busy machine.
+    const texts: string[] = readFileSync("../shared/data/cail/dev.jsonl", "utf8")
+      .split("\n")
+      .filter((l, i) => l !== "" && i % 3 === 0)
+      .map((l) => normalize((JSON.parse(l) as { fact: string }).fact).text);
+    for await (const item of readInputs(["fixtures/docs", "fixtures/labelled"])) if (item.ok) texts.push(normalize(item.doc.text).text);
+    const full = await withRules("full");
+    for (const t of texts) sameBits(full, t);
+    const scoped = await withRules("document");
+    for (const t of texts.slice(0, 100)) sameBits(scoped, t);
+    expect(texts.length).toBeGreaterThan(1500);
+  });
+
+  it("merges user words the tokens way", () => {
+    const seg = createSegmenter();
+    seg.addWords(["内鬼", "后台", "个人信息"]);
+    for (const t of ["公司内鬼从后台导出个人信息", "内鬼内鬼后台", "个人信", "内"]) sameBits(seg, t);
   });
 });

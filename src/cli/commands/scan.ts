@@ -3,11 +3,11 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { createEngine } from "../../engine.js";
 import { CaseflagError } from "../../errors.js";
-import { contentHash, readPath, readSource, stdinSource } from "../../ingest/index.js";
+import { contentHash, countBytes, readPath, readSource, stdinSource } from "../../ingest/index.js";
 import { getFormatter } from "../../output/formatters.js";
 import { withHash } from "../../output/lines.js";
+import { streamResults } from "../../output/stream.js";
 import { scanDocument } from "../../pipeline.js";
-import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
 import {
   addMinConfidenceOption,
@@ -20,6 +20,9 @@ import {
   redactorOf,
   type ScanFlags,
 } from "../options.js";
+
+/** Input size up to which `scan` loads per-document dictionaries (a few case files). */
+const SCOPED_DICTIONARY_MAX_BYTES = 1024 * 1024;
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addMinConfidenceOption(
@@ -36,10 +39,17 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const failOn = failOnPredicate(flags.failOn);
     const readOpts = readOptionsOf(flags);
     const budget = budgetOf(flags);
-    // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
-    const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary: "document" });
+    // A scan of a few files: jieba loads per document only the dictionary entries it holds. A dump
+    // loads the whole dictionary at once: partial ones built until that point cost memory
+    // (~40 MB of RSS on dev.jsonl) and nothing else.
+    // stdin: most often one document.
+    const bytes = files.includes("-") ? 0 : (await countBytes(files.map((f) => (io.cwd === process.cwd() ? f : resolve(io.cwd, f)))) ?? 0);
+    const dictionary = bytes <= SCOPED_DICTIONARY_MAX_BYTES ? "document" : "full";
+    const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary });
     const redactor = redactorOf(flags, engine.identifierContext);
-    const results: CaseResult[] = [];
+    // Each result is written as its document finishes: memory stays flat for a dump of any size.
+    const output = streamResults(formatter, io.stdout);
+    let failing = false;
     let failures = 0;
     for (const file of files) {
       const items =
@@ -59,7 +69,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           );
           for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
           // As every output line carries it (output/lines.ts).
-          results.push(withHash(result, contentHash(item.doc.text)));
+          const line = withHash(result, contentHash(item.doc.text));
+          if (!failing && failOn(line)) failing = true;
+          output.add(line);
         } catch (err) {
           // One document that cannot be scanned (over its budget) is reported; the others still are.
           if (!(err instanceof CaseflagError)) throw err;
@@ -68,7 +80,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         }
       }
     }
-    if (results.length > 0) io.stdout(formatter.format(results));
-    setExit(failures > 0 ? 2 : results.some(failOn) ? 1 : 0);
+    output.end();
+    setExit(failures > 0 ? 2 : failing ? 1 : 0);
   });
 }

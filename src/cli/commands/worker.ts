@@ -1,7 +1,7 @@
 // caseflag worker: take documents from the queue, scan them in worker threads, record outcomes.
 // Runs until SIGTERM/SIGINT, then stops taking jobs, finishes those in hand and exits 0.
 import type { Command } from "commander";
-import { startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
+import { DEFAULT_PREFETCH, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
 import { defaultThreads } from "../../runner/pool.js";
 import type { CliIo } from "../io.js";
 import {
@@ -27,7 +27,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       .command("worker")
       .description("scan documents from the Redis queue until stopped (SIGTERM/SIGINT finish the jobs in hand)")
       .option("--concurrency <n>", `scan threads (default: one per core, here ${defaultThreads()})`)
-      .option("--prefetch <n>", "jobs held per thread so threads never wait on Redis (default 2)")
+      .option("--prefetch <n>", `jobs held per thread so threads never wait on Redis (default ${DEFAULT_PREFETCH})`)
       .option("--lock-duration <ms>", "job lock; a dead worker's jobs return to the queue after about this (default 30000)")
       .option("--stalled-interval <ms>", "how often to look for jobs of dead workers (default 30000)")
       .option("--max-stalled <n>", "times a job may lose its worker before it fails (default 2)")
