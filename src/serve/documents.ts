@@ -50,9 +50,9 @@ export function tooLarge(name: string, maxBytes: number): HttpError {
 }
 
 /** The byte sources of a request: each uploaded file of a multipart body, the JSON document(s), or a text/plain body. */
-export async function requestSources(req: FastifyRequest, maxBytes: number): Promise<{ source: InputSource; id?: string }[]> {
+export async function requestSources(req: FastifyRequest, maxBytes: number): Promise<RequestSource[]> {
   if (req.isMultipart()) {
-    const out: { source: InputSource }[] = [];
+    const out: RequestSource[] = [];
     for await (const part of req.parts({ limits: { fileSize: maxBytes } })) {
       if (part.type !== "file") continue;
       const bytes = await part.toBuffer();
@@ -71,17 +71,36 @@ export async function requestSources(req: FastifyRequest, maxBytes: number): Pro
   const docs = body !== null && typeof body === "object" && Array.isArray((body as { documents?: unknown }).documents)
     ? (body as { documents: JsonDocument[] }).documents
     : [body as JsonDocument];
-  return docs.map((d) => ({ source: jsonSource(d, maxBytes), ...(typeof d.id === "string" ? { id: d.id } : {}) }));
+  return docs.map((d) => sourceOf(d, maxBytes));
 }
 
+/**
+ * A JSON document as what the readers take, or as the document itself: a text without a file name
+ * is decoded already (JSON strings are Unicode), so it is given by value, as the queue's inline
+ * items are (runner/sources.ts), without a round through the byte readers.
+ */
+function sourceOf(d: JsonDocument, maxBytes: number): RequestSource {
+  if (typeof d.text === "string" && d.filename === undefined) {
+    if (Buffer.byteLength(d.text, "utf8") > maxBytes) throw tooLarge(TEXT_NAME, maxBytes);
+    const id = d.id ?? TEXT_NAME;
+    return { doc: { id, source: TEXT_NAME, text: d.text, meta: {} } };
+  }
+  return { source: jsonSource(d, maxBytes), ...(typeof d.id === "string" ? { id: d.id } : {}) };
+}
+
+/** A named byte source to read (with the caller's id for its document, if given), or a document given by value. */
+export type RequestSource = { source: InputSource; id?: string } | { doc: Document };
+
 /** Every document the sources hold, and the parts that could not be read. */
-export async function readSources(
-  sources: { source: InputSource; id?: string }[],
-  read: ReadOptions,
-): Promise<{ docs: Document[]; failures: Failure[] }> {
+export async function readSources(sources: RequestSource[], read: ReadOptions): Promise<{ docs: Document[]; failures: Failure[] }> {
   const docs: Document[] = [];
   const failures: Failure[] = [];
-  for (const { source, id } of sources) {
+  for (const s of sources) {
+    if ("doc" in s) {
+      docs.push(s.doc);
+      continue;
+    }
+    const { source, id } = s;
     for await (const item of readSource(source, read)) {
       if (!item.ok) failures.push(item.failure);
       // A caller's own id names a one-document source (a JSONL upload keeps its lines' ids).
