@@ -20,6 +20,7 @@ const UI = {
     "sev:none": "未达严重", "sev:serious": "情节严重", "sev:especially-serious": "情节特别严重",
     "dim:crimes": "罪名", "dim:infoTypes": "信息类型", "dim:industries": "行业", "dim:groups": "群体", "dim:regions": "地区",
     "flag:pi-leak": "个人信息泄露", "flag:insider": "内部人员泄露", "flag:key-industry": "重点行业", "flag:key-group": "重点群体", "flag:large-scale": "规模巨大",
+    "flag:pil-clue": "公益诉讼线索", "flag:cross-region": "跨地区", "flag:unmasked-identifier": "未遮蔽的标识符", "flag:telecom-fraud": "电信网络诈骗",
     "kind:crime": "罪名", "kind:info-type": "信息类型", "kind:industry": "行业", "kind:group": "群体", "kind:identifier": "标识符", "kind:volume": "数量",
     "kind:money": "金额", "kind:region": "地区", "kind:role": "角色", "kind:access": "职务便利", "kind:flow": "流转", "kind:other": "其他",
     error: "错误",
@@ -31,6 +32,7 @@ const UI = {
     "sev:none": "not serious", "sev:serious": "serious", "sev:especially-serious": "especially serious",
     "dim:crimes": "Crimes", "dim:infoTypes": "Information types", "dim:industries": "Industries", "dim:groups": "Groups", "dim:regions": "Regions",
     "flag:pi-leak": "personal-information leak", "flag:insider": "insider leak", "flag:key-industry": "key industry", "flag:key-group": "key victim group", "flag:large-scale": "large scale",
+    "flag:pil-clue": "public-interest litigation lead", "flag:cross-region": "cross-region", "flag:unmasked-identifier": "unmasked identifiers", "flag:telecom-fraud": "telecom fraud",
     "kind:crime": "crime", "kind:info-type": "information type", "kind:industry": "industry", "kind:group": "group", "kind:identifier": "identifier", "kind:volume": "count",
     "kind:money": "money", "kind:region": "region", "kind:role": "role", "kind:access": "access", "kind:flow": "flow", "kind:other": "other",
     error: "Error",
@@ -57,7 +59,7 @@ export function renderPage(ruleSet: RuleSet): string {
   const data = JSON.stringify({ ui: UI, labels: labelsOf(ruleSet) }).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>caseflag</title><style>${CSS}</style></head>
+<title>caseflag</title><link rel="icon" href="data:,"><style>${CSS}</style></head>
 <body>
 <header><h1 data-t="title"></h1>
 <button type="button" id="lang-zh" aria-pressed="true">中文</button><button type="button" id="lang-en" aria-pressed="false">English</button></header>
@@ -80,7 +82,7 @@ const SCRIPT = `
 const D = __DATA__;
 let lang = "zh", last = null;
 const $ = (id) => document.getElementById(id);
-const t = (k) => D.ui[lang][k] ?? D.ui.en[k] ?? k;
+const t = (k) => D.ui[lang][k] ?? D.ui.en[k] ?? k.replace(/^[a-z]+:/, "");
 const label = (kind, id) => { const l = D.labels[kind + ":" + id]; return (l && (l[lang] || l.zh || l.en)) || id; };
 const el = (tag, attrs, ...kids) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); for (const k of kids) if (k != null) e.append(k); return e; };
 const KINDS = ["crime","info-type","industry","group","identifier","volume","money","region","role","access","flow"];

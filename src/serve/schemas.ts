@@ -9,12 +9,17 @@ import { fileURLToPath } from "node:url";
 /** The package's schema/ folder (beside dist/ and src/). */
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../schema");
 
-export const CASE_RESULT_ID = "https://caseflag.invalid/schema/case-result-3.json";
-export const OUTPUT_LINE_ID = "https://caseflag.invalid/schema/output-line-3.json";
+const read = (f: string) => JSON.parse(readFileSync(join(SCHEMA_DIR, f), "utf8")) as { $id: string };
+const CASE_RESULT = read("case-result.schema.json");
+const OUTPUT_LINE = read("output-line.schema.json");
+
+/** The published schemas' ids, as the files say them (they carry the schema version). */
+export const CASE_RESULT_ID = CASE_RESULT.$id;
+export const OUTPUT_LINE_ID = OUTPUT_LINE.$id;
 
 /** The published result and line schemas, as Fastify's addSchema takes them (each with its $id). */
 export function publishedSchemas(): { $id: string }[] {
-  return ["case-result.schema.json", "output-line.schema.json"].map((f) => JSON.parse(readFileSync(join(SCHEMA_DIR, f), "utf8")) as { $id: string });
+  return [structuredClone(CASE_RESULT), structuredClone(OUTPUT_LINE)];
 }
 
 const line = { $ref: OUTPUT_LINE_ID };
