@@ -66,7 +66,7 @@ await start([join(REPO_ROOT, "dist-scripts/bench/bare-server.js"), String(barePo
 const servePort = await freePort();
 const serveArgs = [join(REPO_ROOT, "bin/caseflag.js"), "serve", "--port", String(servePort), "--rate-limit", "0", ...(THREADS ? ["--threads", THREADS] : [])];
 await start(serveArgs, /engine ready/);
-const threads = THREADS ?? "one per core";
+const threads = THREADS ?? "the default (one per core but one)";
 
 const bodies = facts.map((f) => JSON.stringify({ text: f.fact, id: f.id }));
 function scanLoad(connections: number, duration: number): Promise<Result> {

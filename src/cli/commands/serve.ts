@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { Queue } from "bullmq";
 import { createEngine } from "../../engine.js";
 import { UsageError } from "../../errors.js";
+import { MASKED } from "../../output/redact.js";
 import { createProducer } from "../../queue/producer.js";
 import { createInlineRunner } from "../../runner/inline.js";
 import { createScanPool, defaultThreads } from "../../runner/pool.js";
@@ -30,6 +31,15 @@ interface ServeFlags extends EngineFlags, RedisFlags, ReadFlags {
 
 export const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 
+/**
+ * Scan threads by default: one per core but one, at least one. Unlike batch, the server's own
+ * thread is busy (HTTP, JSON, reading uploads): on 2 cores, 2 scan threads + it + the load fought
+ * for the cores and served 0.4-0.5x the in-process rate where 1 thread served 0.9-1.1x (bench:serve).
+ */
+export function defaultServeThreads(): number {
+  return Math.max(1, defaultThreads() - 1);
+}
+
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addReadOptions(addBudgetOption(addEngineOptions(addRedisOptions(
     program
@@ -40,13 +50,15 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       .option("--tokens <file>", "bearer tokens, one a line, `TOKEN no-mask` to allow unmasked results (also $CASEFLAG_TOKENS, comma-separated)")
       .option("--max-body <bytes>", "largest document accepted, in bytes (413 beyond)", String(DEFAULT_MAX_BODY))
       .option("--rate-limit <n>", "requests a minute per token on /v1 routes (0: none)", "600")
-      .option("--threads <n>", `scan threads (0: scan on the server's own thread; default one per core, here ${defaultThreads()})`),
+      .option("--threads <n>", `scan threads (0: scan on the server's own thread; default one per core but one, here ${defaultServeThreads()})`),
   )))).action(async (flags: ServeFlags) => {
     const port = intFlag("--port", flags.port, 0)!;
     const maxBytes = intFlag("--max-body", flags.maxBody)!;
     const rateLimit = intFlag("--rate-limit", flags.rateLimit, 0)!;
-    const threads = intFlag("--threads", flags.threads, 0) ?? defaultThreads();
+    const threads = intFlag("--threads", flags.threads, 0) ?? defaultServeThreads();
     const budget = budgetOf(flags);
+    // One size limit for a request's documents: --max-body (the readers' --max-bytes would say another).
+    if (flags.maxBytes !== undefined) throw new UsageError("serve: use --max-body for the largest document accepted (--max-bytes is not read here)");
     const read = { ...readOptionsOf(flags), maxBytes };
     const tokens = loadTokens(flags.tokens, io.env);
     if (tokens.size === 0 && !isLoopback(flags.host)) {
@@ -54,7 +66,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     }
     const engineOpts = engineOptionsOf(flags, io.cwd);
     const redisWanted = flags.redis !== undefined || (io.env["REDIS_URL"] ?? "") !== "";
-    const log = (l: string) => io.stderr(`caseflag serve: ${l}\n`);
+    // A pool event can name a document's source: logs are masked as every other print.
+    const log = (l: string) => io.stderr(`caseflag serve: ${MASKED.text(l)}\n`);
 
     // The main thread's engine gives the masking words and the page's labels; with --threads 0 it scans too.
     const engine = await createEngine({ ...engineOpts, dictionary: threads === 0 ? "full" : "document" });
@@ -66,7 +79,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     let queue: QueueSide | undefined;
     if (redisWanted) {
       const { target, prefix } = redisTargetOf(flags, io.env);
-      const producer = createProducer({ ...("url" in target ? { url: target.url } : { connection: target.connection }), prefix });
+      // A document the server accepts can be filed: the inline cap follows --max-body.
+      const producer = createProducer({ ...("url" in target ? { url: target.url } : { connection: target.connection }), prefix, maxInlineBytes: maxBytes });
       try {
         await producer.ready();
       } catch (err) {
