@@ -13,7 +13,7 @@ const levels = [
   ["src/output/"],
   ["src/eval/", "src/keywords/", "src/runner/"],
   ["src/queue/"],
-  ["src/batch/"],
+  ["src/batch/", "src/serve/"],
   ["src/cli/"],
   ["src/index\\.ts$"],
 ];

@@ -2,7 +2,7 @@
 export type { Holds, InputSource, ReadOptions, Reader, ReaderRegistry, WalkItem, WalkOptions } from "./types.js";
 export { createReaderRegistry, defaultReaders, defaultRegistry, extensionOf, supportedExtensions } from "./registry.js";
 export { readSource, readSourceUnits } from "./read-source.js";
-export { fileSource, isFailure, readInputs, readInputUnits, readPath, stdinSource, walkInputs } from "./walk.js";
+export { bufferSource, fileSource, isFailure, readInputs, readInputUnits, readPath, stdinSource, walkInputs } from "./walk.js";
 export { chunkItems, lineDecoder, parseJsonlLine } from "./readers/jsonl.js";
 export { contentHash, docRef, itemHash, refsId, sha256, type DocRef } from "./identity.js";
 export { decodeText, detectEncoding, encodingLabel } from "./encoding.js";

@@ -4,6 +4,7 @@
 import { createReadStream } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import type { Failure, ReadItem, ReadUnit } from "../types.js";
 import { archiveKindOf } from "./archive-kind.js";
 import { Budget, isHiddenPath, walkContext, type WalkContext } from "./archive/limits.js";
@@ -23,6 +24,11 @@ export function fileSource(path: string, size?: number): InputSource {
 
 export function stdinSource(stdin: NodeJS.ReadableStream = process.stdin): InputSource {
   return { name: "-", open: openOnce("-", stdin) };
+}
+
+/** Bytes already in memory (an HTTP upload) under a name whose extension picks the reader. */
+export function bufferSource(name: string, bytes: Uint8Array): InputSource {
+  return { name, size: bytes.byteLength, open: () => Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]) };
 }
 
 export function isFailure(item: WalkItem): item is Failure {

@@ -51,6 +51,8 @@ export interface QueueWorkerOptions {
   watchdogMs?: number;
   /** Diagnostics (one line each); a library never prints. */
   log?: (line: string) => void;
+  /** Told each scanned job's output and how long its scan took (metrics: serve/metrics.ts). */
+  onTask?: (out: TaskOutput, seconds: number) => void;
 }
 
 /**
@@ -160,6 +162,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     if (data.read) task.read = data.read;
     docsOf.set(task, data.docs);
     let out: TaskOutput;
+    const started = performance.now();
     try {
       // Each document's scan runs under its budget and the pool's watchdog: one that overruns is
       // that document's E_BUDGET, and the job's other documents are scanned again without it.
@@ -171,6 +174,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       throw new Error(message);
     }
     if (out.transient !== undefined && !final) throw new Error(MASKED.text(out.transient));
+    opts.onTask?.(out, (performance.now() - started) / 1000);
     const lines = linesOf(out);
     const entries = out.lines.map((info, i) => entryOf(lines[i]!, info));
     const rec = await recordEntries(conn, keys, jobId, entries, opts.limits);

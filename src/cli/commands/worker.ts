@@ -2,6 +2,7 @@
 // Runs until SIGTERM/SIGINT, then stops taking jobs, finishes those in hand and exits 0.
 import type { Command } from "commander";
 import { DEFAULT_PREFETCH, startQueueWorker, type QueueWorkerOptions } from "../../queue/worker.js";
+import { createMetrics, serveWorkerMetrics } from "../../serve/metrics.js";
 import { defaultThreads } from "../../runner/pool.js";
 import type { CliIo } from "../io.js";
 import {
@@ -19,6 +20,8 @@ interface WorkerFlags extends RedisFlags, EngineFlags {
   dedupeDays?: string;
   scanBudget?: string;
   quiet?: boolean;
+  metricsPort?: string;
+  metricsHost: string;
 }
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -33,7 +36,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       .option("--max-stalled <n>", "times a job may lose its worker before it fails (default 2)")
       .option("--results-maxlen <n>", "approximate cap of the results and flagged streams (default 100000)")
       .option("--dedupe-days <n>", "days a scanned job id is remembered, so resubmitting it is a no-op (default 30)")
-      .option("-q, --quiet", "no progress lines on stderr (errors still)"),
+      .option("-q, --quiet", "no progress lines on stderr (errors still)")
+      .option("--metrics-port <n>", "serve Prometheus metrics at http://HOST:PORT/metrics (those of caseflag serve)")
+      .option("--metrics-host <addr>", "address of the metrics endpoint", "127.0.0.1"),
   ))).action(async (flags: WorkerFlags) => {
     const { target, prefix } = redisTargetOf(flags, io.env);
     const engine = engineOptionsOf(flags, io.cwd);
@@ -55,6 +60,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     if (maxLen !== undefined) opts.limits = { resultsMaxLen: maxLen, flaggedMaxLen: maxLen };
     const days = num("--dedupe-days", flags.dedupeDays);
     if (days !== undefined) opts.dedupeDays = days;
+    const metricsPort = num("--metrics-port", flags.metricsPort, 0);
+    const metrics = metricsPort !== undefined ? createMetrics() : undefined;
+    if (metrics) opts.onTask = (out, seconds) => metrics.observeTask(out.lines, seconds, "worker");
     const budget = scanBudgetMs(flags.scanBudget);
     if (budget !== undefined) opts.scanBudgetMs = budget;
     if (flags.quiet) {
@@ -80,8 +88,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       },
     );
     let worker: Awaited<ReturnType<typeof startQueueWorker>> | undefined;
+    let metricsEndpoint: Awaited<ReturnType<typeof serveWorkerMetrics>> | undefined;
     try {
       worker = await startQueueWorker(opts);
+      if (metrics) {
+        metricsEndpoint = await serveWorkerMetrics(metrics, target, prefix, metricsPort!, flags.metricsHost);
+        io.stderr(`caseflag worker: metrics at http://${flags.metricsHost}:${metricsEndpoint.port}/metrics\n`);
+      }
       await stopped;
       await worker.close(forced ? { force: true } : {});
       io.stderr(`caseflag worker: stopped after ${worker.finished} job(s)\n`);
@@ -89,6 +102,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       setExit(forced ? 130 : 0);
     } finally {
       removeSignals();
+      await metricsEndpoint?.close();
     }
   });
 }
