@@ -83,8 +83,18 @@ export function maskNames(
 function looksLikeName(w: { start: number; end: number; text: string }, text: string, lex: KeywordLexicon): boolean {
   if (!/^[\u4e00-\u9fff]{2,4}$/.test(w.text) || hasMask(w.text)) return false;
   if (/^[（(]化名/.test(text.slice(w.end, w.end + 3))) return true;
-  return w.text.length === 3 && lex.surnames.has(w.text[0]!) && !lex.lang.has(w.text) && !lex.dictWords.has(w.text) && !lex.zhStop.has(w.text);
+  return (
+    w.text.length === 3 &&
+    lex.surnames.has(w.text[0]!) &&
+    !PLACE_SUFFIX.test(w.text) &&
+    !lex.lang.has(w.text) &&
+    !lex.dictWords.has(w.text) &&
+    !lex.zhStop.has(w.text)
+  );
 }
+
+/** A place's last character (吴兴区, 黄岩县): such a word is a place, not a person. */
+const PLACE_SUFFIX = /[省市县区镇乡村州盟旗路街]$/;
 
 /** A mask right after a Han character (梁某, 欧阳某): a surname when the lexicon says so. */
 const PART_MASKED = /(?<=[\u4e00-\u9fff])[某×＊*]+/g;

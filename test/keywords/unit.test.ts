@@ -112,6 +112,8 @@ describe("names", () => {
   it("masks a pseudonym and an unknown three-character word that starts with a surname", () => {
     const s = "刘贝煌（化名）利用其工作之便，向欧立新出售客户数据";
     expect(maskNames(s, cut("刘贝煌|（|化名|）|利用|其|工作|之|便|，|向|欧立新|出售|客户|数据"), lex)).toBe("刘某某（化名）利用其工作之便，向欧某某出售客户数据");
+    // A place is not a person.
+    expect(maskNames("吴兴区检察院", cut("吴兴区|检察院"), lex)).toBe("吴兴区检察院");
   });
 
   it("never masks inside the span it is told to keep (the candidate term of an example)", () => {
