@@ -27,6 +27,11 @@ export class TargetLists {
     return id;
   }
 
+  /** The targets of an interned list. */
+  listOf(id: number): readonly number[] {
+    return this.lists[id]!;
+  }
+
   /** One more foreground document of `e` with these targets (interned as `sig`). */
   add(e: Cooccurring, sig: number, targets: readonly number[]): void {
     if (e.cooc === null && e.sig < 0) {

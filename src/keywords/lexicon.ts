@@ -33,6 +33,12 @@ export interface KeywordLexicon {
    */
   lang: ReadonlyMap<string, number>;
   langTotal: number;
+  /**
+   * The words of `lang` the dictionary tags as nominal (n, nz, vn, an, nt, nw: things and named
+   * activities). Terms are overwhelmingly nominal (Justeson & Katz 1995); an everyday verb, adverb or
+   * quantity word (涉及, 开展, 大量) is the narration of any text.
+   */
+  nominal: ReadonlySet<string>;
 }
 
 export interface LexiconFiles {
@@ -109,6 +115,8 @@ async function readList(file: string): Promise<string> {
 }
 
 const NAME_TAG = /^nr/;
+/** jieba tags of nominal words: nouns (n, nz, nt, nw), verbal and adjectival nouns (vn, an). */
+const NOMINAL_TAG = /^(n|nz|nt|nw|vn|an)$/;
 /** Dictionary words counted fewer times than this are rare in general language (about 0.5 per million words). */
 export const LANG_MIN_FREQ = 30;
 
@@ -133,6 +141,7 @@ export async function loadKeywordLexicon(
   const dictNames = new Set<string>();
   const dictWords = new Set<string>();
   const lang = new Map<string, number>();
+  const nominal = new Set<string>();
   let langTotal = 0;
   // Streamed: the dictionary has 349k lines and only the few that start with a surname are kept.
   const lines = createInterface({ input: createReadStream(files.jiebaDict, "utf8"), crlfDelay: Infinity });
@@ -142,7 +151,10 @@ export async function loadKeywordLexicon(
       const word = sp < 0 ? line : line.slice(0, sp);
       const freq = sp < 0 ? 0 : parseInt(line.slice(sp + 1), 10) || 0;
       langTotal += freq;
-      if (freq >= LANG_MIN_FREQ && word.length >= 2 && word.length <= 6) lang.set(word, freq);
+      if (freq >= LANG_MIN_FREQ && word.length >= 2 && word.length <= 6) {
+        lang.set(word, freq);
+        if (NOMINAL_TAG.test(line.slice(line.lastIndexOf(" ") + 1))) nominal.add(word);
+      }
       if (word.length < 2 || word.length > 4) continue;
       if (!surnames.has(word[0]!) && !compoundSurnames.has(word.slice(0, 2))) continue;
       const tag = line.slice(line.lastIndexOf(" ") + 1);
@@ -151,5 +163,5 @@ export async function loadKeywordLexicon(
   } catch (error) {
     throw new UsageError(`cannot read the jieba dictionary ${files.jiebaDict}: ${(error as Error).message}`);
   }
-  return { zhStop, enStop, surnames, compoundSurnames, givenChars: new Set(names.given), dictNames, dictWords, genre, lang, langTotal };
+  return { zhStop, enStop, surnames, compoundSurnames, givenChars: new Set(names.given), dictNames, dictWords, genre, lang, langTotal, nominal };
 }

@@ -38,17 +38,63 @@ const COMMON_SURNAMES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Rewrites names in a text (an example sentence) to surname + 某, keeping its length so offsets hold.
- * `words` are the text's tokens in order, as a segmenter cut them.
+ * Rewrites names in a text (an example sentence) to surname + 某, keeping its length so offsets hold:
+ * names written in full (梁晓红, as a segmenter cuts them: `words` are the text's tokens in order) and
+ * names a source masked only in part (梁某红: the surname and a given-name character still say who
+ * it is). Characters inside `keep` (the candidate term itself) are never changed.
  */
-export function maskNames(text: string, words: readonly { start: number; end: number; text: string }[], lex: KeywordLexicon): string {
-  let out = "";
-  let pos = 0;
+export function maskNames(
+  text: string,
+  words: readonly { start: number; end: number; text: string }[],
+  lex: KeywordLexicon,
+  keep: { start: number; end: number } | null = null,
+): string {
+  const chars = text.split("");
+  const hide = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) if (keep === null || i < keep.start || i >= keep.end) chars[i] = "某";
+  };
   for (const w of words) {
-    if (!isPersonName(w.text, lex)) continue;
-    const keep = lex.compoundSurnames.has(w.text.slice(0, 2)) && w.text.length >= 3 ? 2 : 1;
-    out += text.slice(pos, w.start) + w.text.slice(0, keep) + "某".repeat(w.text.length - keep);
-    pos = w.end;
+    if (!isPersonName(w.text, lex) && !looksLikeName(w, text, lex)) continue;
+    const surname = lex.compoundSurnames.has(w.text.slice(0, 2)) && w.text.length >= 3 ? 2 : 1;
+    hide(w.start + surname, w.end);
   }
-  return out + text.slice(pos);
+  PART_MASKED.lastIndex = 0;
+  for (let m = PART_MASKED.exec(text); m !== null; m = PART_MASKED.exec(text)) {
+    const at = m.index;
+    // 张某某 is masked already; 梁某红 and 欧阳某华 show a given-name character after the mask.
+    if (m[0].length !== 1) continue;
+    if (!lex.compoundSurnames.has(text.slice(at - 2, at)) && !lex.surnames.has(text[at - 1]!)) continue;
+    // The given-name characters after the mask (one or two), unless one starts a word of general
+    // Chinese with the next character (郑某先后, 李某称其: the narration goes on).
+    const after = at + 1;
+    let end = after;
+    while (end < text.length && end - after < 2 && lex.givenChars.has(text[end]!) && !lex.lang.has(text.slice(end, end + 2))) end++;
+    hide(after, end);
+  }
+  return chars.join("");
 }
+
+/**
+ * For masking only (never to drop a candidate: a false positive there costs a keyword, here a
+ * character): a word a source marks as a pseudonym (刘贝煌（化名）), or three Han characters that
+ * start with a surname and that general Chinese does not know (the given-name list is short; a
+ * segmenter keeps an unknown name whole).
+ */
+function looksLikeName(w: { start: number; end: number; text: string }, text: string, lex: KeywordLexicon): boolean {
+  if (!/^[\u4e00-\u9fff]{2,4}$/.test(w.text) || hasMask(w.text)) return false;
+  if (/^[（(]化名/.test(text.slice(w.end, w.end + 3))) return true;
+  return (
+    w.text.length === 3 &&
+    lex.surnames.has(w.text[0]!) &&
+    !PLACE_SUFFIX.test(w.text) &&
+    !lex.lang.has(w.text) &&
+    !lex.dictWords.has(w.text) &&
+    !lex.zhStop.has(w.text)
+  );
+}
+
+/** A place's last character (吴兴区, 黄岩县): such a word is a place, not a person. */
+const PLACE_SUFFIX = /[省市县区镇乡村州盟旗路街]$/;
+
+/** A mask right after a Han character (梁某, 欧阳某): a surname when the lexicon says so. */
+const PART_MASKED = /(?<=[\u4e00-\u9fff])[某×＊*]+/g;

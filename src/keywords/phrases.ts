@@ -55,7 +55,24 @@ export function neighbourAt(text: string, i: number): string | null {
   return null;
 }
 
-/** Two 32-bit hashes of text[start, end): FNV-1a and a multiplicative mix (both incremental, see ngramHashes). */
+/**
+ * neighbourAt as a number, for counting without making a string per occurrence: 0 for a hard
+ * boundary, 1 for a numeral, 2 for a Latin letter, else the Han character's code.
+ */
+export function neighbourCode(text: string, i: number): number {
+  if (i < 0 || i >= text.length) return 0;
+  const c = text.charCodeAt(i);
+  if ((c >= 48 && c <= 57) || NUMERAL_CODES.has(c)) return 1;
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return 2;
+  if (c >= 0x4e00 && c <= 0x9fff) return c;
+  return 0;
+}
+
+/**
+ * Two 32-bit hashes of text[start, end): FNV-1a and a multiplicative mix (both incremental, see
+ * forEachNgramHash), as signed integers: V8 keeps those unboxed (small integers), where a value
+ * above 2^31 passed to a function is a heap number, and counting makes tens of millions of them.
+ */
 export function hashPair(text: string, start: number, end: number): [number, number] {
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
@@ -65,7 +82,7 @@ export function hashPair(text: string, start: number, end: number): [number, num
     h2 = Math.imul(h2 ^ c, 0x85ebca6b);
     h2 ^= h2 >>> 13;
   }
-  return [h1 >>> 0, h2 >>> 0];
+  return [h1 | 0, h2 | 0];
 }
 
 /**
@@ -83,7 +100,7 @@ export function forEachNgramHash(text: string, runs: readonly Span[], fn: (h1: n
         h1 = Math.imul(h1 ^ c, 0x01000193);
         h2 = Math.imul(h2 ^ c, 0x85ebca6b);
         h2 ^= h2 >>> 13;
-        if (j > i) fn(h1 >>> 0, h2 >>> 0, i, j + 1);
+        if (j > i) fn(h1 | 0, h2 | 0, i, j + 1);
       }
     }
   }

@@ -55,7 +55,7 @@ describe("keywords → accept → batch", () => {
     const test = await cli(["rules", "test", "--rules", join(ROOT, "rules"), "candidates.yaml"], dir);
     expect(test.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
     expect(test.code).toBe(0);
-  });
+  }, 120_000);
 
   it("changes the next batch's results once a term is accepted into rules/local/", async () => {
     const before = await cli(["batch", NETWORK, "--out", "before.jsonl", "--workers", "0"], dir);

@@ -13,6 +13,7 @@ import {
   captureKeywords,
   loadGeneralBackground,
   loadKeywordLexicon,
+  maskNames,
   type GeneralBackground,
   type KeywordLexicon,
   type KeywordReport,
@@ -30,7 +31,11 @@ const PLANTED: [string, number][] = [
   ["养号", 24],
   ["洗料", 40],
 ];
-/** Words around a planted term, drawn independently per document so no carrier phrase recurs. */
+/**
+ * Words around a planted term. Each term goes through them in its own shuffled order, so that no
+ * carrier phrase recurs more than its share (drawn independently, 组织他人 once stood before 养号 in
+ * four of its five documents: a string seen mostly after one neighbour is a fragment by any measure).
+ */
 const BEFORE = ["通过", "从事", "利用", "参与", "组织他人", "为他人", "专门", "借助", "用于", "并", "在"];
 const AFTER = ["", "业务", "平台", "活动", "服务", "渠道", "工作室", "群", "软件", "项目"];
 /** The generic words the issue names: never in the top 25. */
@@ -47,6 +52,15 @@ function rng(seed: number): () => number {
   };
 }
 
+function shuffled<T>(xs: readonly T[], next: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /** Plants each term into `count` documents (spread over the corpus) after a random comma of the text. */
 export function plant(facts: { id: string; fact: string }[], seed = 17, planted: [string, number][] = PLANTED): { id: string; fact: string }[] {
   const next = rng(seed);
@@ -54,11 +68,15 @@ export function plant(facts: { id: string; fact: string }[], seed = 17, planted:
   for (const [term, count] of planted) {
     const docs = new Set<number>();
     while (docs.size < count) docs.add(Math.floor(next() * out.length));
+    const before = shuffled(BEFORE, next);
+    const after = shuffled(AFTER, next);
+    let k = 0;
     for (const i of docs) {
       const f = out[i]!;
       const commas = [...f.fact.matchAll(/，/g)].map((m) => m.index);
       const at = commas.length > 0 ? commas[Math.floor(next() * commas.length)]! + 1 : 0;
-      const phrase = BEFORE[Math.floor(next() * BEFORE.length)]! + term + AFTER[Math.floor(next() * AFTER.length)]! + "，";
+      const phrase = before[k % before.length]! + term + after[k % after.length]! + "，";
+      k++;
       f.fact = f.fact.slice(0, at) + phrase + f.fact.slice(at);
     }
   }
@@ -99,9 +117,9 @@ async function run(corpus: string, top = 25): Promise<KeywordReport> {
   return captureKeywords(engine, { corpus: () => readInputs([corpus]), against: () => readInputs([background]) }, { lexicon, general, top });
 }
 
-function expectWhole(report: KeywordReport): void {
+function expectWhole(report: KeywordReport, planted: [string, number][] = PLANTED): void {
   const terms = report.candidates.map((c) => c.term);
-  for (const [term, count] of PLANTED) {
+  for (const [term, count] of planted) {
     const c = report.candidates.find((x) => x.term === term);
     expect(c, `${term} (planted in ${count}) among ${terms.join(" ")}`).toBeDefined();
     // (拉新 is in one published case already.)
@@ -131,11 +149,25 @@ describe("planted slang in the published personal-information cases", () => {
     expectWhole(report);
   }, 120_000);
 
-  it("proposes none of the generic words on the cases as published", async () => {
+  // The extremes of the issue's range: all five in 5 documents each (rarest), all five in 40 (a
+  // foreground share of 40/79, where a longer string around the term or a fragment could compete).
+  it.each([5, 40])("ranks all five in the top 25, whole, when each is planted in %i documents", async (count) => {
+    const planted = join(tmp, `typical-planted-${count}.jsonl`);
+    const terms: [string, number][] = PLANTED.map(([t]) => [t, count]);
+    writeFileSync(planted, plant(readJsonl(TYPICAL), 41 + count, terms).map((f) => JSON.stringify(f)).join("\n") + "\n");
+    const report = await run(planted);
+    expectWhole(report, terms);
+  }, 120_000);
+
+  it("proposes none of the generic words on the cases as published, and its examples name no one", async () => {
     const report = await run(TYPICAL);
     const terms = report.candidates.map((c) => c.term);
     expect(terms.length).toBeGreaterThan(0);
     for (const g of GENERIC) expect(terms, g).not.toContain(g);
+    // Names written in full or masked in part (梁某红) are masked: masking an example again changes nothing.
+    for (const c of report.candidates) {
+      for (const e of c.examples) expect(maskNames(e, engine.segmenter.segment(e), lexicon), e).toBe(e);
+    }
   }, 120_000);
 });
 

@@ -101,6 +101,27 @@ describe("names", () => {
     expect(masked).toBe("被告人经刘某某介绍结识码商");
     expect(masked.length).toBe(s.length);
   });
+
+  it("masks names a source masked only in part (梁某红), not the narration after a masked one", () => {
+    const s = "被告人梁某红将信息出售给欧阳某华，郑某先后联系张某某。";
+    const masked = maskNames(s, cut("被告人|梁某红|将|信息|出售|给|欧阳某华|，|郑某|先后|联系|张某某|。"), lex);
+    expect(masked).toBe("被告人梁某某将信息出售给欧阳某某，郑某先后联系张某某。");
+    expect(masked.length).toBe(s.length);
+  });
+
+  it("masks a pseudonym and an unknown three-character word that starts with a surname", () => {
+    const s = "刘贝煌（化名）利用其工作之便，向欧立新出售客户数据";
+    expect(maskNames(s, cut("刘贝煌|（|化名|）|利用|其|工作|之|便|，|向|欧立新|出售|客户|数据"), lex)).toBe("刘某某（化名）利用其工作之便，向欧某某出售客户数据");
+    // A place is not a person.
+    expect(maskNames("吴兴区检察院", cut("吴兴区|检察院"), lex)).toBe("吴兴区检察院");
+  });
+
+  it("never masks inside the span it is told to keep (the candidate term of an example)", () => {
+    const s = "李某红码异常";
+    expect(maskNames(s, cut("李某|红码|异常"), lex)).toBe("李某某码异常");
+    // 红码 is the term: the given-name reading of 红 must not eat it.
+    expect(maskNames(s, cut("李某|红码|异常"), lex, { start: 2, end: 4 })).toBe("李某红码异常");
+  });
 });
 
 describe("termsFromZhTokens", () => {
@@ -250,11 +271,11 @@ describe("phrase candidates: Han runs, neighbours, sketch, counter", () => {
     const c = new PhraseCounter(1);
     const docs = ["为他人接码获利", "利用接码平台注册", "从事接码，获利", "提供接码服务", "帮人接码赚钱", "判处有期徒刑一年", "有期徒刑一年六个月"];
     docs.forEach((d, i) => c.addForeground(d, hanRuns(d), i, [0]));
-    const e = c.entries.get("接码")!;
+    const e = c.entry("接码")!;
     expect(e.fgDf).toBe(5);
     expect(e.left.total).toBe(5); // the first document's neighbour is remembered too
     expect(e.left.entropy()).toBeCloseTo(-(0.4 * Math.log(0.4)) - 3 * 0.2 * Math.log(0.2), 10); // 人 人 用 事 供
-    const frag = c.entries.get("刑一年")!; // always after 徒
+    const frag = c.entry("刑一年")!; // always after 徒
     expect(frag.left.topShare()).toBe(1);
     expect(frag.left.entropy()).toBe(0);
     c.addBackground("他人接码", hanRuns("他人接码"));
