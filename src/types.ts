@@ -228,15 +228,41 @@ export interface Leak {
   recipients: LeakPart[];
 }
 
+/** A quoted part of the text that names the case: offsets into the original text and the text there. */
+export interface CaseMetaField {
+  start: number;
+  end: number;
+  /** The text there; for a defendant, the name masked to surname + 某 (--no-mask cuts it again from the text). */
+  match: string;
+}
+
+export type DocumentType = "indictment" | "judgment" | "ruling" | "non-prosecution" | "filing";
+
+/**
+ * What names the case, where the text states it (score/case-meta.ts); null or empty otherwise (CAIL
+ * facts have no header). `date` is the date the document was signed, `iso` its reading (null when unreadable).
+ */
+export interface CaseMeta {
+  number: CaseMetaField | null;
+  court: CaseMetaField | null;
+  procuratorate: CaseMetaField | null;
+  date: (CaseMetaField & { iso: string | null }) | null;
+  documentType: (CaseMetaField & { id: DocumentType }) | null;
+  defendants: CaseMetaField[];
+}
+
 export interface CaseResult {
   /**
    * 2 added `leaks` and the role/access/flow/source evidence kinds; industries, groups and insider come from the leak chains.
    * 3: `crimes`, `infoTypes`, `industries`, `groups`, `regions` list found dimensions only, each with a `confidence`;
    * the rest, with their findings, are under `signals`; flags and insider carry a `confidence`.
+   * 4: `case` (number, court, procuratorate, date, document type, defendants).
    */
-  schemaVersion: 3;
+  schemaVersion: 4;
   id: string;
   source: string;
+  /** What names the case (案号, court, procuratorate, date, document type, defendants), where the text states it. */
+  case: CaseMeta;
   /** sha256 of the document text: batch and queue output carry it (resume, dedupe). */
   contentHash?: string;
   language: Language;
