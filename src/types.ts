@@ -251,6 +251,21 @@ export interface CaseMeta {
   defendants: CaseMetaField[];
 }
 
+export type ReviewDecision = "confirmed" | "false-positive" | "transferred" | "ignore";
+
+/** A reviewer's decisions applied to a result (output/review.ts): never written by a scan itself. */
+export interface Review {
+  /** The decision on the whole case, when there is one. */
+  decision?: ReviewDecision;
+  reviewer?: string;
+  time?: string;
+  note?: string;
+  /** Flags a false-positive or ignore decision took out of `flags` (they count nowhere). */
+  suppressedFlags: string[];
+  /** Fingerprints of findings a false-positive or ignore decision took out of `findings`. */
+  suppressedFindings: string[];
+}
+
 export interface CaseResult {
   /**
    * 2 added `leaks` and the role/access/flow/source evidence kinds; industries, groups and insider come from the leak chains.
@@ -292,6 +307,8 @@ export interface CaseResult {
   findingsOmitted?: number;
   /** What reading the document took that an analyst should know (bytes replaced in decoding). */
   warnings?: string[];
+  /** Review decisions applied (caseflag review; --decisions): the case's decision and what was suppressed. */
+  review?: Review;
 }
 
 /** What batch and queue write a line for: a result or a recorded failure. */

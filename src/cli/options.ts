@@ -7,10 +7,12 @@ import type { BudgetLimits } from "../budget.js";
 import { SEGMENTER_KINDS, type SegmenterKind } from "../text/index.js";
 import { UsageError } from "../errors.js";
 import { encodingLabel, type ReadOptions } from "../ingest/index.js";
+import { labelsOf, lexicon, resolveLocale, type Lexicon } from "../output/locale.js";
 import { redactorFor, type Redactor } from "../output/redact.js";
 import { checkClusterPrefix, redisUrlFrom, type RedisTarget } from "../queue/connection.js";
 import { DEFAULT_PREFIX, validatePrefix } from "../queue/keys.js";
-import { defaultRulePaths } from "../rules/load.js";
+import { defaultRulePaths, loadRules } from "../rules/load.js";
+import type { RuleSet } from "../rules/types.js";
 import { FLAG_IDS } from "../score/result.js";
 import type { CaseResult } from "../types.js";
 
@@ -105,6 +107,22 @@ export function minConfidenceOf(flags: { minConfidence?: string }): number | und
   const x = Number(value);
   if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`invalid --min-confidence "${value}" (a number from 0 to 1)`);
   return x;
+}
+
+// ---------- --locale ----------
+
+export function addLocaleOption(cmd: Command): Command {
+  return cmd.option("--locale <locale>", "zh-CN | en: labels, reasons, headers and the report in this language (default: zh-CN when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)");
+}
+
+/**
+ * The lexicon a command prints with: --locale (or the environment's locale) and the labels of the
+ * rule packs in use (the engine's when there is one; else the packs --rules names, or the bundled ones).
+ */
+export async function lexiconOf(flags: { locale?: string; rules?: string[] }, io: { env: NodeJS.ProcessEnv; cwd: string }, rules?: Pick<RuleSet, "dimensions">): Promise<Lexicon> {
+  const locale = resolveLocale(flags.locale, io.env);
+  const set = rules ?? (await loadRules(rulePathsOf(flags.rules, io.cwd)));
+  return lexicon(locale, labelsOf(set));
 }
 
 // ---------- masking, budget, --fail-on ----------

@@ -96,6 +96,18 @@ describe("caseflag scan", () => {
     expect(raw.stdout).toContain("11010519491231002X");
   });
 
+  it("--locale, or LANG starting with zh, prints the table in Chinese; a bad locale is a usage error", async () => {
+    const file = "fixtures/docs/bank-credit-report.txt";
+    const byEnv = await runCli(["scan", file, "-f", "table"], { env: { LANG: "zh_CN.UTF-8" } });
+    expect(byEnv.stdout).toContain("严重程度");
+    expect(byEnv.stdout).toContain("侵犯公民个人信息罪");
+    const byFlag = await runCli(["scan", file, "-f", "table", "--locale", "en"], { env: { LANG: "zh_CN.UTF-8" } });
+    expect(byFlag.stdout).toMatch(/score \d+\/100/);
+    const bad = await runCli(["scan", file, "--locale", "fr"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown locale "fr"/);
+  });
+
   it("case metadata: the number and court as written, defendants masked unless --no-mask", async () => {
     const text = "杭州市西湖区人民法院\n刑事判决书\n（2021）浙0106刑初512号\n公诉机关杭州市西湖区人民检察院。\n被告人董源，男，1990年出生。\n被告人董源出售公民个人信息4000余条。\n二〇二一年十一月三日\n";
     const masked = JSON.parse((await runCli(["scan", "-"], { stdin: text })).stdout) as CaseResult;

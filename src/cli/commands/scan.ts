@@ -10,11 +10,13 @@ import { scanDocument } from "../../pipeline.js";
 import type { CaseResult } from "../../types.js";
 import type { CliIo } from "../io.js";
 import {
+  addLocaleOption,
   addMinConfidenceOption,
   addScanOptions,
   budgetOf,
   engineOptionsOf,
   failOnPredicate,
+  lexiconOf,
   minConfidenceOf,
   readOptionsOf,
   redactorOf,
@@ -22,7 +24,7 @@ import {
 } from "../options.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addMinConfidenceOption(
+  addLocaleOption(addMinConfidenceOption(
     addScanOptions(
       program
         .command("scan")
@@ -30,7 +32,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         .argument("<files...>", "documents: .txt .xml .json .jsonl .html .docx, or - for stdin")
         .option("-f, --format <name>", "json | jsonl | table | csv (default: table on a terminal, else json)"),
     ),
-  ).action(async (files: string[], flags: ScanFlags & { format?: string; minConfidence?: string }) => {
+  )).action(async (files: string[], flags: ScanFlags & { format?: string; minConfidence?: string; locale?: string }) => {
     const minConfidence = minConfidenceOf(flags);
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
@@ -39,6 +41,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     // A scan reads a few files: jieba loads per document only the dictionary entries it holds.
     const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary: "document" });
     const redactor = redactorOf(flags, engine.identifierContext);
+    const lex = await lexiconOf(flags, io, engine.ruleSet);
     const results: CaseResult[] = [];
     let failures = 0;
     for (const file of files) {
@@ -68,7 +71,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         }
       }
     }
-    if (results.length > 0) io.stdout(formatter.format(results));
+    if (results.length > 0) io.stdout(formatter.format(results, { lex }));
     setExit(failures > 0 ? 2 : results.some(failOn) ? 1 : 0);
   });
 }
