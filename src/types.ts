@@ -264,6 +264,8 @@ export interface Review {
   suppressedFlags: string[];
   /** Fingerprints of findings a false-positive or ignore decision took out of `findings`. */
   suppressedFindings: string[];
+  /** The document was in the --baseline results: the flags it had there are suppressed (only new ones stay). */
+  inBaseline?: boolean;
 }
 
 export interface CaseResult {

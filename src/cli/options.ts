@@ -5,7 +5,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { BudgetLimits } from "../budget.js";
 import { SEGMENTER_KINDS, type SegmenterKind } from "../text/index.js";
-import { UsageError } from "../errors.js";
+import { readFile } from "node:fs/promises";
+import { InputError, UsageError } from "../errors.js";
+import { isFailureLine, isResultLine, type ResultLine } from "../output/lines.js";
+import { baselineOf, DecisionsLineError, DEFAULT_DECISIONS_FILE, emptyBook, parseDecisions, type ReviewBook } from "../output/review.js";
 import { encodingLabel, type ReadOptions } from "../ingest/index.js";
 import { labelsOf, lexicon, resolveLocale, type Lexicon } from "../output/locale.js";
 import { redactorFor, type Redactor } from "../output/redact.js";
@@ -123,6 +126,80 @@ export async function lexiconOf(flags: { locale?: string; rules?: string[] }, io
   const locale = resolveLocale(flags.locale, io.env);
   const set = rules ?? (await loadRules(rulePathsOf(flags.rules, io.cwd)));
   return lexicon(locale, labelsOf(set));
+}
+
+// ---------- review decisions and baseline ----------
+
+export interface ReviewFlags {
+  decisions?: string;
+  baseline?: string;
+}
+
+export function addReviewOptions(cmd: Command): Command {
+  return cmd
+    .option("--decisions <file>", `review decisions to apply (default: ${DEFAULT_DECISIONS_FILE}, when it exists)`)
+    .option("--baseline <results.jsonl>", "an earlier results file: flags its documents already had are suppressed, so only what is new is reported");
+}
+
+/**
+ * The review book a command applies: the decisions file (--decisions, else the default one when it
+ * exists) and the --baseline's flags. A bad line is an error naming the file and line. Undefined
+ * when there is nothing to apply.
+ */
+export async function reviewBookOf(flags: ReviewFlags, cwd: string): Promise<ReviewBook | undefined> {
+  const decisionsFile = resolve(cwd, flags.decisions ?? DEFAULT_DECISIONS_FILE);
+  let book: ReviewBook | undefined;
+  let text: string | undefined;
+  try {
+    text = await readFile(decisionsFile, "utf8");
+  } catch (err) {
+    // The default file need not exist; one named on the command line must.
+    if (flags.decisions !== undefined) throw fileError(flags.decisions, `${flags.decisions}: cannot read decisions: ${(err as Error).message}`);
+  }
+  if (text !== undefined) {
+    try {
+      book = parseDecisions(text);
+    } catch (err) {
+      if (err instanceof DecisionsLineError) throw fileError(decisionsFile, `${flags.decisions ?? DEFAULT_DECISIONS_FILE}:${err.line}: ${err.message}`, err.line);
+      throw err;
+    }
+  }
+  if (flags.baseline !== undefined) {
+    const lines = await readResultLines(resolve(cwd, flags.baseline), flags.baseline);
+    book = { ...(book ?? emptyBook()), baseline: baselineOf(lines) };
+  }
+  return book;
+}
+
+/**
+ * A results file's lines (batch --out, scan -f jsonl): result lines parsed, failure lines kept as
+ * they are. A line that is not JSON is an error naming the file and line.
+ */
+export async function readResultLines(path: string, shown: string): Promise<ResultLine[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw fileError(shown, `${shown}: cannot read: ${(err as Error).message}`);
+  }
+  const out: ResultLine[] = [];
+  text.split("\n").forEach((raw, i) => {
+    if (raw.trim() === "") return;
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      throw fileError(shown, `${shown}:${i + 1}: not a JSON line`, i + 1);
+    }
+    if (isResultLine(v)) out.push(v);
+    else if (!isFailureLine(v)) throw fileError(shown, `${shown}:${i + 1}: not a caseflag result line of schemaVersion 4 (scan it again)`, i + 1);
+  });
+  return out;
+}
+
+/** A file a command reads (decisions, results) that cannot be used: one line naming it (and the line). */
+function fileError(source: string, message: string, line?: number): InputError {
+  return new InputError("E_INPUT", source, message, line);
 }
 
 // ---------- masking, budget, --fail-on ----------

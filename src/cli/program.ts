@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   watch: () => import("./commands/watch.js"),
   status: () => import("./commands/status.js"),
   results: () => import("./commands/results.js"),
+  review: () => import("./commands/review.js"),
 };
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

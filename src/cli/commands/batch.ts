@@ -14,7 +14,9 @@ import type { BatchSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../output/html.js";
 import type { CliIo } from "../io.js";
 import {
+  addLocaleOption,
   addMinConfidenceOption,
+  addReviewOptions,
   addScanOptions,
   budgetOf,
   engineOptionsOf,
@@ -23,10 +25,13 @@ import {
   minConfidenceOf,
   onShutdownSignals,
   readOptionsOf,
+  reviewBookOf,
+  type ReviewFlags,
   type ScanFlags,
 } from "../options.js";
 
-interface BatchFlags extends ScanFlags {
+interface BatchFlags extends ScanFlags, ReviewFlags {
+  locale?: string;
   out: string;
   report?: string;
   summary?: string;
@@ -51,7 +56,7 @@ export function register(
   setExit: (code: number) => void,
   onDone?: (r: BatchCommandResult) => void,
 ): void {
-  addMinConfidenceOption(
+  addReviewOptions(addLocaleOption(addMinConfidenceOption(
     addScanOptions(
       program
         .command("batch")
@@ -66,12 +71,16 @@ export function register(
         .option("--queue-prefix <prefix>", "queue key prefix (default: the queue's default)")
         .option("--top <n>", "top-scoring cases kept for the report (default 20)"),
     ),
-  ).action(async (inputs: string[], flags: BatchFlags) => {
+  ))).action(async (inputs: string[], flags: BatchFlags) => {
     const minConfidence = minConfidenceOf(flags);
     if (flags.queue !== undefined && minConfidence !== undefined) {
       throw new UsageError("--min-confidence cannot be used with --queue (the queue's workers decide with their own settings)");
     }
     const failOn = failOnPredicate(flags.failOn);
+    if (flags.queue !== undefined && (flags.decisions !== undefined || flags.baseline !== undefined)) {
+      throw new UsageError("--decisions and --baseline cannot be used with --queue (the queue's workers write the lines); apply them with caseflag report or export");
+    }
+    const review = flags.queue === undefined ? await reviewBookOf(flags, io.cwd) : undefined;
     const workers = intFlag("--workers", flags.workers, 0);
     const top = intFlag("--top", flags.top, 0);
     if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) {
@@ -107,6 +116,7 @@ export function register(
     const budget = budgetOf(flags);
     if (budget) opts.budget = budget;
     if (minConfidence !== undefined) opts.minConfidence = minConfidence;
+    if (review) opts.review = review;
     if (flags.resume) opts.resume = true;
     if (workers !== undefined) opts.workers = workers;
     if (top !== undefined) opts.topK = top;

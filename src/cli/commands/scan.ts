@@ -12,6 +12,7 @@ import type { CliIo } from "../io.js";
 import {
   addLocaleOption,
   addMinConfidenceOption,
+  addReviewOptions,
   addScanOptions,
   budgetOf,
   engineOptionsOf,
@@ -20,11 +21,14 @@ import {
   minConfidenceOf,
   readOptionsOf,
   redactorOf,
+  reviewBookOf,
+  type ReviewFlags,
   type ScanFlags,
 } from "../options.js";
+import { applyReview } from "../../output/review.js";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addLocaleOption(addMinConfidenceOption(
+  addReviewOptions(addLocaleOption(addMinConfidenceOption(
     addScanOptions(
       program
         .command("scan")
@@ -32,7 +36,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         .argument("<files...>", "documents: .txt .xml .json .jsonl .html .docx, or - for stdin")
         .option("-f, --format <name>", "json | jsonl | table | csv (default: table on a terminal, else json)"),
     ),
-  )).action(async (files: string[], flags: ScanFlags & { format?: string; minConfidence?: string; locale?: string }) => {
+  ))).action(async (files: string[], flags: ScanFlags & ReviewFlags & { format?: string; minConfidence?: string; locale?: string }) => {
     const minConfidence = minConfidenceOf(flags);
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
@@ -42,6 +46,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary: "document" });
     const redactor = redactorOf(flags, engine.identifierContext);
     const lex = await lexiconOf(flags, io, engine.ruleSet);
+    const book = await reviewBookOf(flags, io.cwd);
     const results: CaseResult[] = [];
     let failures = 0;
     for (const file of files) {
@@ -62,7 +67,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           );
           for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
           // As every output line carries it (output/lines.ts).
-          results.push(withHash(result, contentHash(item.doc.text)));
+          const hash = contentHash(item.doc.text);
+          results.push(withHash(applyReview(result, hash, book), hash));
         } catch (err) {
           // One document that cannot be scanned (over its budget) is reported; the others still are.
           if (!(err instanceof CaseflagError)) throw err;
