@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   status: () => import("./commands/status.js"),
   results: () => import("./commands/results.js"),
   review: () => import("./commands/review.js"),
+  export: () => import("./commands/export.js"),
 };
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

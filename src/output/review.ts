@@ -124,7 +124,13 @@ export function applyReview(r: CaseResult, contentHash: string | undefined, book
     return !drop;
   });
   if (!caseDecision && !baseline && suppressedFindings.length === 0) return r;
-  const review: Review = { suppressedFlags, suppressedFindings };
+  // A line written with a review already (batch applied the file) keeps what was suppressed then.
+  const prior = r.review;
+  const review: Review = {
+    ...(prior ?? {}),
+    suppressedFlags: [...new Set([...(prior?.suppressedFlags ?? []), ...suppressedFlags])],
+    suppressedFindings: [...new Set([...(prior?.suppressedFindings ?? []), ...suppressedFindings])],
+  };
   if (caseDecision) {
     review.decision = caseDecision.decision;
     review.reviewer = caseDecision.reviewer;
