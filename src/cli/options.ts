@@ -171,18 +171,23 @@ export async function reviewBookOf(flags: ReviewFlags, cwd: string): Promise<Rev
   return book;
 }
 
-/**
- * A results file's lines (batch --out, scan -f jsonl): result lines parsed, failure lines kept as
- * they are. A line that is not JSON is an error naming the file and line.
- */
+/** A results file's result lines (batch --out, scan -f jsonl); failure lines are skipped. */
 export async function readResultLines(path: string, shown: string): Promise<ResultLine[]> {
+  return (await readAllLines(path, shown)).flatMap((l) => (l.ok ? [l.result] : []));
+}
+
+/**
+ * Every line of a results file: results parsed, failures by their code. A line that is neither is
+ * an error naming the file and line.
+ */
+export async function readAllLines(path: string, shown: string): Promise<({ ok: true; result: ResultLine } | { ok: false; code: string })[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
     throw fileError(shown, `${shown}: cannot read: ${(err as Error).message}`);
   }
-  const out: ResultLine[] = [];
+  const out: ({ ok: true; result: ResultLine } | { ok: false; code: string })[] = [];
   text.split("\n").forEach((raw, i) => {
     if (raw.trim() === "") return;
     let v: unknown;
@@ -191,8 +196,9 @@ export async function readResultLines(path: string, shown: string): Promise<Resu
     } catch {
       throw fileError(shown, `${shown}:${i + 1}: not a JSON line`, i + 1);
     }
-    if (isResultLine(v)) out.push(v);
-    else if (!isFailureLine(v)) throw fileError(shown, `${shown}:${i + 1}: not a caseflag result line of schemaVersion 4 (scan it again)`, i + 1);
+    if (isResultLine(v)) out.push({ ok: true, result: v });
+    else if (isFailureLine(v)) out.push({ ok: false, code: v.error.code });
+    else throw fileError(shown, `${shown}:${i + 1}: not a caseflag result line of schemaVersion 4 (scan it again)`, i + 1);
   });
   return out;
 }

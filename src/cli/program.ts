@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   results: () => import("./commands/results.js"),
   review: () => import("./commands/review.js"),
   export: () => import("./commands/export.js"),
+  report: () => import("./commands/report.js"),
 };
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

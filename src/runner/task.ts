@@ -9,7 +9,7 @@ import { contentHash, docRef, refsId } from "../ingest/identity.js";
 import type { ReadOptions } from "../ingest/index.js";
 import { buildCaseCard, type CaseCard } from "../output/case-card.js";
 import { failureLine, parseLine, resultLine } from "../output/lines.js";
-import { hasFinding, recordOfFailure, recordOfResult, type OutcomeRecord } from "../output/record.js";
+import { hasFinding, isListed, recordOfFailure, recordOfResult, type OutcomeRecord } from "../output/record.js";
 import type { Redactor } from "../output/redact.js";
 import { applyReview, type ReviewBook } from "../output/review.js";
 import { scanDocument } from "../pipeline.js";
@@ -179,8 +179,9 @@ class Builder {
     const info: Omit<LineInfo, "size"> = { record: recordOfResult(r), id: r.id, document: true, hash };
     if (reused) info.reused = true;
     // The report's top cases are documents with a finding, not those whose score is all signals.
-    if (task.cardThreshold !== undefined && r.score > 0 && r.score >= task.cardThreshold && hasFinding(info.record)) {
-      info.card = buildCaseCard(r, doc.text, { maskText: (s) => this.redactor.text(s) });
+    // Every flagged (or review-suppressed) case is listed in the report; others only as top cases.
+    if (task.cardThreshold !== undefined && (isListed(info.record) || (r.score > 0 && r.score >= task.cardThreshold && hasFinding(info.record)))) {
+      info.card = buildCaseCard(r, doc.text, { maskText: (s) => this.redactor.text(s), maskNames: this.redactor.mask });
     }
     this.push(resultLine(r, hash), info);
   }

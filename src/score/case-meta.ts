@@ -35,6 +35,8 @@ const DATE_LINE = /^\s*((?:19|20)\d{2}|[二一][〇零Ｏ一二三四五六七�
 
 /** Words that follow 被告人 and are no name (被告人的辩解, 被告人及其辩护人, 被告人均…). */
 const NOT_A_NAME_START = /^[及的辩均对供在系等所是于以亦已共不利将犯无人们为之其身自经因与和、，,。：:；;（(]/u;
+/** More first characters that start a phrase, not a written-out name (被告人到案后, 被告人如实供述, 被告人明知…). */
+const NOT_A_FULL_NAME_START = /^[到归认如当亲家作伙通使采明先分违行拒未被向从把由可应该]/u;
 /** What may end a name: punctuation, a clause or a verb's first character. */
 const NAME_END = /^(?:[，,。、；;：:（(\s]|[及和与等在于系因将为从向到对被的犯用以利明通伙先多曾后又经均亦供辩称到是并还未无已拒即虽故])/u;
 
@@ -231,6 +233,7 @@ function nameAt(text: string, at: number): string | null {
   if (NOT_A_NAME_START.test(rest)) return null;
   const masked = rest.match(/^[\p{Script=Han}]{1,2}?(?:某{1,2}|[×xXＸ*＊]\d{0,2})\d?/u);
   if (masked) return masked[0];
+  if (NOT_A_FULL_NAME_START.test(rest)) return null;
   for (let len = 2; len <= 4; len++) {
     const cand = rest.slice(0, len);
     if (!/^[\p{Script=Han}]+$/u.test(cand)) return null;

@@ -57,6 +57,17 @@ describe("caseflag review", () => {
     expect(list.stdout).toContain("误报");
     expect(list.stdout).toContain("已确认");
     expect(list.stdout).toContain(CASE_NO);
+
+    // The report from the results file, decisions applied: the case is listed apart as suppressed.
+    const html = join(dir, "report.html");
+    const rep = await runCli(["report", first, "--out", html, "--decisions", decisions, "--locale", "zh-CN"]);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stderr).toMatch(/1 suppressed/);
+    const page = readFileSync(html, "utf8");
+    const suppressedPart = page.slice(page.indexOf('<section id="suppressed">'));
+    expect(suppressedPart).toContain(CASE_NO);
+    expect(page.slice(page.indexOf('<section id="cases">'), page.indexOf('<section id="suppressed">'))).not.toContain(`data-number="${CASE_NO}"`);
+    expect(page).toContain("已确认");
   });
 
   it("--baseline reports only what is new", async () => {

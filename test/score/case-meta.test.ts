@@ -82,3 +82,10 @@ describe("case metadata", () => {
     expect(withDefendants).toBeGreaterThanOrEqual(Math.ceil(named * 0.7));
   });
 });
+
+describe("case metadata: what follows 被告人 and is no name", () => {
+  it("到案, 如实供述, 明知 are not names; masked names with any surname are", () => {
+    const c = extractCaseMeta("被告人应某与被害人发生口角。被告人到案后如实供述。被告人明知他人犯罪。被告人如实供述。");
+    expect(c.defendants.map((d) => d.match)).toEqual(["应某"]);
+  });
+});

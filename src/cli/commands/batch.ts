@@ -22,6 +22,7 @@ import {
   engineOptionsOf,
   failOnPredicate,
   intFlag,
+  lexiconOf,
   minConfidenceOf,
   onShutdownSignals,
   readOptionsOf,
@@ -161,9 +162,11 @@ export function register(
       countStop.abort();
     }
 
-    if (flags.summary !== undefined) await writeFile(at(flags.summary), JSON.stringify(summary, null, 2) + "\n");
+    // summary.json keeps its shape: counts and the top cases; the report's list of every case stays out of it.
+    const { cases: _cases, casesOmitted: _omitted, ...forFile } = summary;
+    if (flags.summary !== undefined) await writeFile(at(flags.summary), JSON.stringify(forFile, null, 2) + "\n");
     if (flags.report !== undefined) {
-      await writeFile(at(flags.report), await renderHtmlReport(summary, { inputs }));
+      await writeFile(at(flags.report), await renderHtmlReport(summary, { inputs, lex: await lexiconOf(flags, io), mask: flags.mask }));
     }
     io.stderr(formatFinalLine(summary) + "\n");
     onDone?.({ summary, failOnMatches: matches });
