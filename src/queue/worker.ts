@@ -269,7 +269,6 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
  */
 function connectionLogger(log: (line: string) => void, check: () => Promise<void>) {
   let down = false;
-  let last = "";
   let closing = false;
   const seen = new Set<string>();
   return {
@@ -277,7 +276,6 @@ function connectionLogger(log: (line: string) => void, check: () => Promise<void
     lost() {
       if (closing || down) return;
       down = true;
-      last = "";
       log("redis: connection lost; reconnecting");
     },
     closing() {
@@ -286,9 +284,10 @@ function connectionLogger(log: (line: string) => void, check: () => Promise<void
     error(err: Error) {
       const msg = MASKED.text(err.message.split("\n")[0] ?? "");
       if (isConnectionError(err)) {
-        if (closing || (down && msg === last)) return;
+        // One line per outage: while down, retries fail with changing messages (refused, timed out,
+        // closed) and each would otherwise be a line of its own.
+        if (closing || down) return;
         down = true;
-        last = msg;
         log(`redis: ${msg}; reconnecting`);
         return;
       }
@@ -305,7 +304,6 @@ function connectionLogger(log: (line: string) => void, check: () => Promise<void
         void check();
       }
       down = false;
-      last = "";
     },
   };
 }
