@@ -208,6 +208,8 @@ function findDefendants(text: string): CaseMetaField[] {
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 5);
     const p = rest.match(/^([\p{Script=Han}]{2,4})[，,（(]/u);
     if (p && !NOT_A_NAME_START.test(p[1]!) && !known.includes(p[1]!)) known.push(p[1]!);
+    // A text of thousands of 被告人 (hostile, or a list) stays linear: as many as are kept.
+    if (known.length >= MAX_DEFENDANTS) break;
   }
   known.sort((a, b) => b.length - a.length);
   for (const m of text.matchAll(/被告人/gu)) {
