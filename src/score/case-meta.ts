@@ -21,6 +21,7 @@ const CASE_NUMBER = /([\p{Script=Han}]{0,8})[（(〔[［]\s*((?:19|20)\d{2})\s*[
 
 const COURT = /(?:[\p{Script=Han}]{1,20}?)(?:人民法院|铁路运输法院|海事法院|知识产权法院|互联网法院|金融法院)/u;
 const PROCURATORATE = /(?:[\p{Script=Han}]{1,20}?)人民检察院(?:[\p{Script=Han}]{0,6}?分院)?/u;
+const CHARGED = new RegExp(`(${PROCURATORATE.source})(?:以[^。\\n]{0,40}?起诉书)?指控`, "u");
 
 const DOC_TYPES: { id: DocumentType; re: RegExp }[] = [
   { id: "non-prosecution", re: /不起诉决定书/u },
@@ -42,14 +43,15 @@ const NAME_END = /^(?:[，,。、；;：:（(\s]|[及和与等在于系因将为
 
 export function extractCaseMeta(text: string): CaseMeta {
   const lines = linesOf(text, HEADER_CHARS);
-  const documentType = findDocumentType(lines);
+  const head = text.slice(0, HEADER_CHARS);
+  // Each reading runs only where its keyword occurs: most texts (CAIL facts) have no header at all.
   return {
-    number: findNumber(text, lines),
-    court: findCourt(text, lines),
-    procuratorate: findProcuratorate(text, lines),
-    date: findDate(text),
-    documentType,
-    defendants: findDefendants(text),
+    number: head.includes("号") ? findNumber(text, lines) : null,
+    court: head.includes("法院") ? findCourt(text, lines) : null,
+    procuratorate: head.includes("检察院") ? findProcuratorate(text, lines) : null,
+    date: text.includes("日", Math.max(0, text.length - TAIL_CHARS)) ? findDate(text) : null,
+    documentType: /书|立案|受案/u.test(head) ? findDocumentType(lines) : null,
+    defendants: text.includes("被告人") ? findDefendants(text) : [],
   };
 }
 
@@ -140,10 +142,20 @@ function findProcuratorate(text: string, lines: Line[]): CaseMetaField | null {
     }
   }
   // CAIL facts and judgments' 审理经过: 北京市通州区人民检察院指控 / …以…号起诉书指控.
-  const charged = head.match(new RegExp(`(${PROCURATORATE.source})(?:以[^。\\n]{0,40}?起诉书)?指控`, "u"));
+  // Looked for around each 人民检察院 (a window, not the whole header: the lazy name prefix is costly).
+  for (let i = head.indexOf("人民检察院"), tries = 0; i >= 0 && tries < 5; i = head.indexOf("人民检察院", i + 5), tries++) {
+    const from = Math.max(0, i - 24);
+    const found = chargedIn(text, head.slice(from, i + 60), from);
+    if (found) return found;
+  }
+  return null;
+}
+
+function chargedIn(text: string, head: string, offset: number): CaseMetaField | null {
+  const charged = head.match(CHARGED);
   if (charged && charged.index !== undefined) {
     let name = charged[1]!;
-    let s = charged.index;
+    let s = offset + charged.index;
     // The lazy prefix starts at the first Han character before it: trim a leading clause word.
     const cut = name.search(/(?:^|[经由])(?=[\p{Script=Han}]{2,}(?:省|市|自治区|县|区|旗))/u);
     if (cut > 0) {
