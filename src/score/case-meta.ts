@@ -36,10 +36,6 @@ const DATE_LINE = /^\s*((?:19|20)\d{2}|[二一][〇零Ｏ一二三四五六七�
 
 /** Words that follow 被告人 and are no name (被告人的辩解, 被告人及其辩护人, 被告人均…). */
 const NOT_A_NAME_START = /^[及的辩均对供在系等所是于以亦已共不利将犯无人们为之其身自经因与和、，,。：:；;（(]/u;
-/** More first characters that start a phrase, not a written-out name (被告人到案后, 被告人如实供述, 被告人明知…). */
-const NOT_A_FULL_NAME_START = /^[到归认如当亲家作伙通使采明先分违行拒未被向从把由可应该]/u;
-/** What may end a name: punctuation, a clause or a verb's first character. */
-const NAME_END = /^(?:[，,。、；;：:（(\s]|[及和与等在于系因将为从向到对被的犯用以利明通伙先多曾后又经均亦供辩称到是并还未无已拒即虽故])/u;
 
 export function extractCaseMeta(text: string): CaseMeta {
   const lines = linesOf(text, HEADER_CHARS);
@@ -227,7 +223,9 @@ function findDefendants(text: string): CaseMetaField[] {
   for (const m of text.matchAll(/被告人/gu)) {
     let at = m.index + m[0].length;
     for (;;) {
-      const name = known.find((k) => text.startsWith(k, at)) ?? nameAt(text, at);
+      // A written-out name counts only as the party list introduced it (被告人王小明，男…): after
+      // 被告人 in running prose, two characters are as often a verb (被告人退赔, 被告人专门…).
+      const name = known.find((k) => text.startsWith(k, at)) ?? maskedNameAt(text, at);
       if (!name) break;
       add(at, name);
       at += name.length;
@@ -241,17 +239,9 @@ function findDefendants(text: string): CaseMetaField[] {
   return out;
 }
 
-/** A name starting at `at`: a masked one (李×1, 张某, 王某某, 甲) or two to four characters ending at a clause or verb. */
-function nameAt(text: string, at: number): string | null {
+/** A masked name starting at `at` (张某, 李×1, 王某某), else null. */
+function maskedNameAt(text: string, at: number): string | null {
   const rest = text.slice(at, at + 8);
   if (NOT_A_NAME_START.test(rest)) return null;
-  const masked = rest.match(/^[\p{Script=Han}]{1,2}?(?:某{1,2}|[×xXＸ*＊]\d{0,2})\d?/u);
-  if (masked) return masked[0];
-  if (NOT_A_FULL_NAME_START.test(rest)) return null;
-  for (let len = 2; len <= 4; len++) {
-    const cand = rest.slice(0, len);
-    if (!/^[\p{Script=Han}]+$/u.test(cand)) return null;
-    if (NAME_END.test(rest.slice(len)) || rest.length === len) return cand;
-  }
-  return null;
+  return rest.match(/^[\p{Script=Han}]{1,2}?(?:某{1,2}|[×xXＸ*＊]\d{0,2})\d?/u)?.[0] ?? null;
 }

@@ -78,14 +78,15 @@ describe("case metadata", () => {
       if (c.defendants.length > 0) withDefendants++;
       if (text.includes("被告人")) named++;
     }
-    // News reports name people without 被告人 (杨某某系…): only texts saying 被告人 are expected to have them.
-    expect(withDefendants).toBeGreaterThanOrEqual(Math.ceil(named * 0.7));
+    // News reports name people without 被告人 (杨某某系…), and a written-out name counts only as a party
+    // list introduces it (被告人杨军， …): most texts saying 被告人 have them.
+    expect(withDefendants).toBeGreaterThanOrEqual(Math.ceil(named * 0.5));
   });
 });
 
 describe("case metadata: what follows 被告人 and is no name", () => {
   it("到案, 如实供述, 明知 are not names; masked names with any surname are", () => {
-    const c = extractCaseMeta("被告人应某与被害人发生口角。被告人到案后如实供述。被告人明知他人犯罪。被告人如实供述。");
+    const c = extractCaseMeta("被告人应某与被害人发生口角。被告人到案后如实供述。被告人明知他人犯罪。被告人如实供述。被告人退赔全部损失。被告人专门收集信息。");
     expect(c.defendants.map((d) => d.match)).toEqual(["应某"]);
   });
 });
