@@ -19,6 +19,7 @@ import { maskIdentifier, maskText } from "./detect/mask.js";
 import type { LoadedKind } from "./rules/types.js";
 import { BINDING_KINDS, attribute, type Adjustment, type AttributionMention } from "./score/attribution.js";
 import { toLeaks } from "./score/leaks.js";
+import { extractCaseMeta } from "./score/case-meta.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
 import { indexSentences } from "./text/sentences.js";
@@ -203,6 +204,7 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     // A file named after a person, an id field holding a phone number: masked like the findings.
     id: maskText(doc.id, { contextTerms: engine.identifierContext }),
     source: maskText(doc.source, { contextTerms: engine.identifierContext }),
+    case: extractCaseMeta(doc.text),
     language,
     findings,
     volumes,

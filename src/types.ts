@@ -228,15 +228,58 @@ export interface Leak {
   recipients: LeakPart[];
 }
 
+/** A quoted part of the text that names the case: offsets into the original text and the text there. */
+export interface CaseMetaField {
+  start: number;
+  end: number;
+  /** The text there; for a defendant, the name masked to surname + 某 (--no-mask cuts it again from the text). */
+  match: string;
+}
+
+export type DocumentType = "indictment" | "judgment" | "ruling" | "non-prosecution" | "filing";
+
+/**
+ * What names the case, where the text states it (score/case-meta.ts); null or empty otherwise (CAIL
+ * facts have no header). `date` is the date the document was signed, `iso` its reading (null when unreadable).
+ */
+export interface CaseMeta {
+  number: CaseMetaField | null;
+  court: CaseMetaField | null;
+  procuratorate: CaseMetaField | null;
+  date: (CaseMetaField & { iso: string | null }) | null;
+  documentType: (CaseMetaField & { id: DocumentType }) | null;
+  defendants: CaseMetaField[];
+}
+
+export type ReviewDecision = "confirmed" | "false-positive" | "transferred" | "ignore";
+
+/** A reviewer's decisions applied to a result (output/review.ts): never written by a scan itself. */
+export interface Review {
+  /** The decision on the whole case, when there is one. */
+  decision?: ReviewDecision;
+  reviewer?: string;
+  time?: string;
+  note?: string;
+  /** Flags a false-positive or ignore decision took out of `flags` (they count nowhere). */
+  suppressedFlags: string[];
+  /** Fingerprints of findings a false-positive or ignore decision took out of `findings`. */
+  suppressedFindings: string[];
+  /** The document was in the --baseline results: the flags it had there are suppressed (only new ones stay). */
+  inBaseline?: boolean;
+}
+
 export interface CaseResult {
   /**
    * 2 added `leaks` and the role/access/flow/source evidence kinds; industries, groups and insider come from the leak chains.
    * 3: `crimes`, `infoTypes`, `industries`, `groups`, `regions` list found dimensions only, each with a `confidence`;
    * the rest, with their findings, are under `signals`; flags and insider carry a `confidence`.
+   * 4: `case` (number, court, procuratorate, date, document type, defendants).
    */
-  schemaVersion: 3;
+  schemaVersion: 4;
   id: string;
   source: string;
+  /** What names the case (案号, court, procuratorate, date, document type, defendants), where the text states it. */
+  case: CaseMeta;
   /** sha256 of the document text: batch and queue output carry it (resume, dedupe). */
   contentHash?: string;
   language: Language;
@@ -266,6 +309,8 @@ export interface CaseResult {
   findingsOmitted?: number;
   /** What reading the document took that an analyst should know (bytes replaced in decoding). */
   warnings?: string[];
+  /** Review decisions applied (caseflag review; --decisions): the case's decision and what was suppressed. */
+  review?: Review;
 }
 
 /** What batch and queue write a line for: a result or a recorded failure. */

@@ -34,6 +34,7 @@ export function formatFinalLine(s: BatchSummary): string {
     `${s.failures} failures`,
     `${s.flagged} flagged`,
   ];
+  if ((s.suppressed ?? 0) > 0) parts.push(`${s.suppressed} suppressed by review or baseline`);
   if (r.skipped > 0) parts.push(`${r.skipped} skipped (already in output)`);
   parts.push(`${r.seconds.toFixed(1)} s`);
   return `caseflag batch: ${parts.join(", ")}${r.interrupted ? " (interrupted: run again with --resume)" : ""}`;

@@ -8,7 +8,7 @@ import { setMaxListeners } from "node:events";
 import { CaseflagError, InputError, QueueError } from "../errors.js";
 import { buildCaseCard } from "../output/case-card.js";
 import { failureLine } from "../output/lines.js";
-import { recordOfFailure, recordOfResult } from "../output/record.js";
+import { isListed, recordOfFailure, recordOfResult } from "../output/record.js";
 import { MASKED } from "../output/redact.js";
 import { createProducer, type Producer } from "../queue/index.js";
 import type { ScanPool } from "../runner/pool.js";
@@ -48,7 +48,9 @@ export function createQueueRunner(opts: QueueRunnerOptions): ScanPool {
     if (!o.ok) return { line, info: { record: recordOfFailure(o.failure.code), id: o.failure.id ?? o.failure.source, document: true, message: o.failure.message } };
     const r = o.result;
     const info: Omit<LineInfo, "size"> = { record: recordOfResult(r), id: r.id, document: true, hash: d.hash };
-    if (cardThreshold !== undefined && r.score > 0 && r.score >= cardThreshold) info.card = buildCaseCard(r, d.doc.text, { maskText: MASKED.text });
+    if (cardThreshold !== undefined && (isListed(info.record) || (r.score > 0 && r.score >= cardThreshold))) {
+      info.card = buildCaseCard(r, d.doc.text, { maskText: MASKED.text, maskNames: true });
+    }
     return { line, info };
   };
 

@@ -8,7 +8,7 @@ import { CaseflagError } from "../errors.js";
 import type { Failure } from "../types.js";
 import { buildCaseCard } from "../output/case-card.js";
 import { isFailureLine, isResultLine } from "../output/lines.js";
-import { recordOfFailure, recordOfResult } from "../output/record.js";
+import { isListed, recordOfFailure, recordOfResult } from "../output/record.js";
 import type { SummaryBuilder } from "../output/summary.js";
 
 /**
@@ -79,7 +79,7 @@ export async function loadResumeState(path: string, summary: SummaryBuilder): Pr
     } else if (isResultLine(v)) {
       if (typeof v.contentHash === "string") done.add(hashKey(v.contentHash));
       const record = recordOfResult(v);
-      summary.add(record, v.score > 0 && v.score >= summary.threshold() ? buildCaseCard(v, undefined) : undefined);
+      summary.add(record, isListed(record) || (v.score > 0 && v.score >= summary.threshold()) ? buildCaseCard(v, undefined) : undefined);
     } else {
       throw new CaseflagError("E_RESUME", `${path}:${lines}: not a caseflag output line; refusing to resume into it`);
     }

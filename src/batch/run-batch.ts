@@ -14,6 +14,7 @@ import { contentHash, countBytes, readInputUnits, type ReadOptions, type WalkOpt
 import { failureLine } from "../output/lines.js";
 import { recordOfFailure, type OutcomeRecord } from "../output/record.js";
 import { redactorFor, type Redactor } from "../output/redact.js";
+import type { ReviewBook } from "../output/review.js";
 import { SummaryBuilder, type BatchSummary } from "../output/summary.js";
 import { createInlineRunner } from "../runner/inline.js";
 import { createScanPool, defaultThreads, threadsForWork, type ScanPool } from "../runner/pool.js";
@@ -47,6 +48,8 @@ export interface BatchOptions {
   budget?: BudgetLimits;
   /** Decisions and flags below this confidence are signals in the output, the summary and the report. */
   minConfidence?: number;
+  /** Review decisions and a baseline applied to every result line (--decisions, --baseline). */
+  review?: ReviewBook;
   /** Threads; 0 scans on the main thread. Default: available cores. Ignored with `runner`. */
   workers?: number;
   /**
@@ -191,6 +194,7 @@ async function defaultRunner(opts: BatchOptions): Promise<ScanPool> {
   const budget = {
     ...(opts.budget ? { budget: opts.budget } : {}),
     ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}),
+    ...(opts.review ? { review: opts.review } : {}),
   };
   if (opts.workers === 0) return createInlineRunner({ mask, engineOptions: engine, ...budget });
   // The pool sized to the work: a thread that would not pay back its start-up is not started.

@@ -5,12 +5,17 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { BudgetLimits } from "../budget.js";
 import { SEGMENTER_KINDS, type SegmenterKind } from "../text/index.js";
-import { UsageError } from "../errors.js";
+import { readFile } from "node:fs/promises";
+import { InputError, UsageError } from "../errors.js";
+import { isFailureLine, isResultLine, type ResultLine } from "../output/lines.js";
+import { baselineOf, DecisionsLineError, DEFAULT_DECISIONS_FILE, emptyBook, parseDecisions, type ReviewBook } from "../output/review.js";
 import { encodingLabel, type ReadOptions } from "../ingest/index.js";
+import { labelsOf, lexicon, resolveLocale, type Lexicon } from "../output/locale.js";
 import { redactorFor, type Redactor } from "../output/redact.js";
 import { checkClusterPrefix, redisUrlFrom, type RedisTarget } from "../queue/connection.js";
 import { DEFAULT_PREFIX, validatePrefix } from "../queue/keys.js";
-import { defaultRulePaths } from "../rules/load.js";
+import { defaultRulePaths, loadRules } from "../rules/load.js";
+import type { RuleSet } from "../rules/types.js";
 import { FLAG_IDS } from "../score/result.js";
 import type { CaseResult } from "../types.js";
 
@@ -105,6 +110,102 @@ export function minConfidenceOf(flags: { minConfidence?: string }): number | und
   const x = Number(value);
   if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`invalid --min-confidence "${value}" (a number from 0 to 1)`);
   return x;
+}
+
+// ---------- --locale ----------
+
+export function addLocaleOption(cmd: Command): Command {
+  return cmd.option("--locale <locale>", "zh-CN | en: labels, reasons, headers and the report in this language (default: zh-CN when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)");
+}
+
+/**
+ * The lexicon a command prints with: --locale (or the environment's locale) and the labels of the
+ * rule packs in use (the engine's when there is one; else the packs --rules names, or the bundled ones).
+ */
+export async function lexiconOf(flags: { locale?: string; rules?: string[] }, io: { env: NodeJS.ProcessEnv; cwd: string }, rules?: Pick<RuleSet, "dimensions">): Promise<Lexicon> {
+  const locale = resolveLocale(flags.locale, io.env);
+  const set = rules ?? (await loadRules(rulePathsOf(flags.rules, io.cwd)));
+  return lexicon(locale, labelsOf(set));
+}
+
+// ---------- review decisions and baseline ----------
+
+export interface ReviewFlags {
+  decisions?: string;
+  baseline?: string;
+}
+
+export function addReviewOptions(cmd: Command): Command {
+  return cmd
+    .option("--decisions <file>", `review decisions to apply (default: ${DEFAULT_DECISIONS_FILE}, when it exists)`)
+    .option("--baseline <results.jsonl>", "an earlier results file: flags its documents already had are suppressed, so only what is new is reported");
+}
+
+/**
+ * The review book a command applies: the decisions file (--decisions, else the default one when it
+ * exists) and the --baseline's flags. A bad line is an error naming the file and line. Undefined
+ * when there is nothing to apply.
+ */
+export async function reviewBookOf(flags: ReviewFlags, cwd: string): Promise<ReviewBook | undefined> {
+  const decisionsFile = resolve(cwd, flags.decisions ?? DEFAULT_DECISIONS_FILE);
+  let book: ReviewBook | undefined;
+  let text: string | undefined;
+  try {
+    text = await readFile(decisionsFile, "utf8");
+  } catch (err) {
+    // The default file need not exist; one named on the command line must.
+    if (flags.decisions !== undefined) throw fileError(flags.decisions, `${flags.decisions}: cannot read decisions: ${(err as Error).message}`);
+  }
+  if (text !== undefined) {
+    try {
+      book = parseDecisions(text);
+    } catch (err) {
+      if (err instanceof DecisionsLineError) throw fileError(decisionsFile, `${flags.decisions ?? DEFAULT_DECISIONS_FILE}:${err.line}: ${err.message}`, err.line);
+      throw err;
+    }
+  }
+  if (flags.baseline !== undefined) {
+    const lines = await readResultLines(resolve(cwd, flags.baseline), flags.baseline);
+    book = { ...(book ?? emptyBook()), baseline: baselineOf(lines) };
+  }
+  return book;
+}
+
+/** A results file's result lines (batch --out, scan -f jsonl); failure lines are skipped. */
+export async function readResultLines(path: string, shown: string): Promise<ResultLine[]> {
+  return (await readAllLines(path, shown)).flatMap((l) => (l.ok ? [l.result] : []));
+}
+
+/**
+ * Every line of a results file: results parsed, failures by their code. A line that is neither is
+ * an error naming the file and line.
+ */
+export async function readAllLines(path: string, shown: string): Promise<({ ok: true; result: ResultLine } | { ok: false; code: string })[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw fileError(shown, `${shown}: cannot read: ${(err as Error).message}`);
+  }
+  const out: ({ ok: true; result: ResultLine } | { ok: false; code: string })[] = [];
+  text.split("\n").forEach((raw, i) => {
+    if (raw.trim() === "") return;
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      throw fileError(shown, `${shown}:${i + 1}: not a JSON line`, i + 1);
+    }
+    if (isResultLine(v)) out.push({ ok: true, result: v });
+    else if (isFailureLine(v)) out.push({ ok: false, code: v.error.code });
+    else throw fileError(shown, `${shown}:${i + 1}: not a caseflag result line of schemaVersion 4 (scan it again)`, i + 1);
+  });
+  return out;
+}
+
+/** A file a command reads (decisions, results) that cannot be used: one line naming it (and the line). */
+function fileError(source: string, message: string, line?: number): InputError {
+  return new InputError("E_INPUT", source, message, line);
 }
 
 // ---------- masking, budget, --fail-on ----------

@@ -18,6 +18,9 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   status: () => import("./commands/status.js"),
   results: () => import("./commands/results.js"),
   serve: () => import("./commands/serve.js"),
+  review: () => import("./commands/review.js"),
+  export: () => import("./commands/export.js"),
+  report: () => import("./commands/report.js"),
 };
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

@@ -1,8 +1,8 @@
 // A top-scoring case as the report shows it: its flags and its strongest evidence in context.
 // Built in the scan thread that holds the text (only for cases that may enter the top-K), so the main
 // thread never keeps document texts around for the report.
-import { formatLeakLine } from "../score/leaks.js";
-import type { CaseResult, Finding, Severity } from "../types.js";
+import { formatLeakLine, maskName } from "../score/leaks.js";
+import type { CaseMeta, CaseResult, Finding, Review, Severity } from "../types.js";
 
 export interface SnippetPart {
   text: string;
@@ -21,6 +21,18 @@ export interface Snippet {
 export interface CaseCard {
   id: string;
   source: string;
+  /** 案号, court, date… as the result has them (defendants masked unless --no-mask). */
+  case?: CaseMeta;
+  /** Found dimension ids, for the report's filters and labels (labels are resolved when it is rendered). */
+  crimes?: string[];
+  infoTypes?: string[];
+  industries?: string[];
+  groups?: string[];
+  regions?: string[];
+  /** The review decision and what it suppressed (a false positive keeps a card, listed apart). */
+  review?: Review;
+  /** The whole text, masked as the snippets are, for a document short enough to carry (expand to full context). */
+  fullText?: string;
   score: number;
   severity: Severity;
   severityReason: string | null;
@@ -42,6 +54,13 @@ export interface CardOptions {
   maxSnippets?: number;
   /** Applied to context text (not to findings, whose quotes come redacted). */
   maskText?: (s: string) => string;
+  /**
+   * Mask the defendants' names (as the result's case metadata found them) wherever the card quotes
+   * the text: context, findings' quotes, the full text. On unless --no-mask.
+   */
+  maskNames?: boolean;
+  /** Documents up to this many characters carry their whole (masked) text. Default 8,000; 0: never. */
+  fullTextMax?: number;
 }
 
 const MAX_SEEDS = 12;
@@ -49,9 +68,20 @@ const MAX_SEEDS = 12;
 const MAX_LEAK_LINES = 3;
 
 export function buildCaseCard(result: CaseResult, text: string | undefined, opts: CardOptions = {}): CaseCard {
+  const names = text !== undefined && opts.maskNames ? nameMasker(result, text) : (s: string) => s;
+  const maskText = opts.maskText ?? ((s: string) => s);
+  const hide = (s: string): string => names(maskText(s));
+  opts = { ...opts, maskText: hide };
   const card: CaseCard = {
     id: result.id,
     source: result.source,
+    ...(result.case ? { case: result.case } : {}),
+    crimes: result.crimes.map((d) => d.id),
+    infoTypes: result.infoTypes.map((d) => d.id),
+    industries: result.industries.map((d) => d.id),
+    groups: result.groups.map((d) => d.id),
+    regions: result.regions.map((d) => d.id),
+    ...(result.review ? { review: result.review } : {}),
     score: result.score,
     severity: result.severity,
     severityReason: result.severityBasis?.reason ?? null,
@@ -68,8 +98,21 @@ export function buildCaseCard(result: CaseResult, text: string | undefined, opts
       .map((f) => ({ start: f.start, end: f.end, parts: [mark(f, f.match)] }));
     return card;
   }
-  card.snippets = snippetsInContext(text, evidence, opts);
+  card.snippets = snippetsInContext(text, evidence, opts).map((sn) => ({ ...sn, parts: sn.parts.map((p) => (p.ruleId ? { ...p, text: names(p.text) } : p)) }));
+  if (text.length <= (opts.fullTextMax ?? 8_000)) card.fullText = hide(text);
   return card;
+}
+
+/**
+ * Replaces every occurrence of a defendant's name, as the text writes it (cut at the offsets the
+ * case metadata found), with the masked name (surname + 某). Names already masked (张某, 李×1) stay.
+ */
+function nameMasker(result: CaseResult, text: string): (s: string) => string {
+  const raw = [...new Set((result.case?.defendants ?? []).map((d) => text.slice(d.start, d.end)))].filter((n) => n.length >= 2 && maskName(n) !== n);
+  if (raw.length === 0) return (s) => s;
+  raw.sort((a, b) => b.length - a.length);
+  const re = new RegExp(raw.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gu");
+  return (s) => s.replace(re, (n) => maskName(n).padEnd(n.length, "某"));
 }
 
 function strongest(findings: Finding[]): Finding[] {

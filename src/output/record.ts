@@ -14,6 +14,10 @@ export type OutcomeRecord =
       groups: string[];
       regions: string[];
       insider: boolean;
+      /** Flags a review decision or the baseline suppressed (the case counts as not flagged). */
+      suppressed?: string[];
+      /** The review decision on the case, when there is one. */
+      decision?: string;
     }
   | { ok: false; code: string };
 
@@ -28,7 +32,14 @@ export function recordOfResult(r: CaseResult): OutcomeRecord {
     groups: found(r.groups),
     regions: found(r.regions),
     insider: r.insider.flag,
+    ...(r.review && r.review.suppressedFlags.length > 0 ? { suppressed: r.review.suppressedFlags } : {}),
+    ...(r.review?.decision ? { decision: r.review.decision } : {}),
   };
+}
+
+/** Whether a report lists the case: flagged, or flagged before a review suppressed it (listed apart). */
+export function isListed(r: OutcomeRecord): boolean {
+  return r.ok && (r.flags.length > 0 || (r.suppressed?.length ?? 0) > 0);
 }
 
 /**

@@ -5,7 +5,7 @@
 // second one shows which it is. csv prints its header once. A formatter this module does not know
 // is given the whole set at the end, as before.
 import type { CaseResult } from "../types.js";
-import type { Formatter } from "./formatters.js";
+import type { FormatOptions, Formatter } from "./formatters.js";
 
 export interface ResultStream {
   add(result: CaseResult): void;
@@ -13,14 +13,14 @@ export interface ResultStream {
   end(): void;
 }
 
-export function streamResults(formatter: Formatter, write: (s: string) => void): ResultStream {
+export function streamResults(formatter: Formatter, write: (s: string) => void, opts: FormatOptions = {}): ResultStream {
   switch (formatter.name) {
     case "jsonl":
-      return { add: (r) => write(formatter.format([r])), end: () => undefined };
+      return { add: (r) => write(formatter.format([r], opts)), end: () => undefined };
     case "table": {
       let n = 0;
       return {
-        add: (r) => write((n++ > 0 ? "\n" : "") + formatter.format([r])),
+        add: (r) => write((n++ > 0 ? "\n" : "") + formatter.format([r], opts)),
         end: () => undefined,
       };
     }
@@ -28,7 +28,7 @@ export function streamResults(formatter: Formatter, write: (s: string) => void):
       let n = 0;
       return {
         add(r) {
-          const s = formatter.format([r]);
+          const s = formatter.format([r], opts);
           // The header is the first line (column names hold no newline).
           write(n++ === 0 ? s : s.slice(s.indexOf("\n") + 1));
         },
@@ -50,7 +50,7 @@ export function streamResults(formatter: Formatter, write: (s: string) => void):
           } else write(`,\n  ${element(r)}`);
         },
         end() {
-          if (n === 1) write(formatter.format([first!]));
+          if (n === 1) write(formatter.format([first!], opts));
           else if (n > 1) write("\n]\n");
         },
       };
@@ -60,7 +60,7 @@ export function streamResults(formatter: Formatter, write: (s: string) => void):
       return {
         add: (r) => void all.push(r),
         end: () => {
-          if (all.length > 0) write(formatter.format(all));
+          if (all.length > 0) write(formatter.format(all, opts));
         },
       };
     }

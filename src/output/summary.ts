@@ -2,7 +2,7 @@
 // Memory stays flat: counters per dimension id and at most K case cards.
 import type { Severity } from "../types.js";
 import type { CaseCard } from "./case-card.js";
-import { hasFinding, type OutcomeRecord } from "./record.js";
+import { hasFinding, isListed, type OutcomeRecord } from "./record.js";
 
 export interface RunStats {
   mode: "threads" | "inline" | "queue";
@@ -46,8 +46,18 @@ export interface BatchSummary {
     insider: number;
   };
   failuresByCode: Counts;
+  /** Cases whose flags a review decision or the baseline suppressed (not counted as flagged). */
+  suppressed: number;
+  /** Review decisions on the results (confirmed, transferred…), by decision. */
+  decisions: Counts;
   /** Highest score first; ties in input order. */
   topCases: CaseCard[];
+  /**
+   * Every flagged case (and every case a review suppressed), in output order, for the report's list;
+   * up to maxCases (casesOmitted counts the rest). Not written to summary.json.
+   */
+  cases?: CaseCard[];
+  casesOmitted?: number;
   run: RunStats;
 }
 
@@ -76,11 +86,17 @@ export class SummaryBuilder {
   private readonly failureCodes = new Map<string, number>();
 
   private readonly onAdd: ((r: OutcomeRecord) => void) | undefined;
+  private suppressed = 0;
+  private readonly decisions = new Map<string, number>();
+  private readonly cases: CaseCard[] = [];
+  private casesOmitted = 0;
+  private readonly maxCases: number;
 
-  /** `onAdd` sees every line counted (e.g. the CLI's --fail-on). */
-  constructor(topK = 20, onAdd?: (r: OutcomeRecord) => void) {
+  /** `onAdd` sees every line counted (e.g. the CLI's --fail-on). `maxCases`: flagged cases kept for the report's list. */
+  constructor(topK = 20, onAdd?: (r: OutcomeRecord) => void, maxCases = 10_000) {
     this.topK = topK;
     this.onAdd = onAdd;
+    this.maxCases = maxCases;
   }
 
   /**
@@ -103,6 +119,12 @@ export class SummaryBuilder {
     }
     this.results++;
     this.severity[record.severity]++;
+    if (record.flags.length === 0 && (record.suppressed?.length ?? 0) > 0) this.suppressed++;
+    if (record.decision !== undefined) bump(this.decisions, record.decision);
+    if (card && isListed(record)) {
+      if (this.cases.length < this.maxCases) this.cases.push(card);
+      else this.casesOmitted++;
+    }
     if (record.flags.length > 0) {
       this.flagged++;
       this.flaggedSeverity[record.severity]++;
@@ -154,7 +176,11 @@ export class SummaryBuilder {
         insider: this.insider,
       },
       failuresByCode: sorted(this.failureCodes),
+      suppressed: this.suppressed,
+      decisions: sorted(this.decisions),
       topCases: this.top.map((r) => r.card),
+      cases: [...this.cases],
+      casesOmitted: this.casesOmitted,
       run,
     };
   }

@@ -3,6 +3,7 @@
 import type { BudgetLimits } from "../budget.js";
 import { createEngine, type Engine, type EngineOptions } from "../engine.js";
 import { redactorFor } from "../output/redact.js";
+import type { ReviewBook } from "../output/review.js";
 import type { ScanPool } from "./pool.js";
 import { runTask } from "./task.js";
 
@@ -12,6 +13,7 @@ export interface InlineOptions {
   engineOptions?: EngineOptions;
   budget?: BudgetLimits;
   minConfidence?: number;
+  review?: ReviewBook;
 }
 
 export function createInlineRunner(opts: InlineOptions = {}): ScanPool {
@@ -34,6 +36,7 @@ export function createInlineRunner(opts: InlineOptions = {}): ScanPool {
         redactor,
         ...(opts.budget ? { budget: opts.budget } : {}),
         ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}),
+        ...(opts.review ? { review: opts.review } : {}),
       });
     },
     async close() {},

@@ -16,6 +16,7 @@ import { Worker, type ResourceLimits } from "node:worker_threads";
 import { DEFAULT_SCAN_MS, type BudgetLimits } from "../budget.js";
 import type { SegmenterKind } from "../text/index.js";
 import { CaseflagError } from "../errors.js";
+import type { ReviewBook } from "../output/review.js";
 import { spliceOutput, type ScanTask, type TaskOutput } from "./task.js";
 
 /** What every thread is started with (structured-cloneable). */
@@ -24,6 +25,8 @@ export interface ThreadConfig {
   budget?: BudgetLimits;
   /** Decisions and flags below this confidence are signals (--min-confidence). */
   minConfidence?: number;
+  /** Review decisions and a baseline applied to every result line. */
+  review?: ReviewBook;
   /** Redaction policy of the lines the threads write (output/redact.ts). */
   mask: boolean;
 }
@@ -157,6 +160,7 @@ export function createScanPool(opts: PoolOptions = {}): ScanPool {
   const config: ThreadConfig = { engine: { ...(opts.engine ?? {}) }, mask: opts.mask ?? true };
   if (opts.budget) config.budget = opts.budget;
   if (opts.minConfidence !== undefined) config.minConfidence = opts.minConfidence;
+  if (opts.review) config.review = opts.review;
   const queue: Pending[] = [];
   const slots: Slot[] = [];
   let nextId = 1;

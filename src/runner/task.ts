@@ -9,8 +9,9 @@ import { contentHash, docRef, refsId } from "../ingest/identity.js";
 import type { ReadOptions } from "../ingest/index.js";
 import { buildCaseCard, type CaseCard } from "../output/case-card.js";
 import { failureLine, parseLine, resultLine } from "../output/lines.js";
-import { hasFinding, recordOfFailure, recordOfResult, type OutcomeRecord } from "../output/record.js";
+import { hasFinding, isListed, recordOfFailure, recordOfResult, type OutcomeRecord } from "../output/record.js";
 import type { Redactor } from "../output/redact.js";
+import { applyReview, type ReviewBook } from "../output/review.js";
 import { scanDocument } from "../pipeline.js";
 import type { CaseResult, Document, Failure, ReadItem } from "../types.js";
 import { describeRefs, isTransientFailure, readTaskSource, type TaskSource } from "./sources.js";
@@ -68,6 +69,8 @@ export interface TaskContext {
   budget?: BudgetLimits;
   /** Decisions and flags below this confidence are signals (--min-confidence). */
   minConfidence?: number;
+  /** Review decisions and a baseline applied to every result line (--decisions, --baseline). */
+  review?: ReviewBook;
   /** Told the position of the document about to be scanned, and -1 when that scan is over (the pool's watchdog). */
   onDocument?: (index: number) => void;
 }
@@ -83,7 +86,7 @@ export async function runTask(task: ScanTask, engine: Engine, ctx: TaskContext):
 function scanItems(task: ScanTask, items: ReadItem[], engine: Engine, ctx: TaskContext): TaskOutput {
   const known = task.source.kind === "documents" ? task.source.docs : undefined;
   const hashOf = (it: ReadItem & { ok: true }, i: number): string => known?.[i]?.hash ?? contentHash(it.doc.text);
-  const out = new Builder(ctx.redactor);
+  const out = new Builder(ctx.redactor, ctx.review);
   if (task.verify) {
     const transient = items.find((it) => !it.ok && isTransientFailure(it.failure));
     const message = transient && !transient.ok ? transient.failure.message : undefined;
@@ -147,7 +150,10 @@ function scanAll(
 class Builder {
   private readonly text: string[] = [];
   readonly lines: LineInfo[] = [];
-  constructor(private readonly redactor: Redactor) {}
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly review?: ReviewBook,
+  ) {}
 
   private push(line: string, info: Omit<LineInfo, "size">): void {
     this.text.push(line);
@@ -168,12 +174,14 @@ class Builder {
   }
 
   result(scanned: CaseResult, doc: Document, hash: string, task: ScanTask, reused: boolean): void {
-    const r = this.redactor.result(scanned, doc);
+    // A line reused from an earlier run (--resume) carries the review it was written with.
+    const r = reused ? scanned : applyReview(this.redactor.result(scanned, doc), hash, this.review);
     const info: Omit<LineInfo, "size"> = { record: recordOfResult(r), id: r.id, document: true, hash };
     if (reused) info.reused = true;
     // The report's top cases are documents with a finding, not those whose score is all signals.
-    if (task.cardThreshold !== undefined && r.score > 0 && r.score >= task.cardThreshold && hasFinding(info.record)) {
-      info.card = buildCaseCard(r, doc.text, { maskText: (s) => this.redactor.text(s) });
+    // Every flagged (or review-suppressed) case is listed in the report; others only as top cases.
+    if (task.cardThreshold !== undefined && (isListed(info.record) || (r.score > 0 && r.score >= task.cardThreshold && hasFinding(info.record)))) {
+      info.card = buildCaseCard(r, doc.text, { maskText: (s) => this.redactor.text(s), maskNames: this.redactor.mask });
     }
     this.push(resultLine(r, hash), info);
   }

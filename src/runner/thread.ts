@@ -41,6 +41,7 @@ if (engine) {
       onDocument,
       ...(config.budget ? { budget: config.budget } : {}),
       ...(config.minConfidence !== undefined ? { minConfidence: config.minConfidence } : {}),
+      ...(config.review ? { review: config.review } : {}),
     }).then(
       (output) => post({ type: "done", id: m.id, output }, [output.bytes.buffer as ArrayBuffer]),
       (err: unknown) => post({ type: "failed", id: m.id, message: err instanceof Error ? err.message : String(err) }),

@@ -4,6 +4,7 @@
 import { DECIDED_KINDS, DEFAULT_THRESHOLD, IDENTITY_CURVE, decisionFor, insiderDecision, readCurve, type DecidedKind } from "../rules/calibration.js";
 import type { Dimension, RuleSet } from "../rules/types.js";
 import type {
+  CaseMeta,
   CaseResult,
   Decision,
   EvidenceRef,
@@ -24,6 +25,8 @@ import { computeSeverity } from "./severity.js";
 export interface ResultInput {
   id: string;
   source: string;
+  /** What names the case (score/case-meta.ts). */
+  case: CaseMeta;
   language: Language;
   findings: Finding[];
   volumes: Volume[];
@@ -40,7 +43,7 @@ export interface ResultInput {
 }
 
 /** The result schema's version (see CaseResult.schemaVersion). */
-export const SCHEMA_VERSION = 3 as const;
+export const SCHEMA_VERSION = 4 as const;
 
 /** Every flag a result can raise (the JSON Schema lists the same). */
 export const FLAG_IDS = [
@@ -258,6 +261,7 @@ export function assembleResult(input: ResultInput): CaseResult {
     schemaVersion: SCHEMA_VERSION,
     id: input.id,
     source: input.source,
+    case: input.case,
     language: input.language,
     score,
     severity,

@@ -18,7 +18,7 @@ describe("caseflag scan", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const result = JSON.parse(r.stdout) as CaseResult;
-    expect(result.schemaVersion).toBe(3);
+    expect(result.schemaVersion).toBe(4);
     expect(result.crimes[0]!.id).toBe("personal-information");
     const text = readFileSync(file, "utf8");
     for (const f of result.findings.filter((x) => x.kind !== "identifier")) {
@@ -96,6 +96,29 @@ describe("caseflag scan", () => {
     expect(raw.stdout).toContain("11010519491231002X");
   });
 
+  it("--locale, or LANG starting with zh, prints the table in Chinese; a bad locale is a usage error", async () => {
+    const file = "fixtures/docs/bank-credit-report.txt";
+    const byEnv = await runCli(["scan", file, "-f", "table"], { env: { LANG: "zh_CN.UTF-8" } });
+    expect(byEnv.stdout).toContain("严重程度");
+    expect(byEnv.stdout).toContain("侵犯公民个人信息罪");
+    const byFlag = await runCli(["scan", file, "-f", "table", "--locale", "en"], { env: { LANG: "zh_CN.UTF-8" } });
+    expect(byFlag.stdout).toMatch(/score \d+\/100/);
+    const bad = await runCli(["scan", file, "--locale", "fr"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown locale "fr"/);
+  });
+
+  it("case metadata: the number and court as written, defendants masked unless --no-mask", async () => {
+    const text = "杭州市西湖区人民法院\n刑事判决书\n（2021）浙0106刑初512号\n公诉机关杭州市西湖区人民检察院。\n被告人董源，男，1990年出生。\n被告人董源出售公民个人信息4000余条。\n二〇二一年十一月三日\n";
+    const masked = JSON.parse((await runCli(["scan", "-"], { stdin: text })).stdout) as CaseResult;
+    expect(masked.case.number?.match).toBe("（2021）浙0106刑初512号");
+    expect(masked.case.court?.match).toBe("杭州市西湖区人民法院");
+    expect(masked.case.date?.iso).toBe("2021-11-03");
+    expect(masked.case.defendants.map((d) => d.match)).toEqual(["董某"]);
+    const raw = JSON.parse((await runCli(["scan", "-", "--no-mask"], { stdin: text })).stdout) as CaseResult;
+    expect(raw.case.defendants.map((d) => d.match)).toEqual(["董源"]);
+  });
+
   it("formats: table, csv, jsonl; json array for several files", async () => {
     const files = ["fixtures/docs/bank-credit-report.txt", "fixtures/docs/theft-negative.txt"];
     const table = await runCli(["scan", ...files, "-f", "table"]);
@@ -160,7 +183,7 @@ describe("caseflag scan", () => {
   it("the installed bin sets the process exit code (real process)", () => {
     const ok = spawnSync(process.execPath, ["bin/caseflag.js", "scan", "fixtures/docs/theft-negative.txt"], { encoding: "utf8" });
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).schemaVersion).toBe(3);
+    expect(JSON.parse(ok.stdout).schemaVersion).toBe(4);
     const bad = spawnSync(process.execPath, ["bin/caseflag.js", "scan", "missing.txt"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);

@@ -14,19 +14,25 @@ import type { BatchSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../output/html.js";
 import type { CliIo } from "../io.js";
 import {
+  addLocaleOption,
   addMinConfidenceOption,
+  addReviewOptions,
   addScanOptions,
   budgetOf,
   engineOptionsOf,
   failOnPredicate,
   intFlag,
+  lexiconOf,
   minConfidenceOf,
   onShutdownSignals,
   readOptionsOf,
+  reviewBookOf,
+  type ReviewFlags,
   type ScanFlags,
 } from "../options.js";
 
-interface BatchFlags extends ScanFlags {
+interface BatchFlags extends ScanFlags, ReviewFlags {
+  locale?: string;
   out: string;
   report?: string;
   summary?: string;
@@ -51,7 +57,7 @@ export function register(
   setExit: (code: number) => void,
   onDone?: (r: BatchCommandResult) => void,
 ): void {
-  addMinConfidenceOption(
+  addReviewOptions(addLocaleOption(addMinConfidenceOption(
     addScanOptions(
       program
         .command("batch")
@@ -66,12 +72,16 @@ export function register(
         .option("--queue-prefix <prefix>", "queue key prefix (default: the queue's default)")
         .option("--top <n>", "top-scoring cases kept for the report (default 20)"),
     ),
-  ).action(async (inputs: string[], flags: BatchFlags) => {
+  ))).action(async (inputs: string[], flags: BatchFlags) => {
     const minConfidence = minConfidenceOf(flags);
     if (flags.queue !== undefined && minConfidence !== undefined) {
       throw new UsageError("--min-confidence cannot be used with --queue (the queue's workers decide with their own settings)");
     }
     const failOn = failOnPredicate(flags.failOn);
+    if (flags.queue !== undefined && (flags.decisions !== undefined || flags.baseline !== undefined)) {
+      throw new UsageError("--decisions and --baseline cannot be used with --queue (the queue's workers write the lines); apply them with caseflag report or export");
+    }
+    const review = flags.queue === undefined ? await reviewBookOf(flags, io.cwd) : undefined;
     const workers = intFlag("--workers", flags.workers, 0);
     const top = intFlag("--top", flags.top, 0);
     if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) {
@@ -107,6 +117,7 @@ export function register(
     const budget = budgetOf(flags);
     if (budget) opts.budget = budget;
     if (minConfidence !== undefined) opts.minConfidence = minConfidence;
+    if (review) opts.review = review;
     if (flags.resume) opts.resume = true;
     if (workers !== undefined) opts.workers = workers;
     if (top !== undefined) opts.topK = top;
@@ -151,9 +162,11 @@ export function register(
       countStop.abort();
     }
 
-    if (flags.summary !== undefined) await writeFile(at(flags.summary), JSON.stringify(summary, null, 2) + "\n");
+    // summary.json keeps its shape: counts and the top cases; the report's list of every case stays out of it.
+    const { cases: _cases, casesOmitted: _omitted, ...forFile } = summary;
+    if (flags.summary !== undefined) await writeFile(at(flags.summary), JSON.stringify(forFile, null, 2) + "\n");
     if (flags.report !== undefined) {
-      await writeFile(at(flags.report), await renderHtmlReport(summary, { inputs }));
+      await writeFile(at(flags.report), await renderHtmlReport(summary, { inputs, lex: await lexiconOf(flags, io), mask: flags.mask }));
     }
     io.stderr(formatFinalLine(summary) + "\n");
     onDone?.({ summary, failOnMatches: matches });

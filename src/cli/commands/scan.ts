@@ -10,22 +10,28 @@ import { streamResults } from "../../output/stream.js";
 import { scanDocument } from "../../pipeline.js";
 import type { CliIo } from "../io.js";
 import {
+  addLocaleOption,
   addMinConfidenceOption,
+  addReviewOptions,
   addScanOptions,
   budgetOf,
   engineOptionsOf,
   failOnPredicate,
+  lexiconOf,
   minConfidenceOf,
   readOptionsOf,
   redactorOf,
+  reviewBookOf,
+  type ReviewFlags,
   type ScanFlags,
 } from "../options.js";
+import { applyReview } from "../../output/review.js";
 
 /** Input size up to which `scan` loads per-document dictionaries (a few case files). */
 const SCOPED_DICTIONARY_MAX_BYTES = 1024 * 1024;
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addMinConfidenceOption(
+  addReviewOptions(addLocaleOption(addMinConfidenceOption(
     addScanOptions(
       program
         .command("scan")
@@ -33,7 +39,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         .argument("<files...>", "documents: .txt .xml .json .jsonl .html .docx, or - for stdin")
         .option("-f, --format <name>", "json | jsonl | table | csv (default: table on a terminal, else json)"),
     ),
-  ).action(async (files: string[], flags: ScanFlags & { format?: string; minConfidence?: string }) => {
+  ))).action(async (files: string[], flags: ScanFlags & ReviewFlags & { format?: string; minConfidence?: string; locale?: string }) => {
     const minConfidence = minConfidenceOf(flags);
     const formatter = getFormatter(flags.format ?? (io.isTTY ? "table" : "json"));
     const failOn = failOnPredicate(flags.failOn);
@@ -47,8 +53,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     const dictionary = bytes <= SCOPED_DICTIONARY_MAX_BYTES ? "document" : "full";
     const engine = await createEngine({ ...engineOptionsOf(flags, io.cwd), dictionary });
     const redactor = redactorOf(flags, engine.identifierContext);
+    const lex = await lexiconOf(flags, io, engine.ruleSet);
+    const book = await reviewBookOf(flags, io.cwd);
     // Each result is written as its document finishes: memory stays flat for a dump of any size.
-    const output = streamResults(formatter, io.stdout);
+    const output = streamResults(formatter, io.stdout, { lex });
     let failing = false;
     let failures = 0;
     for (const file of files) {
@@ -69,7 +77,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           );
           for (const w of result.warnings ?? []) io.stderr(`caseflag: warning: ${result.source}: ${w}\n`);
           // As every output line carries it (output/lines.ts).
-          const line = withHash(result, contentHash(item.doc.text));
+          const hash = contentHash(item.doc.text);
+          const line = withHash(applyReview(result, hash, book), hash);
           if (!failing && failOn(line)) failing = true;
           output.add(line);
         } catch (err) {
