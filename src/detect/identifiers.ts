@@ -144,13 +144,7 @@ interface Ctx {
 export function detectIdentifiers(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
   const gates = gatesOf(text);
   if (!gates.any) return [];
-  const ctx: Ctx = {
-    text,
-    window: opts.contextWindow ?? 50,
-    terms: contextTermsOf(opts.contextTerms ?? NO_TERMS),
-    negative: negativeTermsOf(opts.negativeTerms ?? DEFAULT_NEGATIVE_CONTEXT),
-    today: opts.today ?? new Date(),
-  };
+  const ctx = contextOf(text, opts);
   // A detector whose gate is shut would find nothing (see gatesOf): it is not run.
   const found: Candidate[] = [
     ...(gates.at ? emails(ctx) : []),
@@ -272,15 +266,20 @@ function gatesOf(text: string): Gates {
   };
 }
 
-/** Every detector run whatever the gates say: the reference the gates are tested against. */
-export function detectIdentifiersUngated(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
-  const ctx: Ctx = {
+/** What every detector reads: the text and the options with their defaults. */
+function contextOf(text: string, opts: DetectIdentifiersOptions): Ctx {
+  return {
     text,
     window: opts.contextWindow ?? 50,
     terms: contextTermsOf(opts.contextTerms ?? NO_TERMS),
     negative: negativeTermsOf(opts.negativeTerms ?? DEFAULT_NEGATIVE_CONTEXT),
     today: opts.today ?? new Date(),
   };
+}
+
+/** Every detector run whatever the gates say: the reference the gates are tested against. */
+export function detectIdentifiersUngated(text: string, opts: DetectIdentifiersOptions = {}): IdentifierMatch[] {
+  const ctx = contextOf(text, opts);
   return resolveOverlaps(text, [...emails(ctx), ...digitRuns(ctx), ...groupedNumbers(ctx), ...maskedNumbers(ctx), ...tailNumbers(ctx), ...withheldLabels(ctx)]);
 }
 
