@@ -4,10 +4,12 @@
 // winners.
 //
 // Memory: one document at a time plus bounded counters (phrase-counter.ts: an exact table for the
-// foreground's recurring strings and fixed-size sketches for the rest; counter.ts for English terms);
-// example sentences are remembered as (document ordinal, offsets) and only the final candidates'
-// sentences are ever held. That is why the corpus is a factory: it is read twice (stdin cannot be a
-// corpus).
+// foreground's recurring strings and fixed-size sketches for the first sightings; counter.ts for
+// English terms); the corpus's background phrases are counted in a second reading, without the
+// scan, once the foreground's entries are known (one bit per document says which); example
+// sentences are remembered as (document ordinal, offsets) and only the final candidates' sentences
+// are ever held. That is why the corpus is a factory: it is read up to three times (stdin cannot be
+// a corpus).
 import type { Engine } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { analyzeDocument } from "../pipeline.js";
@@ -49,12 +51,15 @@ export interface CaptureOptions {
   /** Told why each recurring string was left out (rank.ts). */
   onDrop?: (term: string, reason: string) => void;
   /** Told every `progressEvery` documents. */
-  onProgress?: (phase: "count" | "examples", docs: number) => void;
+  onProgress?: (phase: "count" | "background" | "examples", docs: number) => void;
   progressEvery?: number;
 }
 
 export interface CaptureInputs {
-  /** The corpus; called twice (counting, then example sentences), must yield the same documents in the same order. */
+  /**
+   * The corpus; called up to three times (counting; the background documents' phrases, when there is
+   * no `against`; example sentences), must yield the same documents in the same order.
+   */
   corpus: () => AsyncIterable<ReadItem>;
   /** Background documents; when given, every corpus document is foreground. */
   against?: () => AsyncIterable<ReadItem>;
@@ -183,6 +188,9 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
     options.onFailure?.(f);
   };
 
+  // The corpus's background documents, by ordinal: their phrases are counted in a pass of their own
+  // once the foreground is complete (phrase-counter.ts), reading them again without the scan.
+  const background = new Bits();
   for await (const item of inputs.corpus()) {
     if (!item.ok) {
       fail(item.failure);
@@ -194,7 +202,7 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
       phrases.addForeground(view.text, view.runs, ordinal, found);
       counter.addForeground(view.english, ordinal, found);
     } else {
-      phrases.addBackground(view.text, view.runs);
+      background.set(ordinal);
       counter.addBackground(view.english);
     }
     if (corpusDocs % every === 0) options.onProgress?.("count", corpusDocs);
@@ -208,6 +216,17 @@ export async function captureKeywords(engine: Engine, inputs: CaptureInputs, opt
       const view = documentView(readText(item.doc.text), lex);
       phrases.addBackground(view.text, view.runs);
       counter.addBackground(view.english);
+    }
+  } else if (background.count > 0 && phrases.stats().foregroundDocs > 0) {
+    let ordinal = 0;
+    for await (const item of inputs.corpus()) {
+      if (!item.ok) continue;
+      const here = ordinal++;
+      if (!background.has(here)) continue;
+      // The text as the scan read it (the same normalization; no scan needed to count phrases).
+      const view = documentView(readText(item.doc.text), lex);
+      phrases.addBackground(view.text, view.runs);
+      if (ordinal % every === 0) options.onProgress?.("background", ordinal);
     }
   }
 
@@ -351,4 +370,24 @@ function targetOf(engine: Engine, plan: Plan, kind: string, target: string): num
     if (i !== undefined && (plan.chosen === null || plan.chosen.has(i))) return i;
   }
   return -1;
+}
+
+/** A growable bit set over document ordinals (one bit a document). */
+class Bits {
+  private words = new Uint32Array(256);
+  count = 0;
+  set(i: number): void {
+    const w = i >>> 5;
+    if (w >= this.words.length) {
+      const next = new Uint32Array(Math.max(this.words.length * 2, w + 1));
+      next.set(this.words);
+      this.words = next;
+    }
+    if ((this.words[w]! & (1 << (i & 31))) === 0) this.count++;
+    this.words[w]! |= 1 << (i & 31);
+  }
+  has(i: number): boolean {
+    const w = i >>> 5;
+    return w < this.words.length && (this.words[w]! & (1 << (i & 31))) !== 0;
+  }
 }

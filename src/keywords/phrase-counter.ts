@@ -11,11 +11,15 @@
 // since is simply missed). Past `cap` entries the rarest are pruned, lossy-counting style, as
 // counter.ts does for words.
 //
-// Background: every n-gram of every background document goes to a larger count-min sketch (no
-// strings at all); a candidate's background count is read from it at ranking time. The sketch never
-// undercounts, so an error can only make a candidate look less specific than it is.
+// Background: counted after the foreground (addBackground throws if a foreground document follows),
+// and only for the n-grams that have an exact entry by then: a candidate needs --min-count foreground
+// documents, so every candidate has one, and a string the foreground never repeated needs no
+// background count. So the background costs a document-frequency column and no table of its own: its
+// counts are exact, and the count-min sketch it used to go to (8 MB, and a fifth of the capture's
+// time) is gone. The caller orders the passes (capture.ts: background documents of the corpus are
+// read again after the counting pass, or the --against files come after the corpus).
 import { CountMinSketch } from "./sketch.js";
-import { forEachNgramHash, hashPair, MAX_PHRASE, neighbourCode, type Span } from "./phrases.js";
+import { forEachNgramHash, hashPair, neighbourCode, type Span } from "./phrases.js";
 import { TargetLists } from "./cooccurrence.js";
 
 export const DEFAULT_PHRASE_CAP = 300_000;
@@ -91,16 +95,12 @@ export interface PhraseStats {
   floor: number;
 }
 
-/** Initial rows of the entry table; it doubles as needed, up to the cap. */
-const INITIAL_ROWS = 4096;
 const EX_WIDTH = 3 * EXAMPLES_PER_TERM;
 
-/** Smallest power of two ≥ n (and ≥ 16). */
-function pow2(n: number): number {
-  let p = 16;
-  while (p < n) p *= 2;
-  return p;
-}
+/** A document's n-gram table starts with this many slots (~100 KB; a 425-character CAIL fact has ~2,000 n-grams). */
+const INITIAL_SLOTS = 4096;
+/** A table grown past this (1.6 MB) by a long document is dropped at the next one. */
+const SHRINK_SLOTS = 65536;
 
 /**
  * A document's distinct n-grams while it is counted: an open-addressing table over the two hashes
@@ -122,26 +122,58 @@ class DocumentGrams {
   private gen = 0;
   private mask = 0;
 
-  /** Starts a document with room for `grams` distinct n-grams. */
-  reset(grams: number): void {
-    const want = pow2(2 * grams);
-    if (want > this.stamp.length) {
-      this.h1 = new Int32Array(want);
-      this.h2 = new Int32Array(want);
-      this.start = new Int32Array(want);
-      this.len = new Uint8Array(want);
-      this.tf = new Uint32Array(want);
-      this.stamp = new Uint32Array(want);
-      this.order = new Int32Array(want);
-      this.gen = 0;
-      this.mask = want - 1;
-    }
+  /**
+   * Starts a document. The table starts small and doubles as the document's distinct n-grams fill
+   * it (kept at most half full); a table an outsized document grew past SHRINK_SLOTS is dropped at
+   * the next document, so one long text does not hold megabytes for the rest of the run.
+   */
+  reset(): void {
+    if (this.stamp.length === 0 || this.stamp.length > SHRINK_SLOTS) this.allocate(INITIAL_SLOTS);
     this.gen++;
     if (this.gen === 0xffffffff) {
       this.stamp.fill(0);
       this.gen = 1;
     }
     this.size = 0;
+  }
+
+  private allocate(slots: number): void {
+    this.h1 = new Int32Array(slots);
+    this.h2 = new Int32Array(slots);
+    this.start = new Int32Array(slots);
+    this.len = new Uint8Array(slots);
+    this.tf = new Uint32Array(slots);
+    this.stamp = new Uint32Array(slots);
+    this.order = new Int32Array(slots);
+    this.gen = 0;
+    this.mask = slots - 1;
+  }
+
+  /** Doubles the table, keeping this document's n-grams (and their first-seen order). */
+  private grow(): void {
+    const { h1, h2, start, len, tf, order, size } = this;
+    const slots = order.length;
+    this.allocate(slots * 2);
+    this.gen = 1;
+    this.size = 0;
+    for (let k = 0; k < size; k++) {
+      const o = order[k]!;
+      const i = this.insert(h1[o]!, h2[o]!, start[o]!, start[o]! + len[o]!);
+      this.tf[i] = tf[o]!;
+    }
+  }
+
+  private insert(h1: number, h2: number, start: number, end: number): number {
+    let i = h1 & this.mask;
+    while (this.stamp[i] === this.gen) i = (i + 1) & this.mask;
+    this.stamp[i] = this.gen;
+    this.h1[i] = h1;
+    this.h2[i] = h2;
+    this.start[i] = start;
+    this.len[i] = end - start;
+    this.tf[i] = 1;
+    this.order[this.size++] = i;
+    return i;
   }
 
   add(h1: number, h2: number, start: number, end: number): void {
@@ -153,6 +185,11 @@ class DocumentGrams {
       }
       i = (i + 1) & this.mask;
     }
+    if (2 * (this.size + 1) > this.order.length) {
+      this.grow();
+      this.insert(h1, h2, start, end);
+      return;
+    }
     this.stamp[i] = this.gen;
     this.h1[i] = h1;
     this.h2[i] = h2;
@@ -163,12 +200,41 @@ class DocumentGrams {
   }
 }
 
+/** Rows per page of the entry table: pages are added as entries are, never copied or freed. */
+const PAGE_BITS = 11;
+const PAGE_ROWS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ROWS - 1;
+const SIDE_WIDTH = 2 * NEIGHBOUR_SLOTS;
+
+/** The columns of PAGE_ROWS entries (see PhraseCounter). */
+class Page {
+  readonly h1 = new Int32Array(PAGE_ROWS);
+  readonly h2 = new Int32Array(PAGE_ROWS);
+  readonly fgDf = new Uint32Array(PAGE_ROWS);
+  readonly fgTf = new Uint32Array(PAGE_ROWS);
+  /** Interned target list of the row's foreground documents while there was one (-1: none). */
+  readonly sig = new Int32Array(PAGE_ROWS);
+  /** Offset of the row's counts per target in the co-occurrence pool once it has seen two lists (-1: none). */
+  readonly cooc = new Int32Array(PAGE_ROWS);
+  /** The document (1-based: foreground documents, then background ones) that last counted the row. */
+  readonly doc = new Uint32Array(PAGE_ROWS);
+  /** Background documents containing the row's n-gram (exact; see the header). */
+  readonly bgDf = new Uint32Array(PAGE_ROWS);
+  readonly sym = new Uint16Array(PAGE_ROWS * SIDE_WIDTH);
+  readonly cnt = new Uint32Array(PAGE_ROWS * SIDE_WIDTH);
+  readonly other = new Uint32Array(PAGE_ROWS * 2);
+  readonly ex = new Int32Array(PAGE_ROWS * EX_WIDTH);
+  readonly exLen = new Uint8Array(PAGE_ROWS);
+}
+
 /**
  * The exact entries, one row each in typed-array columns (both hashes, document and occurrence
  * counts, interned target list, up to 8 neighbours a side as character codes with counts, example
  * offsets, the last document that counted it), found by an open-addressing index over the hashes.
- * A row is ~170 bytes where an object per entry with its arrays took ~1.3 KB; the only string per
- * entry is its text, made once when the entry is created.
+ * A row is ~180 bytes where an object per entry with its arrays took ~1.3 KB; the only string per
+ * entry is its text, made once when the entry is created. The columns come in pages of 2,048 rows
+ * added as needed: growing never copies a table (doubling left the old columns, megabytes, for the
+ * collector) and never holds more than a page beyond the entries.
  */
 export class PhraseCounter {
   /** Foreground occurrences of each character, by code. */
@@ -178,26 +244,16 @@ export class PhraseCounter {
   private size = 0;
   private live = 0;
   /** Index: slot -> row + 1 (0 = empty), over h1. */
-  private index = new Int32Array(2 * INITIAL_ROWS);
-  private h1Col = new Int32Array(INITIAL_ROWS);
-  private h2Col = new Int32Array(INITIAL_ROWS);
-  private fgDfCol = new Uint32Array(INITIAL_ROWS);
-  private fgTfCol = new Uint32Array(INITIAL_ROWS);
-  private sigCol = new Int32Array(INITIAL_ROWS).fill(-1);
-  /** The foreground document (1-based count) that last counted the row. */
-  private docCol = new Uint32Array(INITIAL_ROWS);
-  private symCol = new Uint16Array(INITIAL_ROWS * 2 * NEIGHBOUR_SLOTS);
-  private cntCol = new Uint32Array(INITIAL_ROWS * 2 * NEIGHBOUR_SLOTS);
-  private otherCol = new Uint32Array(INITIAL_ROWS * 2);
-  private exCol = new Int32Array(INITIAL_ROWS * EX_WIDTH);
-  private exLenCol = new Uint8Array(INITIAL_ROWS);
-  /** Counts per target of the rows seen with two different target lists (the rest keep `sig`). */
-  private readonly coocRows = new Map<number, Uint32Array>();
+  private index = new Int32Array(2 * PAGE_ROWS);
+  private readonly pages: Page[] = [];
+  /** Counts per target of the rows seen with two different target lists, `targetCount` a row. */
+  private coocPool = new Uint32Array(0);
+  private coocUsed = 0;
+  private coocFree: number[] = [];
   private readonly targetLists: TargetLists;
   private readonly grams = new DocumentGrams();
-  private readonly fgSketch = new CountMinSketch(3, 19);
+  private readonly fgSketch = new CountMinSketch(3, 19, 8);
   private readonly first = new FirstSightings(19);
-  private readonly bgSketch = new CountMinSketch(4, 20);
   private fgDocs = 0;
   private bgDocs = 0;
   private fgChars = 0;
@@ -212,6 +268,7 @@ export class PhraseCounter {
   }
 
   addForeground(text: string, runs: readonly Span[], ordinal: number, targets: readonly number[]): void {
+    if (this.bgDocs > 0) throw new Error("PhraseCounter: a foreground document after the background (count the foreground first)");
     const doc = ++this.fgDocs;
     const sig = targets.length > 0 ? this.targetLists.id(targets) : -1;
     let chars = 0;
@@ -224,7 +281,7 @@ export class PhraseCounter {
     }
     this.fgChars += chars;
     const g = this.grams;
-    g.reset(chars * (MAX_PHRASE - 1));
+    g.reset();
     forEachNgramHash(text, runs, (h1, h2, start, end) => g.add(h1, h2, start, end));
     for (let k = 0; k < g.size; k++) {
       const slot = g.order[k]!;
@@ -246,47 +303,53 @@ export class PhraseCounter {
           this.addNeighbour(row, 1, sides[1]);
         }
       }
-      this.fgDfCol[row]!++;
-      this.fgTfCol[row]! += g.tf[slot]!;
-      this.docCol[row] = doc;
+      const p = this.pages[row >>> PAGE_BITS]!;
+      const r = row & PAGE_MASK;
+      p.fgDf[r]!++;
+      p.fgTf[r]! += g.tf[slot]!;
+      p.doc[r] = doc;
       if (sig >= 0) this.addTargets(row, sig, targets);
-      const n = this.exLenCol[row]!;
+      const n = p.exLen[r]!;
       if (n < EX_WIDTH) {
-        const at = row * EX_WIDTH + n;
-        this.exCol[at] = ordinal;
-        this.exCol[at + 1] = start;
-        this.exCol[at + 2] = end;
-        this.exLenCol[row] = n + 3;
+        const at = r * EX_WIDTH + n;
+        p.ex[at] = ordinal;
+        p.ex[at + 1] = start;
+        p.ex[at + 2] = end;
+        p.exLen[r] = n + 3;
       }
     }
     // Neighbours of every occurrence of an n-gram that has an entry (now including this document's).
     forEachNgramHash(text, runs, (h1, h2, start, end) => {
       const row = this.find(h1, h2);
-      if (row < 0 || this.docCol[row] !== doc) return;
+      if (row < 0 || this.pages[row >>> PAGE_BITS]!.doc[row & PAGE_MASK] !== doc) return;
       this.addNeighbour(row, 0, neighbourCode(text, start - 1));
       this.addNeighbour(row, 1, neighbourCode(text, end));
     });
     this.maybePrune();
   }
 
+  /**
+   * One background document, after the whole foreground: each n-gram with an exact entry counts once
+   * (the row's document stamp goes on numbering after the foreground's). Nothing is allocated.
+   */
   addBackground(text: string, runs: readonly Span[]): void {
-    this.bgDocs++;
-    // Each distinct n-gram once per document (the table's first-seen order), nothing allocated per n-gram.
-    const g = this.grams;
-    let chars = 0;
-    for (const run of runs) chars += run.end - run.start;
-    g.reset(chars * (MAX_PHRASE - 1));
-    forEachNgramHash(text, runs, (h1, h2, start, end) => g.add(h1, h2, start, end));
-    for (let k = 0; k < g.size; k++) {
-      const slot = g.order[k]!;
-      this.bgSketch.add(g.h1[slot]!, g.h2[slot]!);
-    }
+    const doc = this.fgDocs + ++this.bgDocs;
+    forEachNgramHash(text, runs, (h1, h2) => {
+      const row = this.find(h1, h2);
+      if (row < 0) return;
+      const p = this.pages[row >>> PAGE_BITS]!;
+      const r = row & PAGE_MASK;
+      if (p.doc[r] === doc) return;
+      p.doc[r] = doc;
+      p.bgDf[r]!++;
+    });
   }
 
-  /** Background documents containing the n-gram (never low; see the header). */
+  /** Background documents containing the n-gram: exact for an entry's, 0 for any other string (never counted). */
   bgDf(key: string): number {
     const [h1, h2] = hashPair(key, 0, key.length);
-    return Math.min(this.bgDocs, this.bgSketch.estimate(h1, h2));
+    const row = this.find(h1, h2);
+    return row < 0 ? 0 : this.pages[row >>> PAGE_BITS]!.bgDf[row & PAGE_MASK]!;
   }
 
   /** Foreground occurrences of any string (an entry's, a character's, else the sketch's document count). */
@@ -294,7 +357,7 @@ export class PhraseCounter {
     if (key.length === 1) return this.charTf.get(key.charCodeAt(0)) ?? 0;
     const [h1, h2] = hashPair(key, 0, key.length);
     const row = this.find(h1, h2);
-    return row >= 0 ? this.fgTfCol[row]! : this.fgSketch.estimate(h1, h2);
+    return row >= 0 ? this.pages[row >>> PAGE_BITS]!.fgTf[row & PAGE_MASK]! : this.fgSketch.estimate(h1, h2);
   }
 
   /** The exact entry of a string, if it has one. */
@@ -311,10 +374,12 @@ export class PhraseCounter {
 
   /** Foreground documents in which the entry co-occurred with each dimension. */
   coocOf(e: PhraseEntry): Uint32Array {
-    const counts = this.coocRows.get(e.id);
-    if (counts) return counts;
+    const p = this.pages[e.id >>> PAGE_BITS]!;
+    const r = e.id & PAGE_MASK;
+    const at = p.cooc[r]!;
+    if (at >= 0) return this.coocPool.slice(at, at + this.targetCount);
     const v = new Uint32Array(this.targetCount);
-    const sig = this.sigCol[e.id]!;
+    const sig = p.sig[r]!;
     if (sig >= 0) for (const t of this.targetLists.listOf(sig)) v[t] = 1;
     return v;
   }
@@ -331,23 +396,25 @@ export class PhraseCounter {
   }
 
   private view(row: number): PhraseEntry {
-    const examples = Array.from(this.exCol.subarray(row * EX_WIDTH, row * EX_WIDTH + this.exLenCol[row]!));
+    const p = this.pages[row >>> PAGE_BITS]!;
+    const r = row & PAGE_MASK;
+    const examples = Array.from(p.ex.subarray(r * EX_WIDTH, r * EX_WIDTH + p.exLen[r]!));
     return {
       id: row,
       key: this.keys[row]!,
-      fgDf: this.fgDfCol[row]!,
-      fgTf: this.fgTfCol[row]!,
-      left: this.side(row, 0),
-      right: this.side(row, 1),
+      fgDf: p.fgDf[r]!,
+      fgTf: p.fgTf[r]!,
+      left: this.side(p, r, 0),
+      right: this.side(p, r, 1),
       examples,
     };
   }
 
-  private side(row: number, side: 0 | 1): NeighbourView {
-    const base = (row * 2 + side) * NEIGHBOUR_SLOTS;
+  private side(p: Page, r: number, side: 0 | 1): NeighbourView {
+    const base = (r * 2 + side) * NEIGHBOUR_SLOTS;
     const counts: number[] = [];
-    for (let k = 0; k < NEIGHBOUR_SLOTS && this.cntCol[base + k]! > 0; k++) counts.push(this.cntCol[base + k]!);
-    const other = this.otherCol[row * 2 + side]!;
+    for (let k = 0; k < NEIGHBOUR_SLOTS && p.cnt[base + k]! > 0; k++) counts.push(p.cnt[base + k]!);
+    const other = p.other[r * 2 + side]!;
     const total = counts.reduce((a, b) => a + b, other);
     return {
       total,
@@ -368,39 +435,60 @@ export class PhraseCounter {
    * always follows a number (个月, 日通过, 元至) is the tail of a quantity.
    */
   private addNeighbour(row: number, side: 0 | 1, code: number): void {
+    const p = this.pages[row >>> PAGE_BITS]!;
+    const r = row & PAGE_MASK;
     if (code !== 0 && !(code === NUMERAL_CODE && side === 1)) {
-      const base = (row * 2 + side) * NEIGHBOUR_SLOTS;
+      const base = (r * 2 + side) * NEIGHBOUR_SLOTS;
       for (let k = 0; k < NEIGHBOUR_SLOTS; k++) {
-        const c = this.cntCol[base + k]!;
+        const c = p.cnt[base + k]!;
         if (c === 0) {
-          this.symCol[base + k] = code;
-          this.cntCol[base + k] = 1;
+          p.sym[base + k] = code;
+          p.cnt[base + k] = 1;
           return;
         }
-        if (this.symCol[base + k] === code) {
-          this.cntCol[base + k] = c + 1;
+        if (p.sym[base + k] === code) {
+          p.cnt[base + k] = c + 1;
           return;
         }
       }
     }
-    this.otherCol[row * 2 + side]!++;
+    p.other[r * 2 + side]!++;
   }
 
   /** One more foreground document of a row with these targets (interned as `sig`). */
   private addTargets(row: number, sig: number, targets: readonly number[]): void {
-    let counts = this.coocRows.get(row);
-    if (counts === undefined) {
-      const prior = this.sigCol[row]!;
+    const p = this.pages[row >>> PAGE_BITS]!;
+    const r = row & PAGE_MASK;
+    let at = p.cooc[r]!;
+    if (at < 0) {
+      const prior = p.sig[r]!;
       if (prior < 0) {
-        this.sigCol[row] = sig;
+        p.sig[r] = sig;
         return;
       }
-      counts = new Uint32Array(this.targetCount);
-      for (const t of this.targetLists.listOf(prior)) counts[t]!++;
-      this.coocRows.set(row, counts);
-      this.sigCol[row] = -1;
+      at = this.coocBlock();
+      p.cooc[r] = at;
+      for (const t of this.targetLists.listOf(prior)) this.coocPool[at + t]!++;
+      p.sig[r] = -1;
     }
-    for (const t of targets) counts[t]!++;
+    for (const t of targets) this.coocPool[at + t]!++;
+  }
+
+  /** A zeroed block of `targetCount` counts in the pool (a pruned row's, else a new one). */
+  private coocBlock(): number {
+    const reused = this.coocFree.pop();
+    if (reused !== undefined) {
+      this.coocPool.fill(0, reused, reused + this.targetCount);
+      return reused;
+    }
+    if (this.coocUsed + this.targetCount > this.coocPool.length) {
+      const next = new Uint32Array(Math.max(1024 * this.targetCount, this.coocPool.length * 2));
+      next.set(this.coocPool);
+      this.coocPool = next;
+    }
+    const at = this.coocUsed;
+    this.coocUsed += this.targetCount;
+    return at;
   }
 
   /** The row of an n-gram by its hashes, or -1. */
@@ -409,13 +497,15 @@ export class PhraseCounter {
     for (let i = h1 & mask; ; i = (i + 1) & mask) {
       const r = this.index[i]!;
       if (r === 0) return -1;
-      if (this.h1Col[r - 1] === h1 && this.h2Col[r - 1] === h2) return r - 1;
+      const p = this.pages[(r - 1) >>> PAGE_BITS]!;
+      const k = (r - 1) & PAGE_MASK;
+      if (p.h1[k] === h1 && p.h2[k] === h2) return r - 1;
     }
   }
 
   private place(row: number): void {
     const mask = this.index.length - 1;
-    let i = this.h1Col[row]! & mask;
+    let i = this.pages[row >>> PAGE_BITS]!.h1[row & PAGE_MASK]! & mask;
     while (this.index[i] !== 0) i = (i + 1) & mask;
     this.index[i] = row + 1;
   }
@@ -430,44 +520,28 @@ export class PhraseCounter {
     let row = this.free.pop();
     if (row === undefined) {
       row = this.size++;
-      if (row >= this.fgDfCol.length) this.grow();
+      if (row >>> PAGE_BITS >= this.pages.length) this.pages.push(new Page());
     }
     this.live++;
     this.keys[row] = key;
-    this.h1Col[row] = h1;
-    this.h2Col[row] = h2;
-    this.fgDfCol[row] = base;
-    this.fgTfCol[row] = base;
-    this.sigCol[row] = -1;
-    this.docCol[row] = 0;
-    this.symCol.fill(0, row * 2 * NEIGHBOUR_SLOTS, (row + 1) * 2 * NEIGHBOUR_SLOTS);
-    this.cntCol.fill(0, row * 2 * NEIGHBOUR_SLOTS, (row + 1) * 2 * NEIGHBOUR_SLOTS);
-    this.otherCol[row * 2] = 0;
-    this.otherCol[row * 2 + 1] = 0;
-    this.exLenCol[row] = 0;
+    const p = this.pages[row >>> PAGE_BITS]!;
+    const r = row & PAGE_MASK;
+    p.h1[r] = h1;
+    p.h2[r] = h2;
+    p.fgDf[r] = base;
+    p.fgTf[r] = base;
+    p.sig[r] = -1;
+    p.cooc[r] = -1;
+    p.doc[r] = 0;
+    p.bgDf[r] = 0;
+    p.sym.fill(0, r * SIDE_WIDTH, (r + 1) * SIDE_WIDTH);
+    p.cnt.fill(0, r * SIDE_WIDTH, (r + 1) * SIDE_WIDTH);
+    p.other[r * 2] = 0;
+    p.other[r * 2 + 1] = 0;
+    p.exLen[r] = 0;
     if (2 * this.live > this.index.length) this.reindex(this.index.length * 2);
     else this.place(row);
     return row;
-  }
-
-  private grow(): void {
-    const rows = this.fgDfCol.length * 2;
-    const widen = <T extends Uint32Array | Int32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T, per: number): T => {
-      const b = make(rows * per);
-      b.set(a);
-      return b;
-    };
-    this.h1Col = widen(this.h1Col, (n) => new Int32Array(n), 1);
-    this.h2Col = widen(this.h2Col, (n) => new Int32Array(n), 1);
-    this.fgDfCol = widen(this.fgDfCol, (n) => new Uint32Array(n), 1);
-    this.fgTfCol = widen(this.fgTfCol, (n) => new Uint32Array(n), 1);
-    this.sigCol = widen(this.sigCol, (n) => new Int32Array(n).fill(-1), 1);
-    this.docCol = widen(this.docCol, (n) => new Uint32Array(n), 1);
-    this.symCol = widen(this.symCol, (n) => new Uint16Array(n), 2 * NEIGHBOUR_SLOTS);
-    this.cntCol = widen(this.cntCol, (n) => new Uint32Array(n), 2 * NEIGHBOUR_SLOTS);
-    this.otherCol = widen(this.otherCol, (n) => new Uint32Array(n), 2);
-    this.exCol = widen(this.exCol, (n) => new Int32Array(n), EX_WIDTH);
-    this.exLenCol = widen(this.exLenCol, (n) => new Uint8Array(n), 1);
   }
 
   /**
@@ -482,9 +556,13 @@ export class PhraseCounter {
     while (this.live > goal) {
       threshold++;
       for (let row = 0; row < this.size; row++) {
-        if (this.keys[row] === "" || this.fgDfCol[row]! > threshold) continue;
+        if (this.keys[row] === "") continue;
+        const p = this.pages[row >>> PAGE_BITS]!;
+        const r = row & PAGE_MASK;
+        if (p.fgDf[r]! > threshold) continue;
         this.keys[row] = "";
-        this.coocRows.delete(row);
+        if (p.cooc[r]! >= 0) this.coocFree.push(p.cooc[r]!);
+        p.cooc[r] = -1;
         this.free.push(row);
         this.live--;
       }

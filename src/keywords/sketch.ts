@@ -5,16 +5,22 @@
 // foreground's first sightings in another.
 
 export class CountMinSketch {
-  private readonly table: Uint16Array;
+  private readonly table: Uint16Array | Uint8Array;
   private readonly mask: number;
+  private readonly max: number;
   private total = 0;
 
-  /** `depth` rows of 2^`log2Width` 16-bit counters (saturating at 65,535). */
+  /**
+   * `depth` rows of 2^`log2Width` counters of `bits` bits, saturating at 65,535 (or 255: enough where
+   * only small counts matter, as for first sightings, at half the memory).
+   */
   constructor(
     private readonly depth = 4,
     log2Width = 21,
+    bits: 8 | 16 = 16,
   ) {
-    this.table = new Uint16Array(depth << log2Width);
+    this.table = bits === 8 ? new Uint8Array(depth << log2Width) : new Uint16Array(depth << log2Width);
+    this.max = bits === 8 ? 0xff : 0xffff;
     this.mask = (1 << log2Width) - 1;
   }
 
@@ -34,9 +40,9 @@ export class CountMinSketch {
   /** Add one to the item; returns its new estimate. */
   add(h1: number, h2: number): number {
     this.total++;
-    let min = 0xffff;
+    let min = this.max;
     for (let r = 0; r < this.depth; r++) min = Math.min(min, this.table[this.slot(r, h1, h2)]!);
-    if (min === 0xffff) return min;
+    if (min === this.max) return min;
     const next = min + 1;
     for (let r = 0; r < this.depth; r++) {
       const s = this.slot(r, h1, h2);
@@ -46,7 +52,7 @@ export class CountMinSketch {
   }
 
   estimate(h1: number, h2: number): number {
-    let min = 0xffff;
+    let min = this.max;
     for (let r = 0; r < this.depth; r++) min = Math.min(min, this.table[this.slot(r, h1, h2)]!);
     return min;
   }

@@ -278,8 +278,33 @@ describe("phrase candidates: Han runs, neighbours, sketch, counter", () => {
     const frag = c.entry("刑一年")!; // always after 徒
     expect(frag.left.topShare()).toBe(1);
     expect(frag.left.entropy()).toBe(0);
-    c.addBackground("他人接码", hanRuns("他人接码"));
-    expect(c.bgDf("接码")).toBeGreaterThanOrEqual(1);
+    c.addBackground("他人接码，接码", hanRuns("他人接码，接码"));
+    c.addBackground("有期徒刑一年", hanRuns("有期徒刑一年"));
+    // Exact, once per document, for entries; a string the foreground never repeated is not counted.
+    expect(c.bgDf("接码")).toBe(1);
+    expect(c.bgDf("刑一年")).toBe(1);
+    expect(c.bgDf("他人接")).toBe(0);
+    expect(c.stats().backgroundDocs).toBe(2);
+    // The background is counted after the foreground, never between.
+    expect(() => c.addForeground("接码", hanRuns("接码"), 9, [0])).toThrow(/after the background/);
+  });
+
+  it("counts a long document's n-grams exactly (its table grows past the first size and shrinks after)", async () => {
+    const { PhraseCounter, hanRuns } = await import("../../src/keywords/index.js");
+    const c = new PhraseCounter(1);
+    // 3,000 distinct characters: ~15,000 distinct n-grams, far past the table's first 4,096 slots.
+    let long = "";
+    for (let i = 0; i < 3000; i++) long += String.fromCharCode(0x4e00 + ((i * 7919) % 20000));
+    const doc = (extra: string): string => "接码" + long + "接码" + extra + "接码";
+    c.addForeground(doc("甲"), hanRuns(doc("甲")), 0, [0]);
+    c.addForeground(doc("乙"), hanRuns(doc("乙")), 1, [0]);
+    c.addForeground("短文接码", hanRuns("短文接码"), 2, [0]);
+    const e = c.entry("接码")!;
+    // Occurrences: the first document counts once (it was a first sighting), then 3 and 1.
+    expect([e.fgDf, e.fgTf]).toEqual([3, 5]);
+    const mid = long.slice(1500, 1504);
+    expect(c.entry(mid)!.fgDf).toBe(2);
+    expect(c.entry(mid)!.fgTf).toBe(2);
   });
 });
 
