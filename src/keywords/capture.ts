@@ -23,7 +23,7 @@ import type { KeywordLexicon } from "./lexicon.js";
 import { maskNames } from "./names.js";
 import { createPackTermIndex } from "./pack-terms.js";
 import { DEFAULT_PHRASE_CAP, PhraseCounter } from "./phrase-counter.js";
-import { rankCandidates, type KeywordCandidate, type KeywordKind, type RankOptions, type TargetRef } from "./rank.js";
+import { rankCandidates, type ExampleRef, type KeywordCandidate, type KeywordKind, type RankOptions, type TargetRef } from "./rank.js";
 import { snippetSpan } from "./snippet.js";
 
 export const KEYWORD_KINDS: readonly KeywordKind[] = ["crime", "info-type", "industry", "group"];
@@ -288,12 +288,12 @@ async function fillExamples(
   options: CaptureOptions,
   plan: Plan,
 ): Promise<void> {
-  const wanted = new Map<number, { cand: KeywordCandidate; start: number; end: number }[]>();
+  const wanted = new Map<number, { cand: KeywordCandidate; ref: ExampleRef }[]>();
   let last = -1;
   for (const cand of candidates) {
     for (const ref of cand.exampleRefs) {
       const list = wanted.get(ref.doc) ?? [];
-      list.push({ cand, start: ref.start, end: ref.end });
+      list.push({ cand, ref });
       wanted.set(ref.doc, list);
       last = Math.max(last, ref.doc);
     }
@@ -310,9 +310,16 @@ async function fillExamples(
       const scanned = analyzeDocument(item.doc, engine);
       const norm = scanned.text.norm;
       const findings = scanned.result.findings.filter((f) => !f.negated);
-      for (const r of refs) {
+      for (const { cand, ref: r } of refs) {
+        // A phrase's example is its first occurrence in the document (where counting saw it first).
+        if (r.start < 0) {
+          const at = norm.text.indexOf(cand.term);
+          if (at < 0) continue;
+          r.start = at;
+          r.end = at + cand.term.length;
+        }
         // The document must still say what pass one saw there (an input changed between passes otherwise).
-        if (r.cand.lang === "zh" && norm.text.slice(r.start, r.end) !== r.cand.term) continue;
+        if (cand.lang === "zh" && norm.text.slice(r.start, r.end) !== cand.term) continue;
         const span = snippetSpan(norm.text, r.start, r.end);
         const o = norm.spanToOriginal(span.start, span.end);
         const original = norm.original.slice(o.start, o.end);
@@ -320,9 +327,9 @@ async function fillExamples(
         const t = norm.spanToOriginal(r.start, r.end);
         const keep = { start: t.start - o.start, end: t.end - o.start };
         const masked = maskNames(MASKED.text(original), engine.segmenter.segment(original), lex, keep);
-        if (!r.cand.examples.includes(masked)) r.cand.examples.push(masked);
-        const counts = ruleCounts.get(r.cand) ?? new Map<string, { target: number; score: number }>();
-        ruleCounts.set(r.cand, counts);
+        if (!cand.examples.includes(masked)) cand.examples.push(masked);
+        const counts = ruleCounts.get(cand) ?? new Map<string, { target: number; score: number }>();
+        ruleCounts.set(cand, counts);
         // A rule firing in the example sentence itself speaks louder than one elsewhere in the document
         // (the charge-name rule fires in every 帮信 judgment, the card-renting rule beside the slang).
         const best = new Map<string, { target: number; score: number }>();

@@ -48,34 +48,35 @@ export interface PhraseEntry {
   readonly fgTf: number;
   readonly left: NeighbourView;
   readonly right: NeighbourView;
-  /** (document ordinal, start, end) triples of the first documents seen after promotion. */
+  /** Ordinals of the first documents seen after promotion (the term's first occurrence in each is its example). */
   readonly examples: number[];
 }
 
 /**
  * Neighbours of an n-gram's first occurrence, by hash, for the n-grams not (yet) in the exact table:
- * 2^bits slots of (check hash, left, right), each side stored as a character code, or 0 for a hard
+ * 2^bits slots of (check bits, left, right), each side stored as a character code, or 0 for a hard
  * boundary, 1 for a numeral and 2 for a Latin letter (neighbourCode).
  */
 class FirstSightings {
-  private readonly check: Int32Array;
+  /** 16 bits of the second hash (never 0: an empty slot), beside the slot's `bits` of the first. */
+  private readonly check: Uint16Array;
   private readonly sides: Uint16Array;
   private readonly mask: number;
   constructor(bits: number) {
-    this.check = new Int32Array(1 << bits);
+    this.check = new Uint16Array(1 << bits);
     this.sides = new Uint16Array(2 << bits);
     this.mask = (1 << bits) - 1;
   }
   remember(h1: number, h2: number, text: string, start: number, end: number): void {
     const slot = h1 & this.mask;
-    this.check[slot] = h2 | 1;
+    this.check[slot] = (h2 & 0xffff) | 1;
     this.sides[2 * slot] = neighbourCode(text, start - 1);
     this.sides[2 * slot + 1] = neighbourCode(text, end);
   }
   /** The first sighting's (left, right) neighbour codes, if its slot still holds it. */
   recall(h1: number, h2: number): [number, number] | null {
     const slot = h1 & this.mask;
-    if (this.check[slot] !== (h2 | 1)) return null;
+    if (this.check[slot] !== ((h2 & 0xffff) | 1)) return null;
     this.check[slot] = 0;
     return [this.sides[2 * slot]!, this.sides[2 * slot + 1]!];
   }
@@ -95,7 +96,6 @@ export interface PhraseStats {
   floor: number;
 }
 
-const EX_WIDTH = 3 * EXAMPLES_PER_TERM;
 
 /** A document's n-gram table starts with this many slots (~100 KB; a 425-character CAIL fact has ~2,000 n-grams). */
 const INITIAL_SLOTS = 4096;
@@ -221,9 +221,11 @@ class Page {
   /** Background documents containing the row's n-gram (exact; see the header). */
   readonly bgDf = new Uint32Array(PAGE_ROWS);
   readonly sym = new Uint16Array(PAGE_ROWS * SIDE_WIDTH);
-  readonly cnt = new Uint32Array(PAGE_ROWS * SIDE_WIDTH);
+  /** Neighbour counts, halved on a side (its other count too) when one would pass 65,535: entropy reads proportions. */
+  readonly cnt = new Uint16Array(PAGE_ROWS * SIDE_WIDTH);
   readonly other = new Uint32Array(PAGE_ROWS * 2);
-  readonly ex = new Int32Array(PAGE_ROWS * EX_WIDTH);
+  /** Ordinals of the first documents seen after promotion (the term's first occurrence there is the example). */
+  readonly ex = new Int32Array(PAGE_ROWS * EXAMPLES_PER_TERM);
   readonly exLen = new Uint8Array(PAGE_ROWS);
 }
 
@@ -310,12 +312,9 @@ export class PhraseCounter {
       p.doc[r] = doc;
       if (sig >= 0) this.addTargets(row, sig, targets);
       const n = p.exLen[r]!;
-      if (n < EX_WIDTH) {
-        const at = r * EX_WIDTH + n;
-        p.ex[at] = ordinal;
-        p.ex[at + 1] = start;
-        p.ex[at + 2] = end;
-        p.exLen[r] = n + 3;
+      if (n < EXAMPLES_PER_TERM) {
+        p.ex[r * EXAMPLES_PER_TERM + n] = ordinal;
+        p.exLen[r] = n + 1;
       }
     }
     // Neighbours of every occurrence of an n-gram that has an entry (now including this document's).
@@ -398,7 +397,7 @@ export class PhraseCounter {
   private view(row: number): PhraseEntry {
     const p = this.pages[row >>> PAGE_BITS]!;
     const r = row & PAGE_MASK;
-    const examples = Array.from(p.ex.subarray(r * EX_WIDTH, r * EX_WIDTH + p.exLen[r]!));
+    const examples = Array.from(p.ex.subarray(r * EXAMPLES_PER_TERM, r * EXAMPLES_PER_TERM + p.exLen[r]!));
     return {
       id: row,
       key: this.keys[row]!,
@@ -447,12 +446,20 @@ export class PhraseCounter {
           return;
         }
         if (p.sym[base + k] === code) {
-          p.cnt[base + k] = c + 1;
+          if (c === 0xffff) this.halve(p, r, side);
+          p.cnt[base + k]!++;
           return;
         }
       }
     }
     p.other[r * 2 + side]!++;
+  }
+
+  /** Halves one side's counts (a count at least 1 stays 1: a neighbour seen is never forgotten). */
+  private halve(p: Page, r: number, side: 0 | 1): void {
+    const base = (r * 2 + side) * NEIGHBOUR_SLOTS;
+    for (let k = 0; k < NEIGHBOUR_SLOTS; k++) if (p.cnt[base + k]! > 0) p.cnt[base + k] = Math.max(1, p.cnt[base + k]! >>> 1);
+    p.other[r * 2 + side] = p.other[r * 2 + side]! >>> 1;
   }
 
   /** One more foreground document of a row with these targets (interned as `sig`). */

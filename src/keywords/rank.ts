@@ -33,7 +33,7 @@ export interface TargetRef {
 export interface ExampleRef {
   /** Ordinal of the document in the corpus stream (documents only, failures not counted). */
   doc: number;
-  /** Offsets into that document's normalized text. */
+  /** Offsets into that document's normalized text; -1 for a phrase: its first occurrence there (the examples pass finds it). */
   start: number;
   end: number;
 }
@@ -335,7 +335,7 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
     const needed = perWord * 1e6 >= COMMON_PER_MILLION ? MIN_RATIO + 1 : MIN_RATIO;
     if (!(ratio >= needed)) return drop(term, `not ${(2 ** needed).toFixed(1)}× as frequent as in the ${top[0]} background (log₂ ratio ${ratio.toFixed(2)})`);
     const refs: ExampleRef[] = [];
-    for (let i = 0; i + 2 < e.examples.length; i += 3) refs.push({ doc: e.examples[i]!, start: e.examples[i + 1]!, end: e.examples[i + 2]! });
+    for (const doc of e.examples) refs.push({ doc, start: -1, end: -1 });
     return {
       term,
       lang: "zh",
