@@ -22,7 +22,18 @@ export interface GeneralBackground {
   /** Where the counts come from, for reports. */
   source: string;
   df(term: string): number;
+  /**
+   * Over how many kinds of crime the facts holding a string are spread (the exponential of the
+   * entropy of their first charges: 1 = one charge only), for strings in at least SPREAD_MIN_SHARE
+   * of the facts; null for the rest, or when the table has no spreads.
+   */
+  spread?(term: string): number | null;
 }
+
+/** Strings in at least this share of the facts have their spread over charges in the table. */
+export const SPREAD_MIN_SHARE = 0.02;
+/** Spread lines are `spread:term<TAB>N` (a prefix no string of Han characters has). */
+const SPREAD_PREFIX = "spread:";
 
 export const BACKGROUND_FILE = "background.zh.tsv.gz";
 
@@ -35,9 +46,10 @@ export function defaultBackgroundFile(): string {
   return resolve(HERE, "../../src/keywords", BACKGROUND_FILE);
 }
 
-/** `# comment` lines, `docs<TAB>N`, `min-df<TAB>N`, `source<TAB>text`, then `term<TAB>count` lines. */
+/** `# comment` lines, `docs<TAB>N`, `min-df<TAB>N`, `source<TAB>text`, then `term<TAB>count` and `spread:term<TAB>N` lines. */
 export function parseBackground(text: string): GeneralBackground {
   const counts = new Map<string, number>();
+  const spreads = new Map<string, number>();
   let docs = 0;
   let minDf = 1;
   let source = "";
@@ -50,21 +62,29 @@ export function parseBackground(text: string): GeneralBackground {
     if (key === "docs") docs = Number(value);
     else if (key === "min-df") minDf = Number(value);
     else if (key === "source") source = value;
+    else if (key.startsWith(SPREAD_PREFIX)) spreads.set(key.slice(SPREAD_PREFIX.length), Number(value));
     else counts.set(key, Number(value));
   }
-  return { docs, minDf, source, df: (term) => counts.get(term) ?? 0 };
+  return { docs, minDf, source, df: (term) => counts.get(term) ?? 0, spread: (term) => spreads.get(term) ?? null };
 }
 
-export function formatBackground(bg: { docs: number; minDf: number; source: string }, counts: Iterable<[string, number]>): string {
+export function formatBackground(
+  bg: { docs: number; minDf: number; source: string },
+  counts: Iterable<[string, number]>,
+  spreads: Iterable<[string, number]> = [],
+): string {
   const lines = [
     "# caseflag keyword background: in how many documents each 2-6 character string occurs (no text).",
     "# Built by scripts/build/background.ts; strings in fewer than min-df documents are left out.",
+    "# spread:term = over how many kinds of crime its documents are spread (exp of the entropy of their first charges).",
     `docs\t${bg.docs}`,
     `min-df\t${bg.minDf}`,
     `source\t${bg.source}`,
   ];
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (const [term, n] of sorted) lines.push(`${term}\t${n}`);
+  const bySpread = [...spreads].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (const [term, n] of bySpread) lines.push(`${SPREAD_PREFIX}${term}\t${n}`);
   return lines.join("\n") + "\n";
 }
 

@@ -11,7 +11,7 @@ export { hanRuns, neighbourAt } from "./phrases.js";
 export { CountMinSketch } from "./sketch.js";
 export { loadGeneralBackground, parseBackground, defaultBackgroundFile } from "./background.js";
 export type { GeneralBackground } from "./background.js";
-export { wilsonLower, cohesion, MIN_ENTROPY, MIN_PMI } from "./rank.js";
+export { wilsonLower, cohesion, legalVocabulary, MIN_ENTROPY, MIN_PMI } from "./rank.js";
 export { termsFromZhTokens, termsFromEnTokens } from "./terms.js";
 export type { DocTerm, DocTerms } from "./terms.js";
 export { loadKeywordLexicon, defaultLexiconFiles, parseWordList } from "./lexicon.js";

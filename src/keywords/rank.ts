@@ -15,7 +15,7 @@
 //      smoothed by half a document, the general table's below its min-df taken as min-df − 1):
 //      specific terms first, words that are merely frequent (公司, 报道) last.
 // English terms (stems and stem pairs) go through 2–4 against the user's background only.
-import type { GeneralBackground } from "./background.js";
+import { SPREAD_MIN_SHARE, type GeneralBackground } from "./background.js";
 import type { TermCounter, TermEntry } from "./counter.js";
 import type { KeywordLexicon } from "./lexicon.js";
 import type { PhraseCounter, PhraseEntry } from "./phrase-counter.js";
@@ -141,6 +141,30 @@ export const MIN_RATIO = 1;
  * word: as a rule term it would fire on ordinary prose (姓名, 注册).
  */
 export const COMMON_PER_MILLION = 10;
+/**
+ * Legal vocabulary: a string in at least this share of the general background's criminal facts
+ * (1 in 50) and spread over at least LEGAL_SPREAD kinds of crime is the narration of cases in general
+ * (涉案: 5% of the facts, over ~22 charges), not a keyword of one kind: as a rule term it would fire
+ * on any case. A word as common but of a few crimes (抵押, 挥霍: fraud) is that kind's vocabulary.
+ * Like an everyday word, legal vocabulary must stand out further: twice as far again (MIN_RATIO + 2,
+ * 8× its share in the background where it is commonest).
+ */
+export const LEGAL_COMMON_SHARE = SPREAD_MIN_SHARE;
+export const LEGAL_SPREAD = 8;
+
+/**
+ * How a string stands to legal vocabulary: "word" when it is such a word itself, "collocation" when
+ * it is made of two (涉案 + 金额: case narration, no more a term than its words, however rare the
+ * pair), else null. A table without spreads over charges knows no legal vocabulary.
+ */
+export function legalVocabulary(term: string, general: GeneralBackground): "word" | "collocation" | null {
+  const spread = general.spread;
+  if (general.docs <= 0 || spread === undefined) return null;
+  const common = (s: string): boolean => general.df(s) >= LEGAL_COMMON_SHARE * general.docs && (spread(s) ?? 0) >= LEGAL_SPREAD;
+  if (common(term)) return "word";
+  for (let i = 2; i + 2 <= term.length; i++) if (common(term.slice(0, i)) && common(term.slice(i))) return "collocation";
+  return null;
+}
 
 /** The entropy a side must reach when `seen` neighbours were observed. */
 export function minEntropy(seen: number): number {
@@ -331,8 +355,10 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
     const g2 = Math.min(...shares.map((s) => s[2]));
     if (g2 < minG2) return drop(term, `not significant against the ${shares.find((s) => s[2] === g2)![0]} background (G² ${g2.toFixed(1)})`);
     const ratio = Math.log2(lower(e.fgDf) / top[1]);
-    // An everyday word must stand out twice as far as a rare one.
-    const needed = perWord * 1e6 >= COMMON_PER_MILLION ? MIN_RATIO + 1 : MIN_RATIO;
+    // An everyday word must stand out twice as far as a rare one, a word of every criminal case twice as far again.
+    const legal = general !== null ? legalVocabulary(term, general) : null;
+    if (legal === "collocation") return drop(term, "two words of every criminal case (legal vocabulary)");
+    const needed = legal === "word" ? MIN_RATIO + 2 : perWord * 1e6 >= COMMON_PER_MILLION ? MIN_RATIO + 1 : MIN_RATIO;
     if (!(ratio >= needed)) return drop(term, `not ${(2 ** needed).toFixed(1)}× as frequent as in the ${top[0]} background (log₂ ratio ${ratio.toFixed(2)})`);
     const refs: ExampleRef[] = [];
     for (const doc of e.examples) refs.push({ doc, start: -1, end: -1 });

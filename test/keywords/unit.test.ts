@@ -366,6 +366,24 @@ describe("general background table", () => {
     const { parseBackground } = await import("../../src/keywords/index.js");
     const bg = parseBackground("# c\ndocs\t100\nmin-df\t5\nsource\ttest\n公司\t40\n非法\t12\n");
     expect([bg.docs, bg.minDf, bg.source, bg.df("公司"), bg.df("接码")]).toEqual([100, 5, "test", 40, 0]);
+    expect(bg.spread!("公司")).toBeNull();
+    const spread = parseBackground("docs\t100\nmin-df\t5\nsource\ttest\n公司\t40\nspread:公司\t12.5\n");
+    expect([spread.df("公司"), spread.spread!("公司"), spread.df("spread:公司")]).toEqual([40, 12.5, 0]);
+  });
+
+  it("tells legal vocabulary (common in criminal facts of many kinds) from one crime's words and rare strings", async () => {
+    const { parseBackground, legalVocabulary } = await import("../../src/keywords/index.js");
+    const bg = parseBackground(
+      ["docs\t1000", "min-df\t5", "source\ttest", "涉案\t50", "金额\t40", "抵押\t30", "涉案金额\t3", "抵押金额\t2", "spread:涉案\t21", "spread:金额\t10", "spread:抵押\t4.6"].join("\n"),
+    );
+    expect(legalVocabulary("涉案", bg)).toBe("word");
+    expect(legalVocabulary("涉案金额", bg)).toBe("collocation");
+    // Common, but the words of a few crimes (fraud): that kind's vocabulary.
+    expect(legalVocabulary("抵押", bg)).toBeNull();
+    expect(legalVocabulary("抵押金额", bg)).toBeNull();
+    expect(legalVocabulary("接码", bg)).toBeNull();
+    // A table without spreads knows none.
+    expect(legalVocabulary("涉案", parseBackground("docs\t1000\nmin-df\t5\n涉案\t50\n"))).toBe(null);
   });
 
   it("ships a table counted on the CAIL facts: judgment language is frequent, slang absent", async () => {
@@ -375,5 +393,8 @@ describe("general background table", () => {
     expect(bg.df("被告人")).toBeGreaterThan(4000);
     expect(bg.df("公司")).toBeGreaterThan(500);
     for (const slang of ["拉新", "接码", "社工库"]) expect(bg.df(slang)).toBe(0);
+    // Spread over charges for the common strings: the narration of every case against one crime's words.
+    expect(bg.spread!("涉案")).toBeGreaterThan(15);
+    expect(bg.spread!("抵押")).toBeLessThan(6);
   });
 });
