@@ -1,18 +1,12 @@
 // Personal names, masked or not, are never keyword candidates. Masked forms (张某, 王某某, 某甲, 李×1)
-// carry a mask character; unmasked ones are recognised by shape: a surname followed by given-name
+// carry a mask character (text/names.ts, the one place masks and masking are defined); unmasked ones
+// are recognised by shape: a surname followed by given-name
 // characters. jieba's part-of-speech tags cannot decide alone (its dictionary tags 黄牛 and 文明 as
 // names), so the tag only settles words that already have the shape of a name.
+import { hasMask, surnameLength } from "../text/names.js";
 import type { KeywordLexicon } from "./lexicon.js";
 
-/**
- * Characters that stand in for a hidden name or value: 某 (张某), × (李×1), stars, circles. A Latin x
- * (李x1) never reaches a term: it is a one-letter token of its own, and one-letter tokens are not terms.
- */
-const MASK_CHARS = /[某×✕╳*＊※○〇◯]/;
-
-export function hasMask(term: string): boolean {
-  return MASK_CHARS.test(term);
-}
+export { hasMask };
 
 /** A Han word shaped like a person's name that the dictionary does not know as an ordinary word. */
 export function isPersonName(word: string, lex: KeywordLexicon): boolean {
@@ -55,8 +49,7 @@ export function maskNames(
   };
   for (const w of words) {
     if (!isPersonName(w.text, lex) && !looksLikeName(w, text, lex)) continue;
-    const surname = lex.compoundSurnames.has(w.text.slice(0, 2)) && w.text.length >= 3 ? 2 : 1;
-    hide(w.start + surname, w.end);
+    hide(w.start + surnameLength(w.text, lex.compoundSurnames), w.end);
   }
   PART_MASKED.lastIndex = 0;
   for (let m = PART_MASKED.exec(text); m !== null; m = PART_MASKED.exec(text)) {

@@ -166,6 +166,10 @@ class DocumentGrams {
   private insert(h1: number, h2: number, start: number, end: number): number {
     let i = h1 & this.mask;
     while (this.stamp[i] === this.gen) i = (i + 1) & this.mask;
+    return this.insertAt(i, h1, h2, start, end);
+  }
+
+  private insertAt(i: number, h1: number, h2: number, start: number, end: number): number {
     this.stamp[i] = this.gen;
     this.h1[i] = h1;
     this.h2[i] = h2;
@@ -188,15 +192,7 @@ class DocumentGrams {
     if (2 * (this.size + 1) > this.order.length) {
       this.grow();
       this.insert(h1, h2, start, end);
-      return;
-    }
-    this.stamp[i] = this.gen;
-    this.h1[i] = h1;
-    this.h2[i] = h2;
-    this.start[i] = start;
-    this.len[i] = end - start;
-    this.tf[i] = 1;
-    this.order[this.size++] = i;
+    } else this.insertAt(i, h1, h2, start, end);
   }
 }
 

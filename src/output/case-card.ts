@@ -1,7 +1,8 @@
 // A top-scoring case as the report shows it: its flags and its strongest evidence in context.
 // Built in the scan thread that holds the text (only for cases that may enter the top-K), so the main
 // thread never keeps document texts around for the report.
-import { formatLeakLine, maskName } from "../score/leaks.js";
+import { formatLeakLine } from "../score/leaks.js";
+import { maskName, maskNameInPlace } from "../text/names.js";
 import type { CaseMeta, CaseResult, Finding, Review, Severity } from "../types.js";
 
 export interface SnippetPart {
@@ -112,7 +113,7 @@ function nameMasker(result: CaseResult, text: string): (s: string) => string {
   if (raw.length === 0) return (s) => s;
   raw.sort((a, b) => b.length - a.length);
   const re = new RegExp(raw.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gu");
-  return (s) => s.replace(re, (n) => maskName(n).padEnd(n.length, "某"));
+  return (s) => s.replace(re, (n) => maskNameInPlace(n));
 }
 
 function strongest(findings: Finding[]): Finding[] {

@@ -5,7 +5,7 @@
 // Pure. Defendants' names are personal data: `match` carries the masked name (surname + 某); an
 // output built with --no-mask cuts the name again from the text at its offsets (output/redact.ts).
 import type { CaseMeta, CaseMetaField, DocumentType } from "../types.js";
-import { maskName } from "./leaks.js";
+import { maskName } from "../text/names.js";
 
 /** The header of a document: its number, court, type and parties are named in the first lines. */
 const HEADER_CHARS = 1_500;

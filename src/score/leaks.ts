@@ -4,6 +4,7 @@
 import type { Leak, LeakPart } from "../types.js";
 import type { ChainMention, LeakDraft } from "./leak-chain.js";
 import type { Span } from "./parties.js";
+import { maskName } from "../text/names.js";
 
 export interface LeakMapping {
   /** A normalized span to its original offsets and (masked) text. */
@@ -12,12 +13,6 @@ export interface LeakMapping {
   label(kind: string, id: string): string | undefined;
 }
 
-/** 张某, 李×1 and 王某某 are masked already; anything else keeps its first character: 董源 → 董某. */
-export function maskName(name: string): string {
-  const bare = name.replace(/[（(]化名[)）]$/, "");
-  if (/[某×xX*＊]/.test(bare)) return bare;
-  return bare.slice(0, 1) + "某";
-}
 
 export function toLeaks(drafts: LeakDraft[], map: LeakMapping): Leak[] {
   const part = (m: ChainMention) => {

@@ -9,6 +9,7 @@ import type { Segmenter, SegmenterKind } from "./segmenter.js";
 import { UsageError } from "../errors.js";
 
 export { normalize } from "./normalize.js";
+export { hasMask, maskName, maskNameInPlace, surnameLength } from "./names.js";
 export type { NormalizedText } from "./normalize.js";
 export { detectLanguage, HAN_PER_LATIN } from "./language.js";
 export { tokenizeEnglish, stemPhrase } from "./english.js";

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../src/engine.js";
 import { scanDocument } from "../../src/pipeline.js";
 import { readLeakChains, type ChainMention, type ChainRules } from "../../src/score/leak-chain.js";
-import { formatLeakLine, maskName } from "../../src/score/leaks.js";
+import { formatLeakLine } from "../../src/score/leaks.js";
+import { maskName } from "../../src/text/names.js";
 import { SpanIndex, createPlacer, longestCues, type Cue, type PartyContext } from "../../src/score/parties.js";
 import type { CaseResult } from "../../src/types.js";
 
