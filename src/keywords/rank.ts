@@ -185,8 +185,11 @@ function carriesBoilerplate(term: string, lex: KeywordLexicon): boolean {
   }
   return lex.genre.has(term);
 }
-/** Conjunctions: a string with one inside (人及其家, 信息和数据) is two phrases joined, unless general Chinese knows the whole. */
-const CONJUNCTION = /[及与和或并]/;
+/**
+ * Conjunctions and the attributive 的: a string with one inside (人及其家, 信息和数据, 伪造的机动车) is
+ * two phrases joined, or a modifier and its noun, unless general Chinese knows the whole.
+ */
+const CONJUNCTION = /[及与和或并的]/;
 /** A longer phrase that keeps this share of a shorter one's documents stands in for it. */
 const SUBSUME_SHARE = 0.8;
 const WILSON_Z = 1.645;
@@ -321,7 +324,7 @@ export function rankCandidates(phrases: PhraseCounter, words: TermCounter, packs
     if (QUANTITY.test(term)) return drop(term, "quantity");
     if (carriesBoilerplate(term, lex)) return drop(term, "carries a stop or genre word");
     if ((FUNCTION_EDGE.has(term[0]!) || FUNCTION_EDGE.has(term[term.length - 1]!)) && !lex.lang.has(term)) return drop(term, "function character at an edge");
-    if (term.length > 2 && CONJUNCTION.test(term.slice(1, -1)) && !lex.lang.has(term)) return drop(term, "two phrases joined by a conjunction");
+    if (term.length > 2 && CONJUNCTION.test(term.slice(1, -1)) && !lex.lang.has(term)) return drop(term, "two phrases joined by a conjunction or 的");
     if (packs.has(term, "zh")) return drop(term, "pack term");
     const contained = packs.contained(term, "zh");
     if (contained !== null) return drop(term, `contains pack term ${contained}`);
