@@ -43,8 +43,11 @@ const DOC_TYPES: { id: DocumentType; re: RegExp }[] = [
 const ZH_DIGITS: Record<string, number> = { 〇: 0, 零: 0, Ｏ: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const DATE_LINE = /^\s*((?:19|20)\d{2}|[二一][〇零Ｏ一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$/u;
 
+/** What ends a paper or a statement of the defendant's (被告人户籍资料，…; 被告人身份证明，…), not a name. */
+const NOT_A_NAME_END = /(?:资料|证明|信息|材料|供述|辩解|证言|笔录|情况|档案|记录|身份|户籍)$/u;
+
 /** Words that follow 被告人 and are no name (被告人的辩解, 被告人及其辩护人, 被告人均…). */
-const NOT_A_NAME_START = /^[及的辩均对供在系等所是于以亦已共不利将犯无人们为之其身自经因与和、，,。：:；;（(]/u;
+const NOT_A_NAME_START = /^[及的辩均对供在系等所是于以亦已共不利将犯无人们为之其身自经因与和退发、，,。：:；;（(]/u;
 
 export function extractCaseMeta(text: string): CaseMeta {
   const lines = linesOf(text, HEADER_CHARS);
@@ -225,7 +228,7 @@ function findDefendants(text: string): CaseMetaField[] {
   for (const m of text.matchAll(/被告人/gu)) {
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 5);
     const p = rest.match(/^([\p{Script=Han}]{2,4})[，,（(]/u);
-    if (p && !NOT_A_NAME_START.test(p[1]!) && !known.includes(p[1]!)) known.push(p[1]!);
+    if (p && !NOT_A_NAME_START.test(p[1]!) && !NOT_A_NAME_END.test(p[1]!) && !known.includes(p[1]!)) known.push(p[1]!);
     // A text of thousands of 被告人 (hostile, or a list) stays linear: as many as are kept.
     if (known.length >= MAX_DEFENDANTS) break;
   }
