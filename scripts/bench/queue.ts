@@ -134,7 +134,7 @@ async function measureQueue(
   }
 }
 
-async function measureNoop(server: RedisServer, jobs: number, cfg: Config, tag: string): Promise<number> {
+async function measureNoop(server: RedisServer, jobs: number, warmJobs: number, cfg: Config, tag: string): Promise<number> {
   const prefix = `{bench-noop-${tag}}`;
   // Same BullMQ concurrency as a caseflag worker: threads x prefetch.
   const concurrency = cfg.threads * PREFETCH;
@@ -149,18 +149,27 @@ async function measureNoop(server: RedisServer, jobs: number, cfg: Config, tag: 
   try {
     await events.waitUntilReady();
     let done = 0;
+    let warmed!: () => void;
+    const allDone = new Promise<void>((resolve) => (warmed = resolve));
     const finished = new Promise<void>((resolve) =>
       events.on("completed", () => {
-        if (++done === jobs) resolve();
+        if (++done === warmJobs) warmed();
+        if (done === warmJobs + jobs) resolve();
       }),
     );
     // A payload shaped like a caseflag reference job.
     const data = { v: 1, items: [{ kind: "lines", path: "/data/dump.jsonl", from: 1, to: 1, start: 0, end: 1500, encoding: "utf-8" }], docs: 1 };
+    const addAll = async (tag: string, count: number) => {
+      for (let i = 0; i < count; i += 500) {
+        const n = Math.min(500, count - i);
+        await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: "scan", data, opts: { jobId: `${tag}-${i + k}`, removeOnComplete: true } })));
+      }
+    };
+    // Warmed up (JIT) like the caseflag workers are: the same number of jobs first, untimed.
+    await addAll("warm", warmJobs);
+    await allDone;
     const t0 = performance.now();
-    for (let i = 0; i < jobs; i += 500) {
-      const n = Math.min(500, jobs - i);
-      await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: "scan", data, opts: { jobId: `noop-${i + k}`, removeOnComplete: true } })));
-    }
+    await addAll("noop", jobs);
     await finished;
     return (jobs / (performance.now() - t0)) * 1000;
   } finally {
@@ -216,7 +225,7 @@ async function main(): Promise<void> {
       { label: "1 proc x 2 thr", processes: 1, threads: 2 },
     ];
     for (const cfg of configs.filter((c) => !configsWanted || configsWanted.split(",").includes(`${c.processes}x${c.threads}`))) {
-      const noop = await measureNoop(server, noopJobs, cfg, `${cfg.processes}x${cfg.threads}`);
+      const noop = await measureNoop(server, noopJobs, warmSet.length, cfg, `${cfg.processes}x${cfg.threads}`);
       for (const batch of batches) {
         const rate = await measureQueue(server, data, docs, warmSet, cfg, batch, `${cfg.processes}x${cfg.threads}-b${batch}`);
         const perThread = rate / (cfg.processes * cfg.threads) / bare;
