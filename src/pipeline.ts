@@ -86,9 +86,11 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
   const ruleFindings = capPerRule(matched.findings, (f) => f.rule.index, (f) => f.weight > 0);
   budget.check();
   const detected = detectIdentifiers(text, { contextTerms: engine.identifierContext });
+  // The defendants the text names (read from the original: case numbers and names keep their form).
+  const caseMeta = extractCaseMeta(doc.text);
   // Every match a result quotes is cut from this text: the original with its identifiers masked
   // (same length, same offsets), so a rule match spanning a phone number never shows it.
-  const shown = maskedOriginal(detected, norm);
+  const shown = maskDefendants(maskedOriginal(detected, norm), caseMeta.defendants);
 
   // What lies inside a zone (an unproven charge, a defence argument, a case number) was not found
   // by the court: identifiers there are negated, and counts of records, money and victims there
@@ -204,7 +206,7 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     // A file named after a person, an id field holding a phone number: masked like the findings.
     id: maskText(doc.id, { contextTerms: engine.identifierContext }),
     source: maskText(doc.source, { contextTerms: engine.identifierContext }),
-    case: extractCaseMeta(doc.text),
+    case: caseMeta,
     language,
     findings,
     volumes,
@@ -313,6 +315,24 @@ function maskedOriginal(ids: IdentifierMatch[], norm: NormalizedText): string {
   }
   return at === 0 ? norm.original : out + norm.original.slice(at);
 }
+
+/**
+ * The shown text with every written-out defendant name (王小明, as the party list introduced it)
+ * masked wherever it occurs: surname kept, the rest 某, same length, so offsets hold. A quote of
+ * "被告人王小明出售…" then reads "被告人王某某出售…"; --no-mask re-cuts from the document itself.
+ * Names already masked in the text (张某, 李×1) are left as they are.
+ */
+function maskDefendants(shown: string, defendants: readonly { start: number; end: number }[]): string {
+  let out = shown;
+  for (const d of defendants) {
+    const name = shown.slice(d.start, d.end);
+    if (name.length < 2 || ALREADY_MASKED.test(name)) continue;
+    out = out.split(name).join(name.charAt(0) + "某".repeat(name.length - 1));
+  }
+  return out;
+}
+
+const ALREADY_MASKED = /[某×xX*＊]/;
 
 function toFinding(f: RawFinding, norm: NormalizedText, shown: string): Finding {
   const { start, end } = norm.spanToOriginal(f.start, f.end);

@@ -332,6 +332,13 @@ function covers(hits: HitIndex, set: TermSet, start: number, end: number): boole
  * longest (then the earliest). Taken positions are marked in one array reused across rules, so the
  * overlap test costs the candidate's length, not the number already taken.
  */
+/**
+ * Positions taken by the rule being kept, shared by every document (one thread scans one at a
+ * time): all zero between rules, as keepLongestPerRule clears what it marked.
+ */
+const TAKEN_BUFFER_SIZE = 65_536;
+const takenBuffer = new Uint8Array(TAKEN_BUFFER_SIZE);
+
 function keepLongestPerRule(candidates: RawFinding[], textLength: number): RawFinding[] {
   const byRule = new Map<number, RawFinding[]>();
   for (const c of candidates) {
@@ -339,9 +346,15 @@ function keepLongestPerRule(candidates: RawFinding[], textLength: number): RawFi
     if (list) list.push(c);
     else byRule.set(c.rule.index, [c]);
   }
-  const taken = new Uint8Array(textLength + 1);
+  // A long document gets its own array: the shared one stays small.
+  const taken = textLength < TAKEN_BUFFER_SIZE ? takenBuffer : new Uint8Array(textLength + 1);
   const kept: RawFinding[] = [];
   for (const list of byRule.values()) {
+    // One candidate of a rule (most rules in most documents) overlaps nothing of its own rule.
+    if (list.length === 1) {
+      kept.push(list[0]!);
+      continue;
+    }
     list.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const first = kept.length;
     for (const c of list) {

@@ -62,6 +62,17 @@ export function anyCovering(sorted: SortedSpans, start: number, end: number): bo
  */
 export function firstScopeAt<S extends Span>(scopes: readonly S[]): (at: number) => S | undefined {
   if (scopes.length === 0) return () => undefined;
+  // A few scopes (most documents hold fewer than a handful): the linear `find` itself, with no
+  // edge list, heap or segment table to build for a document that asks a few questions.
+  if (scopes.length <= LINEAR_SCOPES) {
+    return (at) => {
+      for (let i = 0; i < scopes.length; i++) {
+        const s = scopes[i]!;
+        if (s.start <= at && at < s.end) return s;
+      }
+      return undefined;
+    };
+  }
   const order = scopes.map((_, i) => i).sort((a, b) => scopes[a]!.start - scopes[b]!.start);
   const edges = [...new Set(scopes.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
   // Elementary segment k is [edges[k], edges[k+1]); owner[k] is the first scope covering it or -1.
@@ -90,6 +101,9 @@ export function firstScopeAt<S extends Span>(scopes: readonly S[]): (at: number)
     return i >= 0 ? scopes[i] : undefined;
   };
 }
+
+/** Up to this many scopes, a lookup walks them all: cheaper than building the sweep for them. */
+const LINEAR_SCOPES = 8;
 
 function heapPush(heap: number[], v: number): void {
   heap.push(v);

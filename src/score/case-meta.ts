@@ -22,6 +22,15 @@ const CASE_NUMBER = /([\p{Script=Han}]{0,8})[（(〔[［]\s*((?:19|20)\d{2})\s*[
 const COURT = /(?:[\p{Script=Han}]{1,20}?)(?:人民法院|铁路运输法院|海事法院|知识产权法院|互联网法院|金融法院)/u;
 const PROCURATORATE = /(?:[\p{Script=Han}]{1,20}?)人民检察院(?:[\p{Script=Han}]{0,6}?分院)?/u;
 const CHARGED = new RegExp(`(${PROCURATORATE.source})(?:以[^。\\n]{0,40}?起诉书)?指控`, "u");
+const PUBLIC_PROSECUTOR = new RegExp(`公诉机关\\s*[:：]?\\s*(${PROCURATORATE.source})`, "u");
+const COURT_AT_START = new RegExp(`^${COURT.source}`, "u");
+const PROCURATORATE_AT_START = new RegExp(`^${PROCURATORATE.source}`, "u");
+/**
+ * What every CASE_NUMBER match holds: a bracketed year. Tested first on each line: CASE_NUMBER's
+ * leading Han run is tried at every position of a line, and most lines (all of a CAIL fact) hold
+ * no bracketed year at all.
+ */
+const BRACKETED_YEAR = /[（(〔[［]\s*(?:19|20)\d{2}\s*[）)〕\]］]/u;
 
 const DOC_TYPES: { id: DocumentType; re: RegExp }[] = [
   { id: "non-prosecution", re: /不起诉决定书/u },
@@ -29,13 +38,16 @@ const DOC_TYPES: { id: DocumentType; re: RegExp }[] = [
   { id: "judgment", re: /判\s*决\s*书/u },
   { id: "ruling", re: /裁\s*定\s*书/u },
   { id: "filing", re: /立案(?:决定书|报告|登记表|材料)|受案登记表|立案侦查决定书/u },
-];
+].map(({ id, re }) => ({ id: id as DocumentType, re: new RegExp(`(?:[\\p{Script=Han}]{0,8})(?:${re.source})$`, "u") }));
 
 const ZH_DIGITS: Record<string, number> = { 〇: 0, 零: 0, Ｏ: 0, O: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const DATE_LINE = /^\s*((?:19|20)\d{2}|[二一][〇零Ｏ一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$/u;
 
+/** What ends a paper or a statement of the defendant's (被告人户籍资料，…; 被告人身份证明，…), not a name. */
+const NOT_A_NAME_END = /(?:资料|证明|信息|材料|供述|辩解|证言|笔录|情况|档案|记录|身份|户籍)$/u;
+
 /** Words that follow 被告人 and are no name (被告人的辩解, 被告人及其辩护人, 被告人均…). */
-const NOT_A_NAME_START = /^[及的辩均对供在系等所是于以亦已共不利将犯无人们为之其身自经因与和、，,。：:；;（(]/u;
+const NOT_A_NAME_START = /^[及的辩均对供在系等所是于以亦已共不利将犯无人们为之其身自经因与和退发、，,。：:；;（(]/u;
 
 export function extractCaseMeta(text: string): CaseMeta {
   const lines = linesOf(text, HEADER_CHARS);
@@ -74,6 +86,7 @@ function field(text: string, start: number, end: number): CaseMetaField {
 /** A number on a line of its own (a header), or after 案号. A number cited in running prose is another case's. */
 function findNumber(text: string, lines: Line[]): CaseMetaField | null {
   for (const line of lines) {
+    if (!BRACKETED_YEAR.test(line.text)) continue;
     const body = line.text.replace(/^\s*(?:案\s*号\s*[:：]?\s*)/u, (m) => " ".repeat(m.length));
     for (const m of body.matchAll(CASE_NUMBER)) {
       const prefix = m[1] ?? "";
@@ -96,7 +109,7 @@ function findDocumentType(lines: Line[]): (CaseMetaField & { id: DocumentType })
     const t = line.text.trim();
     if (t === "" || t.length > 40) continue;
     for (const { id, re } of DOC_TYPES) {
-      const m = t.match(new RegExp(`(?:[\\p{Script=Han}]{0,8})(?:${re.source})$`, "u"));
+      const m = t.match(re);
       if (!m || m.index === undefined) continue;
       const lead = line.text.indexOf(t);
       const s = line.start + lead + m.index;
@@ -111,7 +124,7 @@ function findCourt(text: string, lines: Line[]): CaseMetaField | null {
     const t = line.text.trim();
     if (t === "") continue;
     // 广东省深圳市宝安区人民法院 alone, or with the document's title after it.
-    const m = t.match(new RegExp(`^${COURT.source}`, "u"));
+    const m = t.match(COURT_AT_START);
     if (m && (t.length === m[0].length || /^(?:刑事|民事|行政)?(?:判决书|裁定书|决定书)/u.test(t.slice(m[0].length)))) {
       const s = line.start + line.text.indexOf(t);
       return field(text, s, s + m[0].length);
@@ -123,7 +136,7 @@ function findCourt(text: string, lines: Line[]): CaseMetaField | null {
 function findProcuratorate(text: string, lines: Line[]): CaseMetaField | null {
   // 公诉机关深圳市宝安区人民检察院 / 公诉机关：…
   const head = text.slice(0, HEADER_CHARS);
-  const pub = head.match(new RegExp(`公诉机关\\s*[:：]?\\s*(${PROCURATORATE.source})`, "u"));
+  const pub = head.includes("公诉机关") ? head.match(PUBLIC_PROSECUTOR) : null;
   if (pub && pub.index !== undefined) {
     const s = pub.index + pub[0].length - pub[1]!.length;
     return field(text, s, s + pub[1]!.length);
@@ -131,7 +144,7 @@ function findProcuratorate(text: string, lines: Line[]): CaseMetaField | null {
   // An indictment's header, or a procuratorate alone on a header line.
   for (const line of lines.slice(0, 6)) {
     const t = line.text.trim();
-    const m = t.match(new RegExp(`^${PROCURATORATE.source}`, "u"));
+    const m = t.match(PROCURATORATE_AT_START);
     if (m && (t.length === m[0].length || /^(?:起诉书|不起诉决定书)/u.test(t.slice(m[0].length)))) {
       const s = line.start + line.text.indexOf(t);
       return field(text, s, s + m[0].length);
@@ -215,7 +228,7 @@ function findDefendants(text: string): CaseMetaField[] {
   for (const m of text.matchAll(/被告人/gu)) {
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 5);
     const p = rest.match(/^([\p{Script=Han}]{2,4})[，,（(]/u);
-    if (p && !NOT_A_NAME_START.test(p[1]!) && !known.includes(p[1]!)) known.push(p[1]!);
+    if (p && !NOT_A_NAME_START.test(p[1]!) && !NOT_A_NAME_END.test(p[1]!) && !known.includes(p[1]!)) known.push(p[1]!);
     // A text of thousands of 被告人 (hostile, or a list) stays linear: as many as are kept.
     if (known.length >= MAX_DEFENDANTS) break;
   }

@@ -140,6 +140,8 @@ const MAX_ALIAS_SCAN = 500;
 const MAX_TERM = 24;
 /** A people word this close before a data word owns it (客户的信息, 业主信息). */
 const OWNER_GAP = 8;
+/** A preposition that makes the person after it a party to the transfer (recipient, beneficiary), not the data's owner. */
+const PARTY_BEFORE = /^[为向给替帮]$/;
 /** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
@@ -724,6 +726,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
     for (const p of peopleIndex.startingIn(span.start, span.end)) {
       if (p.end > span.end) continue;
       if (subjects.some((s) => s.span.start < p.end && p.start < s.span.end)) continue;
+      // 为他人提供业主信息, 向他人出售…: a person after 为/向/给/替 is who the data went to or for, not whose it is.
+      if (PARTY_BEFORE.test(text.slice(Math.max(0, p.start - 1), p.start))) continue;
       if (dataIndex.startingIn(p.end, p.end + OWNER_GAP + 1).some((d) => sameClause(p, d))) subjects.push({ span: { start: p.start, end: p.end }, group: null });
     }
     const recipients: Span[] = [];

@@ -2,7 +2,10 @@
 // fetched but the API): paste or upload a document, and see its text with the findings
 // highlighted by kind, the leak chains, severity and its basis, flags and their reasons, in Chinese
 // or English. The text shown is the one POST /v1/scan?text=true returns: identifiers masked.
+import { lexicon, type Locale } from "../output/locale.js";
 import type { RuleSet } from "../rules/types.js";
+import { FLAG_IDS } from "../score/result.js";
+import type { Severity } from "../types.js";
 
 /** Chinese and English labels of a pack dimension, keyed `kind:id` (the packs' label.zh / label.en). */
 export function labelsOf(ruleSet: RuleSet): Record<string, { zh?: string; en?: string }> {
@@ -11,16 +14,27 @@ export function labelsOf(ruleSet: RuleSet): Record<string, { zh?: string; en?: s
   return out;
 }
 
-/** Words of the page itself, and the flag ids (flags are the scoring's, not a pack's). */
-const UI = {
+const SEVERITIES: readonly Severity[] = ["none", "serious", "especially-serious"];
+
+/**
+ * Flag and severity names as every other output prints them (output/locale.ts): a flag is called
+ * the same on this page as in the report, the clue export and the table.
+ */
+function outcomeWords(locale: Locale): Record<string, string> {
+  const lex = lexicon(locale);
+  const out: Record<string, string> = {};
+  for (const id of FLAG_IDS) out[`flag:${id}`] = lex.flag(id);
+  for (const s of SEVERITIES) out[`sev:${s}`] = lex.severity(s);
+  return out;
+}
+
+/** Words of the page itself (flags and severity come from outcomeWords). */
+const PAGE_WORDS = {
   zh: {
     title: "caseflag 文书审查", token: "访问令牌", paste: "粘贴文书文本", file: "或上传文件", scan: "扫描", scanning: "扫描中…",
     severity: "严重程度", score: "分数", basis: "依据", flags: "标记", decisions: "认定", chains: "泄露链条", text: "文书（标识符已遮蔽）",
     legend: "图例", none: "无", source: "来源", leaker: "泄露人", flow: "行为", data: "数据", count: "数量", subjects: "信息主体", insider: "内部人员",
-    "sev:none": "未达严重", "sev:serious": "情节严重", "sev:especially-serious": "情节特别严重",
     "dim:crimes": "罪名", "dim:infoTypes": "信息类型", "dim:industries": "行业", "dim:groups": "群体", "dim:regions": "地区",
-    "flag:pi-leak": "个人信息泄露", "flag:insider": "内部人员泄露", "flag:key-industry": "重点行业", "flag:key-group": "重点群体", "flag:large-scale": "规模巨大",
-    "flag:pil-clue": "公益诉讼线索", "flag:cross-region": "跨地区", "flag:unmasked-identifier": "未遮蔽的标识符", "flag:telecom-fraud": "电信网络诈骗",
     "kind:crime": "罪名", "kind:info-type": "信息类型", "kind:industry": "行业", "kind:group": "群体", "kind:identifier": "标识符", "kind:volume": "数量",
     "kind:money": "金额", "kind:region": "地区", "kind:role": "角色", "kind:access": "职务便利", "kind:flow": "流转", "kind:other": "其他",
     error: "错误",
@@ -29,10 +43,7 @@ const UI = {
     title: "caseflag document review", token: "Access token", paste: "Paste a document's text", file: "or upload a file", scan: "Scan", scanning: "Scanning…",
     severity: "Severity", score: "Score", basis: "Basis", flags: "Flags", decisions: "Findings", chains: "Leak chains", text: "Document (identifiers masked)",
     legend: "Legend", none: "none", source: "Source", leaker: "Leaker", flow: "Act", data: "Data", count: "Count", subjects: "Whose data", insider: "insider",
-    "sev:none": "not serious", "sev:serious": "serious", "sev:especially-serious": "especially serious",
     "dim:crimes": "Crimes", "dim:infoTypes": "Information types", "dim:industries": "Industries", "dim:groups": "Groups", "dim:regions": "Regions",
-    "flag:pi-leak": "personal-information leak", "flag:insider": "insider leak", "flag:key-industry": "key industry", "flag:key-group": "key victim group", "flag:large-scale": "large scale",
-    "flag:pil-clue": "public-interest litigation lead", "flag:cross-region": "cross-region", "flag:unmasked-identifier": "unmasked identifiers", "flag:telecom-fraud": "telecom fraud",
     "kind:crime": "crime", "kind:info-type": "information type", "kind:industry": "industry", "kind:group": "group", "kind:identifier": "identifier", "kind:volume": "count",
     "kind:money": "money", "kind:region": "region", "kind:role": "role", "kind:access": "access", "kind:flow": "flow", "kind:other": "other",
     error: "Error",
@@ -56,7 +67,8 @@ textarea{width:100%;min-height:12rem;box-sizing:border-box}label{display:block;m
 
 /** The page; `ruleSet` gives the labels (embedded, so the page asks the server for nothing else). */
 export function renderPage(ruleSet: RuleSet): string {
-  const data = JSON.stringify({ ui: UI, labels: labelsOf(ruleSet) }).replace(/</g, "\\u003c");
+  const ui = { zh: { ...PAGE_WORDS.zh, ...outcomeWords("zh-CN") }, en: { ...PAGE_WORDS.en, ...outcomeWords("en") } };
+  const data = JSON.stringify({ ui, labels: labelsOf(ruleSet) }).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>caseflag</title><link rel="icon" href="data:,"><style>${CSS}</style></head>

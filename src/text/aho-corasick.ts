@@ -120,10 +120,18 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
       queue.push(child);
     }
   }
-  const outputs: (readonly number[])[] = ownOut;
+  // Outputs flattened: node k reports outList[outStart[k] .. outStart[k+1]).
+  const outStart = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) outStart[k + 1] = outStart[k]! + ownOut[k]!.length;
+  const outList = new Int32Array(outStart[n]!);
+  for (let k = 0; k < n; k++) outList.set(ownOut[k]!, outStart[k]!);
   const hasOut = new Uint8Array(n);
-  for (let k = 0; k < n; k++) hasOut[k] = outputs[k]!.length > 0 ? 1 : 0;
-  const lengths = patterns.map((p) => p.length);
+  for (let k = 0; k < n; k++) hasOut[k] = ownOut[k]!.length > 0 ? 1 : 0;
+  const lengths = Int32Array.from(patterns, (p) => p.length);
+  // A code unit no pattern holds sends every state back to the root, which reports nothing: most
+  // characters of a text, skipped without walking a failure chain.
+  const inAlphabet = new Uint8Array(0x10000);
+  for (let k = 1; k < n; k++) inAlphabet[charOf[k]!] = 1;
 
   return {
     size: patterns.length,
@@ -132,6 +140,10 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
       let node = 0;
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
+        if (inAlphabet[c] === 0) {
+          node = 0;
+          continue;
+        }
         let next = step(node, c);
         while (next <= 0 && node !== 0) {
           node = fail[node]!;
@@ -139,7 +151,10 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
         }
         node = next > 0 ? next : 0;
         for (let k = hasOut[node] ? node : outLink[node]!; k > 0; k = outLink[k]!) {
-          for (const pattern of outputs[k]!) hits.push({ pattern, start: i + 1 - lengths[pattern]!, end: i + 1 });
+          for (let o = outStart[k]!, e = outStart[k + 1]!; o < e; o++) {
+            const pattern = outList[o]!;
+            hits.push({ pattern, start: i + 1 - lengths[pattern]!, end: i + 1 });
+          }
         }
       }
       return hits;

@@ -96,6 +96,15 @@ describe("caseflag scan", () => {
     expect(raw.stdout).toContain("11010519491231002X");
   });
 
+  it("masks a defendant's written-out name in every quote unless --no-mask", async () => {
+    const text = "被告人李大伟，男。被告人王小明，男。经审理查明，被告人李大伟系某快递公司员工，利用职务便利将客户信息3000余条出售给被告人王小明，获利5000元。";
+    const masked = await runCli(["scan", "-", "-f", "json"], { stdin: text });
+    expect(masked.stdout).toContain("被告人王某某");
+    expect(masked.stdout).not.toContain("小明");
+    const raw = await runCli(["scan", "-", "-f", "json", "--no-mask"], { stdin: text });
+    expect(raw.stdout).toContain("被告人王小明");
+  });
+
   it("--locale, or LANG starting with zh, prints the table in Chinese; a bad locale is a usage error", async () => {
     const file = "fixtures/docs/bank-credit-report.txt";
     const byEnv = await runCli(["scan", file, "-f", "table"], { env: { LANG: "zh_CN.UTF-8" } });

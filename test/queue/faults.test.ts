@@ -345,7 +345,11 @@ describe("a Redis that comes back without the queue's data is never taken for a 
       await producer.close();
       const errors = worker.stderr.split("\n").filter((l) => /queue error:/.test(l));
       expect(new Set(errors).size).toBe(errors.length);
-      expect(worker.stderr.split("\n").filter((l) => /reconnect/.test(l))).toHaveLength(2);
+      // One lost/reconnected pair per outage; a slow restart on a loaded machine may take a second
+      // attempt, never a loop of them.
+      const reconnects = worker.stderr.split("\n").filter((l) => /reconnect/.test(l));
+      expect(reconnects.length).toBeGreaterThanOrEqual(2);
+      expect(reconnects.length).toBeLessThanOrEqual(4);
     } finally {
       expect((await stopProcess(worker)).code).toBe(0);
     }

@@ -89,4 +89,27 @@ describe("case metadata: what follows 被告人 and is no name", () => {
     const c = extractCaseMeta("被告人应某与被害人发生口角。被告人到案后如实供述。被告人明知他人犯罪。被告人如实供述。被告人退赔全部损失。被告人专门收集信息。");
     expect(c.defendants.map((d) => d.match)).toEqual(["应某"]);
   });
+
+  it("a paper of the defendant's listed as evidence (被告人户籍资料，…) is no name", () => {
+    const c = extractCaseMeta("上述事实，有被害人陈述、被告人户籍资料，被告人身份证明，被告人张某供述，被告人供述等证据证实。被告人莫某到案后如实供述。被告人退赃退赔，被告人发现后，");
+    expect(c.defendants.map((d) => d.match)).toEqual(["张某", "莫某"]);
+  });
+});
+
+describe("quotes never spell out a defendant's name", () => {
+  it("masks the name the party list introduced wherever a quote holds it (--no-mask re-cuts quotes from the text: test/cli)", async () => {
+    const { createEngine } = await import("../../src/engine.js");
+    const { scanDocument } = await import("../../src/pipeline.js");
+    const engine = await createEngine();
+    // A co-defendant who bought the data is quoted as the leak's recipient.
+    const text = "被告人李大伟，男。被告人王小明，男。经审理查明，被告人李大伟系某快递公司员工，利用职务便利将客户信息3000余条出售给被告人王小明，获利5000元。";
+    const r = scanDocument({ id: "n", source: "n", text, meta: {} }, engine);
+    const quotes = JSON.stringify([r.findings, r.signals, r.leaks, r.volumes, r.money]);
+    expect(r.leaks[0]!.recipients.map((p) => p.match)).toEqual(["被告人王某某"]);
+    expect(quotes).not.toContain("小明");
+    expect(quotes).not.toContain("大伟");
+    // Offsets still point at the name in the document itself.
+    const d = r.case!.defendants[0]!;
+    expect(text.slice(d.start, d.end)).toBe("李大伟");
+  });
 });

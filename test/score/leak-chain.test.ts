@@ -270,6 +270,14 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     expect([...r.findings, ...r.signals.findings].some((f) => f.note === "civil or administrative proceedings, no criminal ones")).toBe(true);
   });
 
+  it("does not take the person data went to or for as whose data it is", async () => {
+    const r = await scan("工作期间，被告人王某先后为他人无偿提供业主信息3000余条，以帮助对方拓展业务。");
+    const l = r.leaks[0]!;
+    expect(l.subjects.map((s) => s.match)).toEqual(["业主"]);
+    const sold = await scan("被告人赵某系某快递网点员工，向他人出售客户信息2000余条。");
+    expect(sold.leaks[0]!.subjects.map((s) => s.match)).not.toContain("他人");
+  });
+
   it("never prints an unmasked identifier in a chain", async () => {
     const r = await scan("被告人张某系某银行员工，利用职务便利将客户信息出售给手机号为13912345678的买家。");
     const line = formatLeakLine(r.leaks[0]!);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maskText } from "../../src/detect/mask.js";
+import { lexicon } from "../../src/output/locale.js";
 import { assertBuilt, repoRoot } from "../helpers/redis.js";
 import { startServer, type ServerProcess } from "../helpers/serve.js";
 
@@ -79,13 +80,25 @@ describe("the review page", () => {
     expect(chains[0]).toMatch(/行为: .+/);
   });
 
+  it("names every flag and severity as the other outputs do", async () => {
+    // The page's own table (its inline script's D), read as the page reads it.
+    const ui = (await page.evaluate("D.ui")) as Record<string, Record<string, string>>;
+    for (const [locale, side] of [["zh-CN", "zh"], ["en", "en"]] as const) {
+      const lex = lexicon(locale);
+      for (const id of ["pi-leak", "insider", "large-scale", "cross-region", "unmasked-identifier"]) expect(ui[side]![`flag:${id}`]).toBe(lex.flag(id));
+      expect(ui[side]!["sev:especially-serious"]).toBe(lex.severity("especially-serious"));
+    }
+    expect(ui["zh"]!["flag:insider"]).toBe("内鬼");
+  });
+
   it("switches to English and back without asking the server again", async () => {
     const before = requests.length;
     await page.click("#lang-en");
     expect(await page.getAttribute("html", "lang")).toBe("en");
     expect(await page.textContent("h1")).toBe("caseflag document review");
     const flags = await page.$$eval("#flags li.flag", (ls) => ls.map((l) => l.textContent ?? ""));
-    expect(flags.some((f) => f.startsWith("personal-information leak"))).toBe(true);
+    // Flags are named on the page as in every other output (output/locale.ts).
+    expect(flags.some((f) => f.startsWith(lexicon("en").flag("pi-leak") + " ("))).toBe(true);
     expect(await page.textContent("#chains")).toMatch(/Act: /);
     await page.click("#lang-zh");
     expect(await page.textContent("h1")).toBe("caseflag 文书审查");
