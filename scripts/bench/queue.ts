@@ -91,6 +91,41 @@ async function waitForEntries(redis: RedisClient, key: string, n: number, after 
   return last;
 }
 
+/**
+ * CPU seconds a process has used (user + system), from /proc (Linux); undefined elsewhere. Under
+ * load from other programs, wall-clock rates swing, but what a document costs in CPU does not much.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU used by the given processes and this one (the producer side) from now until `stop()`. */
+function cpuMeter(pids: (number | undefined)[]): { stop(): number | undefined } {
+  const before = pids.map(cpuSeconds);
+  const self = process.cpuUsage();
+  return {
+    stop() {
+      const after = pids.map(cpuSeconds);
+      if (before.some((b) => b === undefined) || after.some((a) => a === undefined)) return undefined;
+      const mine = process.cpuUsage(self);
+      return after.reduce<number>((n, a, i) => n + a! - before[i]!, 0) + (mine.user + mine.system) / 1e6;
+    },
+  };
+}
+
+interface Measured {
+  rate: number;
+  /** CPU seconds of worker processes, redis-server and the producer per document (or job). */
+  cpuPerItem?: number;
+}
+
 interface Config {
   processes: number;
   threads: number;
@@ -104,7 +139,7 @@ async function measureQueue(
   cfg: Config,
   batch: number,
   tag: string,
-): Promise<number> {
+): Promise<Measured> {
   const prefix = `{bench-${tag}}`;
   const workers = await Promise.all(
     Array.from({ length: cfg.processes }, () =>
@@ -121,12 +156,15 @@ async function measureQueue(
       await producer.submitBatch(docsIn);
     }
     const after = await waitForEntries(reader, `${prefix}:results`, warm.length);
+    const cpu = cpuMeter([...workers.map((w) => w.pid), server.pid]);
     const t0 = performance.now();
     let submitted = 0;
     for await (const ev of producer.submitInputs([data], { batch })) if (ev.kind === "submitted") submitted += ev.documents;
     if (submitted !== docs) throw new Error(`submitted ${submitted} documents, expected ${docs}`);
     await waitForEntries(reader, `${prefix}:results`, docs, after);
-    return (docs / (performance.now() - t0)) * 1000;
+    const rate = (docs / (performance.now() - t0)) * 1000;
+    const used = cpu.stop();
+    return used !== undefined ? { rate, cpuPerItem: used / docs } : { rate };
   } finally {
     await producer.close();
     reader.disconnect();
@@ -134,7 +172,7 @@ async function measureQueue(
   }
 }
 
-async function measureNoop(server: RedisServer, jobs: number, cfg: Config, tag: string): Promise<number> {
+async function measureNoop(server: RedisServer, jobs: number, warmJobs: number, cfg: Config, tag: string): Promise<Measured> {
   const prefix = `{bench-noop-${tag}}`;
   // Same BullMQ concurrency as a caseflag worker: threads x prefetch.
   const concurrency = cfg.threads * PREFETCH;
@@ -149,20 +187,32 @@ async function measureNoop(server: RedisServer, jobs: number, cfg: Config, tag: 
   try {
     await events.waitUntilReady();
     let done = 0;
+    let warmed!: () => void;
+    const allDone = new Promise<void>((resolve) => (warmed = resolve));
     const finished = new Promise<void>((resolve) =>
       events.on("completed", () => {
-        if (++done === jobs) resolve();
+        if (++done === warmJobs) warmed();
+        if (done === warmJobs + jobs) resolve();
       }),
     );
     // A payload shaped like a caseflag reference job.
     const data = { v: 1, items: [{ kind: "lines", path: "/data/dump.jsonl", from: 1, to: 1, start: 0, end: 1500, encoding: "utf-8" }], docs: 1 };
+    const addAll = async (tag: string, count: number) => {
+      for (let i = 0; i < count; i += 500) {
+        const n = Math.min(500, count - i);
+        await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: "scan", data, opts: { jobId: `${tag}-${i + k}`, removeOnComplete: true } })));
+      }
+    };
+    // Warmed up (JIT) like the caseflag workers are: the same number of jobs first, untimed.
+    await addAll("warm", warmJobs);
+    await allDone;
+    const cpu = cpuMeter([...workers.map((w) => w.pid), server.pid]);
     const t0 = performance.now();
-    for (let i = 0; i < jobs; i += 500) {
-      const n = Math.min(500, jobs - i);
-      await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: "scan", data, opts: { jobId: `noop-${i + k}`, removeOnComplete: true } })));
-    }
+    await addAll("noop", jobs);
     await finished;
-    return (jobs / (performance.now() - t0)) * 1000;
+    const rate = (jobs / (performance.now() - t0)) * 1000;
+    const used = cpu.stop();
+    return used !== undefined ? { rate, cpuPerItem: used / jobs } : { rate };
   } finally {
     await events.close();
     await queue.close();
@@ -171,12 +221,16 @@ async function measureNoop(server: RedisServer, jobs: number, cfg: Config, tag: 
   }
 }
 
-async function measureBare(facts: { id: string; fact: string }[], warm: { id: string; fact: string }[]): Promise<number> {
+/** One thread, no queue: documents/s and CPU ms a document (this process, its V8 helper threads included). */
+async function measureBare(facts: { id: string; fact: string }[], warm: { id: string; fact: string }[]): Promise<{ rate: number; cpuMs: number }> {
   const engine = await createEngine();
   for (const f of warm) scanDocument({ id: f.id, source: "warm-up", text: `${f.fact}\n（预热）`, meta: {} }, engine);
+  const cpu = process.cpuUsage();
   const t0 = performance.now();
   for (const f of facts) scanDocument({ id: f.id, source: "bench", text: f.fact, meta: {} }, engine);
-  return (facts.length / (performance.now() - t0)) * 1000;
+  const rate = (facts.length / (performance.now() - t0)) * 1000;
+  const used = process.cpuUsage(cpu);
+  return { rate, cpuMs: (used.user + used.system) / 1000 / facts.length };
 }
 
 function arg(name: string): string | undefined {
@@ -206,29 +260,41 @@ async function main(): Promise<void> {
   try {
     out(`caseflag queue benchmark: ${docs} CAIL dev facts (mean ${Math.round(chars / docs)} chars), redis-server ${server.url}`);
     const warmSet = facts.slice(0, Math.min(400, docs));
-    const bare = await measureBare(facts.slice(0, Math.min(2000, docs)), warmSet);
-    out(`bare pipeline, 1 thread, no queue, after warm-up: ${bare.toFixed(0)} docs/s`);
+    const { rate: bare, cpuMs: bareCpuMs } = await measureBare(facts.slice(0, Math.min(2000, docs)), warmSet);
+    out(`bare pipeline, 1 thread, no queue, after warm-up: ${bare.toFixed(0)} docs/s, ${bareCpuMs.toFixed(2)} CPU ms a document`);
     out("");
-    out("workers          | no-op BullMQ jobs/s | batch | caseflag docs/s | ratio to no-op | per thread vs bare");
+    out("workers          | no-op BullMQ jobs/s | batch | caseflag docs/s | ratio to no-op | per thread vs bare | scan-bound ratio | CPU ms/doc (no-op: /job)");
     const configs: (Config & { label: string })[] = [
       { label: "1 proc x 1 thr", processes: 1, threads: 1 },
       { label: "2 proc x 1 thr", processes: 2, threads: 1 },
       { label: "1 proc x 2 thr", processes: 1, threads: 2 },
     ];
     for (const cfg of configs.filter((c) => !configsWanted || configsWanted.split(",").includes(`${c.processes}x${c.threads}`))) {
-      const noop = await measureNoop(server, noopJobs, cfg, `${cfg.processes}x${cfg.threads}`);
+      const noopRun = await measureNoop(server, noopJobs, warmSet.length, cfg, `${cfg.processes}x${cfg.threads}`);
+      const noop = noopRun.rate;
+      const ms = (m: Measured) => (m.cpuPerItem !== undefined ? (m.cpuPerItem * 1000).toFixed(2) : "-");
       for (const batch of batches) {
-        const rate = await measureQueue(server, data, docs, warmSet, cfg, batch, `${cfg.processes}x${cfg.threads}-b${batch}`);
+        const run = await measureQueue(server, data, docs, warmSet, cfg, batch, `${cfg.processes}x${cfg.threads}-b${batch}`);
+        const rate = run.rate;
         const perThread = rate / (cfg.processes * cfg.threads) / bare;
         out(
           `${cfg.label.padEnd(16)} | ${noop.toFixed(0).padStart(19)} | ${String(batch).padStart(5)} | ${rate.toFixed(0).padStart(15)} | ` +
-            `${(rate / noop).toFixed(2).padStart(14)} | ${(perThread * 100).toFixed(0).padStart(17)}%`,
+            `${(rate / noop).toFixed(2).padStart(14)} | ${(perThread * 100).toFixed(0).padStart(17)}% | ${((bare * cfg.processes * cfg.threads) / noop).toFixed(2).padStart(16)} | ` +
+            `${ms(run)} (${ms(noopRun)})`,
         );
       }
     }
     out("");
     out(`ratio to no-op: caseflag documents/s over BullMQ no-op jobs/s at the same processes and job concurrency (threads x ${PREFETCH} jobs held; floors: 0.6 at 1 a job, 0.9 at 50 a job).`);
     out("per thread vs bare: queue documents/s per scan thread over the bare pipeline's documents/s on one thread.");
+    out(
+      "CPU ms/doc: CPU the worker processes, redis-server and the producer used per document while timed (no-op: per job); " +
+        "on a machine of C cores no setup passes C / that many documents a second.",
+    );
+    out(
+      "scan-bound ratio: the ratio to no-op if the queue cost nothing: the bare one-thread rate times the scan threads, over the no-op rate. " +
+        "A floor above it cannot be met by the queue's side; on a machine with fewer cores than threads + Redis + the producer, not even that.",
+    );
   } finally {
     await server.dispose();
     await rm(tmp, { recursive: true, force: true });

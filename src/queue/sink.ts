@@ -39,83 +39,127 @@ local function recorded(jobKey, done, redo, jobId)
 end
 `;
 
-// KEYS: done redo results flagged failures stats reuse reuseAge job
-// ARGV: jobId resultsMax flaggedMax failuresMax reuseMax n, then per outcome: docId ok flagged json hash reused;
-// last, BullMQ's key prefix for the queue (<prefix>:scan:), to count the jobs still outstanding.
-// Returns {written, first entry id, jobs waiting or in hand}.
+// Records the outcomes of one or more jobs, each as if alone: a job recorded already adds nothing
+// (a duplicate), any other gets its entries appended contiguously and its recorded marks. One
+// script run for several jobs is one round trip and one atomic step: a worker killed while a
+// batch is in flight has recorded all of its jobs or none of them.
+// KEYS: done redo results flagged failures stats reuse reuseAge, then each job's BullMQ hash.
+// ARGV: resultsMax flaggedMax failuresMax reuseMax queuePrefix jobs, then per job: jobId n, then
+// per outcome: docId ok flagged json hash reused. queuePrefix is BullMQ's key prefix for the queue
+// (<prefix>:scan:), to count the jobs still outstanding.
+// Returns {jobs waiting or in hand after this, then per job: written (1/0), first entry id}.
 const RECORD_LUA = `${RECORDED_LUA}
-if recorded(KEYS[9], KEYS[1], KEYS[2], ARGV[1]) then
-  redis.call('HINCRBY', KEYS[6], 'duplicates', 1)
-  return {0, ''}
-end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local n = tonumber(ARGV[6])
-local first = ''
-local flagged, failures, reused = 0, 0, 0
-for i = 0, n - 1 do
-  local b = 7 + i * 6
-  local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*',
-    'job', ARGV[1], 'doc', ARGV[b], 'ok', ARGV[b + 1], 'flagged', ARGV[b + 2], 'outcome', ARGV[b + 3])
-  if first == '' then first = id end
-  if ARGV[b + 2] == '1' then
-    flagged = flagged + 1
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'job', ARGV[1], 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
+local jobs = tonumber(ARGV[6])
+local reply = {0}
+local a = 7
+local tJobs, tDocs, tResults, tFlagged, tFailures, tReused, tFailedJobs, tDuplicates, inHand = 0, 0, 0, 0, 0, 0, 0, 0, 0
+for j = 1, jobs do
+  local jobKey = KEYS[8 + j]
+  local jobId = ARGV[a]
+  local n = tonumber(ARGV[a + 1])
+  local base = a + 2
+  a = base + n * 6
+  if recorded(jobKey, KEYS[1], KEYS[2], jobId) then
+    tDuplicates = tDuplicates + 1
+    reply[#reply + 1] = 0
+    reply[#reply + 1] = ''
+  else
+    local first = ''
+    local flagged, failures = 0, 0
+    for i = 0, n - 1 do
+      local b = base + i * 6
+      local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*',
+        'job', jobId, 'doc', ARGV[b], 'ok', ARGV[b + 1], 'flagged', ARGV[b + 2], 'outcome', ARGV[b + 3])
+      if first == '' then first = id end
+      if ARGV[b + 2] == '1' then
+        flagged = flagged + 1
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'job', jobId, 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
+      end
+      if ARGV[b + 1] == '0' then
+        failures = failures + 1
+        redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[3], '*', 'job', jobId, 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
+      elseif ARGV[b + 4] ~= '' then
+        redis.call('HSET', KEYS[7], ARGV[b + 4], id)
+        redis.call('ZADD', KEYS[8], now, ARGV[b + 4])
+      end
+      if ARGV[b + 5] == '1' then tReused = tReused + 1 end
+    end
+    redis.call('ZADD', KEYS[1], now, jobId)
+    if failures > 0 then redis.call('ZADD', KEYS[2], now, jobId) else redis.call('ZREM', KEYS[2], jobId) end
+    if redis.call('EXISTS', jobKey) == 1 then
+      redis.call('HSET', jobKey, 'cfRecorded', now)
+      inHand = inHand + 1
+    end
+    tJobs = tJobs + 1
+    tDocs = tDocs + n
+    tResults = tResults + n - failures
+    tFlagged = tFlagged + flagged
+    tFailures = tFailures + failures
+    if n > 0 and failures == n then tFailedJobs = tFailedJobs + 1 end
+    reply[#reply + 1] = 1
+    reply[#reply + 1] = first
   end
-  if ARGV[b + 1] == '0' then
-    failures = failures + 1
-    redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'job', ARGV[1], 'doc', ARGV[b], 'ref', id, 'outcome', ARGV[b + 3])
-  elseif ARGV[b + 4] ~= '' then
-    redis.call('HSET', KEYS[7], ARGV[b + 4], id)
-    redis.call('ZADD', KEYS[8], now, ARGV[b + 4])
-  end
-  if ARGV[b + 5] == '1' then reused = reused + 1 end
 end
-local over = redis.call('ZCARD', KEYS[8]) - tonumber(ARGV[5])
+local over = redis.call('ZCARD', KEYS[8]) - tonumber(ARGV[4])
 if over > 0 then
   local old = redis.call('ZPOPMIN', KEYS[8], over)
   for i = 1, #old, 2 do redis.call('HDEL', KEYS[7], old[i]) end
 end
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-if failures > 0 then redis.call('ZADD', KEYS[2], now, ARGV[1]) else redis.call('ZREM', KEYS[2], ARGV[1]) end
-if redis.call('EXISTS', KEYS[9]) == 1 then redis.call('HSET', KEYS[9], 'cfRecorded', now) end
-redis.call('HINCRBY', KEYS[6], 'jobs', 1)
-redis.call('HINCRBY', KEYS[6], 'documents', n)
-redis.call('HINCRBY', KEYS[6], 'results', n - failures)
-redis.call('HINCRBY', KEYS[6], 'flagged', flagged)
-redis.call('HINCRBY', KEYS[6], 'failures', failures)
-if reused > 0 then redis.call('HINCRBY', KEYS[6], 'reused', reused) end
-if n > 0 and failures == n then redis.call('HINCRBY', KEYS[6], 'failedJobs', 1) end
-local q = ARGV[7 + n * 6]
-local outstanding = redis.call('LLEN', q .. 'wait') + redis.call('LLEN', q .. 'paused') + redis.call('LLEN', q .. 'active')
-  + redis.call('ZCARD', q .. 'delayed') + redis.call('ZCARD', q .. 'prioritized')
--- This job is still in active until BullMQ completes it, but it is not outstanding any more.
-if redis.call('EXISTS', KEYS[9]) == 1 and outstanding > 0 then outstanding = outstanding - 1 end
-return {1, first, outstanding}
+if tDuplicates > 0 then redis.call('HINCRBY', KEYS[6], 'duplicates', tDuplicates) end
+if tJobs > 0 then
+  redis.call('HINCRBY', KEYS[6], 'jobs', tJobs)
+  redis.call('HINCRBY', KEYS[6], 'documents', tDocs)
+  redis.call('HINCRBY', KEYS[6], 'results', tResults)
+  redis.call('HINCRBY', KEYS[6], 'flagged', tFlagged)
+  redis.call('HINCRBY', KEYS[6], 'failures', tFailures)
+  if tReused > 0 then redis.call('HINCRBY', KEYS[6], 'reused', tReused) end
+  if tFailedJobs > 0 then redis.call('HINCRBY', KEYS[6], 'failedJobs', tFailedJobs) end
+  local q = ARGV[5]
+  local outstanding = redis.call('LLEN', q .. 'wait') + redis.call('LLEN', q .. 'paused') + redis.call('LLEN', q .. 'active')
+    + redis.call('ZCARD', q .. 'delayed') + redis.call('ZCARD', q .. 'prioritized')
+  -- The jobs just recorded are still active until BullMQ completes them, but not outstanding any more.
+  reply[1] = math.max(0, outstanding - inHand)
+end
+return reply
 `;
 
-// Before a job is scanned: is it recorded already, and which of its texts have a result to reuse?
-// KEYS: job done redo reuse results
-// ARGV: jobId, then content hashes
-// Returns {1} when recorded, else {0, outcome-json-or-nil per hash}.
+// Before jobs are scanned: is each recorded already, and which of its texts have a result to reuse?
+// KEYS: done redo reuse results, then each job's BullMQ hash.
+// ARGV: jobs, then per job: jobId, number of hashes, the content hashes.
+// Returns per job {1} when recorded, else {0, outcome-json-or-false per hash}.
 const LOOKUP_LUA = `${RECORDED_LUA}
-if recorded(KEYS[1], KEYS[2], KEYS[3], ARGV[1]) then return {1} end
-local out = {0}
-for i = 2, #ARGV do
-  local json = false
-  local id = redis.call('HGET', KEYS[4], ARGV[i])
-  if id then
-    local rows = redis.call('XRANGE', KEYS[5], id, id)
-    if #rows > 0 then
-      local f = rows[1][2]
-      for k = 1, #f - 1, 2 do
-        if f[k] == 'outcome' then json = f[k + 1] end
+local jobs = tonumber(ARGV[1])
+local reply = {}
+local a = 2
+for j = 1, jobs do
+  local jobId = ARGV[a]
+  local n = tonumber(ARGV[a + 1])
+  local base = a + 2
+  a = base + n
+  if recorded(KEYS[4 + j], KEYS[1], KEYS[2], jobId) then
+    reply[j] = {1}
+  else
+    local out = {0}
+    for i = 0, n - 1 do
+      local json = false
+      local id = redis.call('HGET', KEYS[3], ARGV[base + i])
+      if id then
+        local rows = redis.call('XRANGE', KEYS[4], id, id)
+        if #rows > 0 then
+          local f = rows[1][2]
+          for k = 1, #f - 1, 2 do
+            if f[k] == 'outcome' then json = f[k + 1] end
+          end
+        end
       end
+      out[i + 2] = json
     end
+    reply[j] = out
   end
-  out[i] = json
 end
-return out
+return reply
 `;
 
 export interface Recorded {
@@ -135,8 +179,8 @@ export interface OutcomeEntry {
   doc: string;
   ok: boolean;
   flagged: boolean;
-  /** The line. */
-  json: string;
+  /** The line (bytes as the scan thread wrote them, or a string). */
+  json: string | Buffer;
   /** The masked failure message, for a job's failed reason. */
   message?: string;
   /** Content hash of a result's text: another copy of the text may reuse it instead of being scanned. */
@@ -146,7 +190,7 @@ export interface OutcomeEntry {
 }
 
 /** A line a scan task wrote (runner/task.ts), as a stream entry. */
-export function entryOf(line: string, info: LineInfo): OutcomeEntry {
+export function entryOf(line: string | Buffer, info: LineInfo): OutcomeEntry {
   const entry: OutcomeEntry = { doc: info.id, ok: info.record.ok, flagged: info.record.ok && info.record.flags.length > 0, json: line };
   if (info.message !== undefined) entry.message = info.message;
   if (info.record.ok && info.hash !== undefined) entry.hash = info.hash;
@@ -168,13 +212,64 @@ export function outcomeEntry(o: Outcome): OutcomeEntry {
   return { doc: r.id, ok: true, flagged: isFlagged(o), json: contentHash !== undefined ? resultLine(result, contentHash) : JSON.stringify(result) };
 }
 
-type ScriptCall<T> = (...args: (string | number)[]) => Promise<T>;
+type ScriptArg = string | number | Buffer;
+type ScriptCall<T> = (...args: ScriptArg[]) => Promise<T>;
 
-/** Redis caches a script by its SHA: EVALSHA after the first call, not the script text each job. */
-function scriptCommand<T>(redis: RedisClient, name: string, numberOfKeys: number, lua: string): ScriptCall<T> {
+/**
+ * Redis caches a script by its SHA: EVALSHA after the first call, not the script text each job.
+ * The first argument of a call is the number of keys (jobs bring one key each).
+ */
+function scriptCommand<T>(redis: RedisClient, name: string, lua: string): ScriptCall<T> {
   const r = redis as unknown as Record<string, ScriptCall<T> | undefined>;
-  if (!r[name]) redis.defineCommand(name, { numberOfKeys, lua });
+  if (!r[name]) redis.defineCommand(name, { lua });
   return r[name]!.bind(redis);
+}
+
+/** One job's outcomes to record. */
+export interface JobEntries {
+  jobId: string;
+  entries: readonly OutcomeEntry[];
+}
+
+/** Most outcomes one recording call carries (more jobs wait for the next call), so no call holds Redis long. */
+export const MAX_ENTRIES_PER_CALL = 256;
+
+/**
+ * Records several jobs' outcomes in one script run (one round trip, one atomic step), each job as
+ * if alone: one recorded already is a duplicate and adds nothing. Replies in the jobs' order.
+ */
+export async function recordJobs(redis: RedisClient, keys: QueueKeys, jobs: readonly JobEntries[], limits: SinkLimits = {}): Promise<Recorded[]> {
+  if (jobs.length === 0) return [];
+  const resultsMax = limits.resultsMaxLen ?? DEFAULT_RESULTS_MAXLEN;
+  const keyArgs: ScriptArg[] = [keys.done, keys.redo, keys.results, keys.flagged, keys.failures, keys.stats, keys.reuse, keys.reuseAge];
+  for (const j of jobs) keyArgs.push(jobKey(keys, j.jobId));
+  const args: ScriptArg[] = [
+    resultsMax,
+    limits.flaggedMaxLen ?? DEFAULT_RESULTS_MAXLEN,
+    limits.failuresMaxLen ?? 10_000,
+    // Pointers past the results stream's length point at entries trimmed from it.
+    resultsMax,
+    `${keys.prefix}:${keys.queue}:`,
+    jobs.length,
+  ];
+  const counts = jobs.map((j) => {
+    let flagged = 0;
+    let failures = 0;
+    args.push(j.jobId, j.entries.length);
+    for (const e of j.entries) {
+      if (e.flagged) flagged++;
+      if (!e.ok) failures++;
+      args.push(e.doc, e.ok ? "1" : "0", e.flagged ? "1" : "0", e.json, e.hash ?? "", e.reused ? "1" : "0");
+    }
+    return { flagged, failures };
+  });
+  const reply = await scriptCommand<(number | string)[]>(redis, "caseflagRecordJobs", RECORD_LUA)(keyArgs.length, ...keyArgs, ...args);
+  const outstanding = Number(reply[0] ?? 0);
+  return jobs.map((j, i) =>
+    reply[1 + i * 2] === 1
+      ? { written: true, firstId: String(reply[2 + i * 2]), documents: j.entries.length, ...counts[i]!, outstanding }
+      : { written: false, firstId: "", documents: 0, flagged: 0, failures: 0 },
+  );
 }
 
 export async function recordEntries(
@@ -184,38 +279,7 @@ export async function recordEntries(
   entries: readonly OutcomeEntry[],
   limits: SinkLimits = {},
 ): Promise<Recorded> {
-  const resultsMax = limits.resultsMaxLen ?? DEFAULT_RESULTS_MAXLEN;
-  const args: (string | number)[] = [
-    keys.done,
-    keys.redo,
-    keys.results,
-    keys.flagged,
-    keys.failures,
-    keys.stats,
-    keys.reuse,
-    keys.reuseAge,
-    jobKey(keys, jobId),
-    jobId,
-    resultsMax,
-    limits.flaggedMaxLen ?? DEFAULT_RESULTS_MAXLEN,
-    limits.failuresMaxLen ?? 10_000,
-    // Pointers past the results stream's length point at entries trimmed from it.
-    resultsMax,
-    entries.length,
-  ];
-  let flagged = 0;
-  let failures = 0;
-  for (const e of entries) {
-    if (e.flagged) flagged++;
-    if (!e.ok) failures++;
-    args.push(e.doc, e.ok ? "1" : "0", e.flagged ? "1" : "0", e.json, e.hash ?? "", e.reused ? "1" : "0");
-  }
-  args.push(`${keys.prefix}:${keys.queue}:`);
-  const reply = await scriptCommand<[number, string, number?]>(redis, "caseflagRecord", 9, RECORD_LUA)(...args);
-  const written = reply[0] === 1;
-  return written
-    ? { written, firstId: reply[1], documents: entries.length, flagged, failures, outstanding: Number(reply[2] ?? 0) }
-    : { written, firstId: "", documents: 0, flagged: 0, failures: 0 };
+  return (await recordJobs(redis, keys, [{ jobId, entries }], limits))[0]!;
 }
 
 export async function recordOutcomes(
@@ -235,25 +299,115 @@ export interface JobLookup {
   prior: Record<string, string>;
 }
 
-/** One round trip before a job is scanned: recorded already? which of its texts were scanned before? */
-export async function lookupJob(redis: RedisClient, keys: QueueKeys, jobId: string, hashes: readonly string[]): Promise<JobLookup> {
-  const unique = [...new Set(hashes)];
-  const reply = await scriptCommand<(number | string | null)[]>(redis, "caseflagLookup", 5, LOOKUP_LUA)(
-    jobKey(keys, jobId),
-    keys.done,
-    keys.redo,
-    keys.reuse,
-    keys.results,
-    jobId,
-    ...unique,
-  );
-  const prior: Record<string, string> = {};
-  if (reply[0] === 1) return { recorded: true, prior };
-  unique.forEach((h, i) => {
-    const json = reply[i + 1];
-    if (typeof json === "string") prior[h] = json;
+/** One job to look up: its id and its documents' content hashes. */
+export interface JobHashes {
+  jobId: string;
+  hashes: readonly string[];
+}
+
+/** One round trip before jobs are scanned: recorded already? which of their texts were scanned before? */
+export async function lookupJobs(redis: RedisClient, keys: QueueKeys, jobs: readonly JobHashes[]): Promise<JobLookup[]> {
+  if (jobs.length === 0) return [];
+  const keyArgs: ScriptArg[] = [keys.done, keys.redo, keys.reuse, keys.results];
+  const args: ScriptArg[] = [jobs.length];
+  const uniques = jobs.map((j) => {
+    keyArgs.push(jobKey(keys, j.jobId));
+    const unique = [...new Set(j.hashes)];
+    args.push(j.jobId, unique.length, ...unique);
+    return unique;
   });
-  return { recorded: false, prior };
+  const reply = await scriptCommand<(number | string | null)[][]>(redis, "caseflagLookupJobs", LOOKUP_LUA)(keyArgs.length, ...keyArgs, ...args);
+  return uniques.map((unique, j) => {
+    const row = reply[j] ?? [];
+    const prior: Record<string, string> = {};
+    if (row[0] === 1) return { recorded: true, prior };
+    unique.forEach((h, i) => {
+      const json = row[i + 1];
+      if (typeof json === "string") prior[h] = json;
+    });
+    return { recorded: false, prior };
+  });
+}
+
+export async function lookupJob(redis: RedisClient, keys: QueueKeys, jobId: string, hashes: readonly string[]): Promise<JobLookup> {
+  return (await lookupJobs(redis, keys, [{ jobId, hashes }]))[0]!;
+}
+
+/**
+ * What a worker calls per job, sent as few script runs as the traffic allows: calls made in the
+ * same turn of the event loop, or while the previous run is on its way, go together in one run;
+ * recordings also wait up to RECORD_WAIT_MS for company (a job in hand is not waiting for its
+ * recording: the scan threads have the next ones). Each job is still recorded exactly once, its
+ * entries together, and the run that records a batch is atomic: a worker that dies before or
+ * while one is on its way has recorded every job of it or none (the stalled jobs then come back
+ * and are recorded, or found recorded, as before).
+ */
+export interface Sink {
+  lookup(jobId: string, hashes: readonly string[]): Promise<JobLookup>;
+  record(jobId: string, entries: readonly OutcomeEntry[]): Promise<Recorded>;
+}
+
+/** How long a recording waits for others to go with it (ms), unless RECORD_BATCH_ENTRIES are waiting. */
+export const RECORD_WAIT_MS = 2;
+/** Outcomes waiting that are worth a script run at once. */
+export const RECORD_BATCH_ENTRIES = 32;
+
+export function createSink(redis: RedisClient, keys: QueueKeys, limits: SinkLimits = {}): Sink {
+  const lookup = coalesce<JobHashes, JobLookup>((jobs) => lookupJobs(redis, keys, jobs), (j) => j.hashes.length, { waitMs: 0, enough: 1 });
+  const record = coalesce<JobEntries, Recorded>((jobs) => recordJobs(redis, keys, jobs, limits), (j) => j.entries.length, {
+    waitMs: RECORD_WAIT_MS,
+    enough: RECORD_BATCH_ENTRIES,
+  });
+  return {
+    lookup: (jobId, hashes) => lookup({ jobId, hashes }),
+    record: (jobId, entries) => record({ jobId, entries }),
+  };
+}
+
+/**
+ * One call at a time on its way. Items wait for the end of the event loop's turn, or up to
+ * `waitMs` until `enough` (by `size`) are waiting; what comes while a call is on its way goes in
+ * the next. A call takes up to MAX_ENTRIES_PER_CALL by `size` (at least one item). Replies go
+ * back item by item, and an error to every item of its call.
+ */
+function coalesce<I, O>(run: (items: I[]) => Promise<O[]>, size: (item: I) => number, policy: { waitMs: number; enough: number }): (item: I) => Promise<O> {
+  const waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  let waitingSize = 0;
+  let busy = false;
+  let soon: NodeJS.Immediate | undefined;
+  let later: NodeJS.Timeout | undefined;
+  const send = (): void => {
+    if (soon) clearImmediate(soon);
+    if (later) clearTimeout(later);
+    soon = later = undefined;
+    if (busy || waiting.length === 0) return;
+    let n = 0;
+    let total = 0;
+    while (n < waiting.length && (n === 0 || total + size(waiting[n]!.item) <= MAX_ENTRIES_PER_CALL)) total += size(waiting[n++]!.item);
+    const batch = waiting.splice(0, n);
+    waitingSize -= total;
+    busy = true;
+    run(batch.map((b) => b.item))
+      .then(
+        (outs) => batch.forEach((b, i) => b.resolve(outs[i]!)),
+        (err: unknown) => batch.forEach((b) => b.reject(err)),
+      )
+      .finally(() => {
+        busy = false;
+        schedule();
+      });
+  };
+  const schedule = (): void => {
+    if (busy || waiting.length === 0) return;
+    if (policy.waitMs <= 0 || waitingSize >= policy.enough) soon ??= setImmediate(send);
+    else later ??= setTimeout(send, policy.waitMs);
+  };
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      waitingSize += size(item);
+      schedule();
+    });
 }
 
 export interface StreamEntry {

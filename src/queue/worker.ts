@@ -12,12 +12,12 @@ import { DEFAULT_SCAN_MS, type BudgetLimits } from "../budget.js";
 import type { SegmenterKind } from "../text/index.js";
 import { MASKED } from "../output/redact.js";
 import { createScanPool, defaultThreads } from "../runner/pool.js";
-import { linesOf, type ScanTask, type TaskOutput } from "../runner/task.js";
+import { lineBytes, type ScanTask, type TaskOutput } from "../runner/task.js";
 import { checkClusterPrefix, connectRedis, describeTarget, isConnectionError, type RedisTarget, type RedisClient } from "./connection.js";
 import { DEFAULT_PREFIX, queueKeys, type QueueKeys } from "./keys.js";
 import { describeItems, parseJobData, retainedData, type JobData } from "./payload.js";
 import { ensureRunMarker, markerLost, persistenceWarning, readPersistence, recordLoss, type RunMarker } from "./run-marker.js";
-import { entryOf, lookupJob, recordEntries, recordOutcomes, type SinkLimits } from "./sink.js";
+import { createSink, entryOf, lookupJob, recordOutcomes, type SinkLimits } from "./sink.js";
 
 export interface QueueWorkerOptions {
   redis: RedisTarget;
@@ -149,12 +149,15 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   conn.on("close", connLog.lost);
   conn.on("ready", connLog.ready);
 
+  // Lookups and recordings of the jobs in hand go to Redis together: one script run for those that
+  // arrive while the previous run is on its way, instead of a round trip each.
+  const sink = createSink(conn, keys, opts.limits);
   let finished = 0;
   const processor = async (job: Job<JobData, JobSummary>): Promise<JobSummary> => {
     const data = parseJobData(job.data);
     const jobId = job.id ?? "";
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const look = await lookupJob(conn, keys, jobId, data.hashes);
+    const look = await sink.lookup(jobId, data.hashes);
     // Recorded already: a retry after a crash between recording and completing, or a job sent
     // again while its twin was in hand. Never recorded twice.
     if (look.recorded) return { duplicate: true, documents: 0, flagged: 0, failures: 0, firstId: "" };
@@ -175,9 +178,10 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     }
     if (out.transient !== undefined && !final) throw new Error(MASKED.text(out.transient));
     opts.onTask?.(out, (performance.now() - started) / 1000);
-    const lines = linesOf(out);
+    // The lines go to Redis as the bytes the thread wrote (no decoding and encoding again).
+    const lines = lineBytes(out);
     const entries = out.lines.map((info, i) => entryOf(lines[i]!, info));
-    const rec = await recordEntries(conn, keys, jobId, entries, opts.limits);
+    const rec = await sink.record(jobId, entries);
     if (rec.outstanding !== undefined) outstanding = rec.outstanding;
     const failures = entries.filter((o) => !o.ok);
     if (entries.length > 0 && failures.length === entries.length) {

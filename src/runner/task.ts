@@ -204,6 +204,18 @@ export function linesOf(out: TaskOutput): string[] {
   return lines;
 }
 
+/** The output's lines as bytes (views of its buffer, no copies), in order (placeholders empty). */
+export function lineBytes(out: TaskOutput): Buffer[] {
+  const text = Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength);
+  const lines: Buffer[] = [];
+  let at = 0;
+  for (const l of out.lines) {
+    lines.push(l.size === 0 ? text.subarray(at, at) : text.subarray(at, at + l.size - 1));
+    at += l.size;
+  }
+  return lines;
+}
+
 /** A task's output with the line at `index` (a placeholder) replaced by the one line of `alone`. */
 export function spliceOutput(out: TaskOutput, index: number, alone: TaskOutput): TaskOutput {
   const lines = linesOf(out);
