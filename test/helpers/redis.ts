@@ -2,9 +2,13 @@
 // ready when it says so), the queue CLI as a real child process, and waits that block on Redis
 // (XREAD BLOCK) or on process output instead of sleeping. The system Redis on 6379 is never used.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
+import { startRedisServer, type RedisServer } from "../../scripts/redis-server.js";
 import { assertBuilt as assertBuiltFrom } from "./build.js";
 
 export { startRedisServer, startRedisCluster, freePort, type RedisServer, type RedisServerOptions, type RedisCluster } from "../../scripts/redis-server.js";
@@ -17,6 +21,38 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../.."
  */
 export function assertBuilt(): void {
   assertBuiltFrom("queue");
+}
+
+/** What a queue test file works with: its own redis-server, a client on it, a temp folder, six fixture texts. */
+export interface QueueBed {
+  server: RedisServer;
+  redis: Redis;
+  dir: string;
+  texts: string[];
+}
+
+const QUEUE_FIXTURES = ["bank-credit-report", "elderly-health-products", "platform-database-breach", "recruitment-resumes", "telecom-sim-cards", "theft-negative"];
+
+/**
+ * Registers the calling file's beforeAll/afterAll: a throwaway redis-server (never 6379), a client,
+ * a temp folder named `tmpPrefix…` and the fixture texts, all torn down after the file's tests.
+ * The fields are set once the file's first beforeAll has run.
+ */
+export function useQueueBed(tmpPrefix: string): QueueBed {
+  const bed = {} as QueueBed;
+  beforeAll(async () => {
+    assertBuilt();
+    bed.server = await startRedisServer();
+    bed.redis = await testClient(bed.server.url);
+    bed.dir = await mkdtemp(join(tmpdir(), tmpPrefix));
+    bed.texts = await Promise.all(QUEUE_FIXTURES.map((n) => readFile(join(repoRoot, "fixtures/docs", `${n}.txt`), "utf8")));
+  });
+  afterAll(async () => {
+    bed.redis?.disconnect();
+    await bed.server?.dispose();
+    if (bed.dir) await rm(bed.dir, { recursive: true, force: true });
+  });
+  return bed;
 }
 
 /** The real CLI, as users run it. */

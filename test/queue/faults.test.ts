@@ -3,8 +3,7 @@
 // on, identifiers masked in everything the queue stores or prints, per-document scan budgets and
 // the scan-thread watchdog, a Redis that comes back empty, a producer losing Redis mid-enqueue, and
 // `status` counts while jobs are in hand.
-import { copyFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdir, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Queue, QueueEvents, Worker } from "bullmq";
@@ -17,29 +16,16 @@ import { createProducer, type SubmitEvent } from "../../src/queue/producer.js";
 import { recordOutcomes } from "../../src/queue/sink.js";
 import type { QueueWorker, QueueWorkerOptions } from "../../src/queue/worker.js";
 import {
-  assertBuilt, repoRoot, runCli, spawnCli, startRedisServer, startWorker, stopProcess, testClient, waitForStreamLength,
-  type RedisServer,
+  repoRoot, runCli, spawnCli, startRedisServer, startWorker, stopProcess, testClient, waitForStreamLength,
+  useQueueBed, type RedisServer,
 } from "../helpers/redis.js";
 
+const bed = useQueueBed("caseflag-faults-");
 let server: RedisServer;
 let redis: Redis;
 let dir: string;
 let texts: string[];
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startRedisServer();
-  redis = await testClient(server.url);
-  dir = await mkdtemp(join(tmpdir(), "caseflag-faults-"));
-  const names = ["bank-credit-report", "elderly-health-products", "platform-database-breach", "recruitment-resumes", "telecom-sim-cards", "theft-negative"];
-  texts = await Promise.all(names.map((n) => readFile(join(repoRoot, "fixtures/docs", `${n}.txt`), "utf8")));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+beforeAll(() => void ({ server, redis, dir, texts } = bed));
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -2,39 +2,25 @@
 // script run, each job still lands once with its entries together, a run cut off lands for all of
 // its jobs or none, and a worker killed while one-document jobs are recorded in shared runs leaves
 // every document with exactly one outcome.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseLine } from "../../src/output/lines.js";
 import { jobKey, queueKeys, type QueueKeys } from "../../src/queue/keys.js";
 import { createSink, lookupJob, parseEntry, recordEntries, type OutcomeEntry } from "../../src/queue/sink.js";
 import {
-  assertBuilt, fieldsOf, repoRoot, runCli, startRedisServer, startWorker, stopProcess, testClient, waitForStreamLength,
-  type RedisServer,
+  fieldsOf, runCli, startWorker, stopProcess, testClient, waitForStreamLength,
+  useQueueBed, type RedisServer,
 } from "../helpers/redis.js";
 
+const bed = useQueueBed("caseflag-sink-");
 let server: RedisServer;
 let redis: Redis;
 let dir: string;
 let texts: string[];
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startRedisServer();
-  redis = await testClient(server.url);
-  dir = await mkdtemp(join(tmpdir(), "caseflag-sink-"));
-  const names = ["bank-credit-report", "elderly-health-products", "platform-database-breach", "recruitment-resumes", "telecom-sim-cards", "theft-negative"];
-  texts = await Promise.all(names.map((n) => readFile(join(repoRoot, "fixtures/docs", `${n}.txt`), "utf8")));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+beforeAll(() => void ({ server, redis, dir, texts } = bed));
 
 /** `n` outcome entries of job `job` (results, one flagged, one failure), each naming its job and position. */
 function entriesOf(job: string, n: number): OutcomeEntry[] {

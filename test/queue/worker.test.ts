@@ -1,38 +1,24 @@
 // Queue guarantees, with a real redis-server and real worker processes (`caseflag worker`):
 // dedupe by content hash, unrecoverable input visible in status, graceful SIGTERM, stalled-job
 // recovery after SIGKILL, reconnect after a Redis restart, and nothing lost across kills.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseLine } from "../../src/output/lines.js";
 import { createProducer, type SubmitEvent } from "../../src/queue/producer.js";
 import {
-  assertBuilt, fieldsOf, repoRoot, runCli, startRedisServer, startWorker, stopProcess, testClient, waitForStreamLength,
-  type RedisServer,
+  fieldsOf, runCli, startWorker, stopProcess, waitForStreamLength,
+  useQueueBed, type RedisServer,
 } from "../helpers/redis.js";
 
+const bed = useQueueBed("caseflag-queue-");
 let server: RedisServer;
 let redis: Redis;
 let dir: string;
 let texts: string[];
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await startRedisServer();
-  redis = await testClient(server.url);
-  dir = await mkdtemp(join(tmpdir(), "caseflag-queue-"));
-  const names = ["bank-credit-report", "elderly-health-products", "platform-database-breach", "recruitment-resumes", "telecom-sim-cards", "theft-negative"];
-  texts = await Promise.all(names.map((n) => readFile(join(repoRoot, "fixtures/docs", `${n}.txt`), "utf8")));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+beforeAll(() => void ({ server, redis, dir, texts } = bed));
 
 /** A JSONL dump of `n` distinct case documents built from the fixtures; `bad` lines (1-based) malformed. */
 async function writeDump(name: string, n: number, bad: Set<number> = new Set()): Promise<string> {
