@@ -176,7 +176,8 @@ const IMAGE_RULE = "flow.data.image";
 /** Weight a bound data movement adds to the insider score. */
 const MOVEMENT_WEIGHT = 30;
 const RECIPIENT_VERB = /(?:给|到|至|由)$/;
-const RECIPIENT_END = /[，,。；;：:！？!?\n（(]|用于|以每|以便|从中|牟利|获利/;
+// A closing quote ends the receiver too: a quoted statute (…提供给他人"，) holds the verb, not a party.
+const RECIPIENT_END = /[，,。；;：:！？!?\n（(“”"「」『』]|用于|以每|以便|从中|牟利|获利/;
 // An ASCII comma inside a number (30,000) is no break.
 const CLAUSE_BREAK = /[，。；;：:！？!?\n]|,(?!\d)/;
 const LEADING_FILLER = /[的之]/;
@@ -741,7 +742,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
       const rest = text.slice(from, Math.min(sent.end, from + 20));
       const cut = RECIPIENT_END.exec(rest);
       const len = cut ? cut.index : rest.length;
-      if (len > 0 && !recipients.some((r) => r.start === from)) recipients.push({ start: from, end: from + len });
+      // One receiver named twice (提供给他人 … 出售给他人) is listed once.
+      const name = rest.slice(0, len);
+      if (len > 0 && !recipients.some((r) => r.start === from || text.slice(r.start, r.end) === name)) recipients.push({ start: from, end: from + len });
     }
     ranked.push({
       // An insider's chain first; then the one that names the most: access, role, person, source, count.
@@ -795,7 +798,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (l.source || l.leaker || l.recipients.length > 0 || l.count) leaks.push(l);
       continue;
     }
-    mergeInto(restated, l);
+    mergeInto(restated, l, text);
   }
   return { leaks, groupPlacement };
 }
@@ -805,7 +808,7 @@ function sameIndustries(a: SourceDraft | null, b: SourceDraft): boolean {
 }
 
 /** Fills what the first telling of a chain left open from a later one. */
-function mergeInto(same: LeakDraft, l: LeakDraft): void {
+function mergeInto(same: LeakDraft, l: LeakDraft, text: string): void {
   if (same.leaker && l.leaker) {
     same.leaker.access ??= l.leaker.access;
     same.leaker.role ??= l.leaker.role;
@@ -813,7 +816,9 @@ function mergeInto(same: LeakDraft, l: LeakDraft): void {
   }
   same.count ??= l.count;
   same.source ??= l.source;
-  for (const r of l.recipients) if (!same.recipients.some((x) => x.start === r.start)) same.recipients.push(r);
+  // A receiver the later telling names again (…提供给他人 … 出售给他人) is one receiver.
+  const named = (x: Span): string => text.slice(x.start, x.end);
+  for (const r of l.recipients) if (!same.recipients.some((x) => x.start === r.start || named(x) === named(r))) same.recipients.push(r);
 }
 
 /** The source: the organisation's span, or (`narrow`) just the industry words that named it. */

@@ -279,6 +279,11 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     expect(sold.leaks[0]!.subjects.map((s) => s.match)).not.toContain("他人");
   });
 
+  it("names a receiver once, without the quote of a cited statute", async () => {
+    const r = await scan("法院认为，被告人郑某将在履行职责过程中获得的业主信息4500余条提供给他人”，又出售给他人，构成侵犯公民个人信息罪。");
+    expect(r.leaks[0]!.recipients.map((p) => p.match)).toEqual(["他人"]);
+  });
+
   it("never prints an unmasked identifier in a chain", async () => {
     const r = await scan("被告人张某系某银行员工，利用职务便利将客户信息出售给手机号为13912345678的买家。");
     const line = formatLeakLine(r.leaks[0]!);
