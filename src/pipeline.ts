@@ -22,6 +22,7 @@ import { toLeaks } from "./score/leaks.js";
 import { extractCaseMeta } from "./score/case-meta.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
+import { hasMask, maskNameInPlace } from "./text/names.js";
 import { indexSentences } from "./text/sentences.js";
 import { createTokenBoundaries } from "./text/token-boundaries.js";
 import type { CaseResult, Document, Finding, IdentifierFinding, Language, Money, VictimCount, Volume } from "./types.js";
@@ -326,13 +327,11 @@ function maskDefendants(shown: string, defendants: readonly { start: number; end
   let out = shown;
   for (const d of defendants) {
     const name = shown.slice(d.start, d.end);
-    if (name.length < 2 || ALREADY_MASKED.test(name)) continue;
-    out = out.split(name).join(name.charAt(0) + "某".repeat(name.length - 1));
+    if (name.length < 2 || hasMask(name)) continue;
+    out = out.split(name).join(maskNameInPlace(name));
   }
   return out;
 }
-
-const ALREADY_MASKED = /[某×xX*＊]/;
 
 function toFinding(f: RawFinding, norm: NormalizedText, shown: string): Finding {
   const { start, end } = norm.spanToOriginal(f.start, f.end);
