@@ -742,9 +742,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
       const rest = text.slice(from, Math.min(sent.end, from + 20));
       const cut = RECIPIENT_END.exec(rest);
       const len = cut ? cut.index : rest.length;
-      // One receiver named twice (提供给他人 … 出售给他人) is listed once.
-      const name = rest.slice(0, len);
-      if (len > 0 && !recipients.some((r) => r.start === from || text.slice(r.start, r.end) === name)) recipients.push({ start: from, end: from + len });
+      if (len > 0) addRecipient(recipients, { start: from, end: from + len }, text);
     }
     ranked.push({
       // An insider's chain first; then the one that names the most: access, role, person, source, count.
@@ -816,9 +814,13 @@ function mergeInto(same: LeakDraft, l: LeakDraft, text: string): void {
   }
   same.count ??= l.count;
   same.source ??= l.source;
-  // A receiver the later telling names again (…提供给他人 … 出售给他人) is one receiver.
-  const named = (x: Span): string => text.slice(x.start, x.end);
-  for (const r of l.recipients) if (!same.recipients.some((x) => x.start === r.start || named(x) === named(r))) same.recipients.push(r);
+  for (const r of l.recipients) addRecipient(same.recipients, r, text);
+}
+
+/** One receiver named twice (提供给他人 … 出售给他人, also across two tellings of a chain) is listed once. */
+function addRecipient(recipients: Span[], r: Span, text: string): void {
+  const name = text.slice(r.start, r.end);
+  if (!recipients.some((x) => x.start === r.start || text.slice(x.start, x.end) === name)) recipients.push(r);
 }
 
 /** The source: the organisation's span, or (`narrow`) just the industry words that named it. */
