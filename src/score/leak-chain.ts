@@ -297,6 +297,12 @@ export function readLeakChains(input: ChainInput): ChainReading {
     const earlier = (boundIn.get(e.sentence) ?? []).filter((x) => x.flow.start < e.flow.start && x.flow.target !== "rent");
     const from = earlier[earlier.length - 1];
     if (from) events.push({ ...e, data: from.data, all: from.all });
+    else {
+      // 将/把 moves its object over commas to the verb that disposes of it (将业主的姓名、电话整理成
+      // 表格，以每条0.5元的价格出售给…): the data of an earlier clause, with no other verb between.
+      const moved = disposedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex);
+      if (moved) events.push({ ...e, data: moved, all: [moved] });
+    }
   }
   events.sort((a, b) => a.flow.start - b.flow.start);
 
@@ -888,6 +894,27 @@ const BREAK_AT = new RegExp(CLAUSE_BREAK.source, "y");
 function breakAt(text: string, i: number): boolean {
   BREAK_AT.lastIndex = i;
   return BREAK_AT.test(text);
+}
+
+/** How far a 将/把 object may stand before the verb that disposes of it, over clause breaks. */
+const DISPOSAL_REACH = 60;
+
+/**
+ * The object of a 将/把 clause earlier in the sentence that a later verb disposes of, or null: the
+ * last data mention before the verb within DISPOSAL_REACH, its clause led by 将/把 before it, and no
+ * other flow verb between it and the verb (that verb took it).
+ */
+function disposedObject(text: string, sent: Span, flow: Span, dataIndex: SpanIndex<ChainMention>, flowIndex: SpanIndex<ChainMention>): ChainMention | null {
+  let best: ChainMention | null = null;
+  for (const d of dataIndex.startingIn(Math.max(sent.start, flow.start - DISPOSAL_REACH), flow.start)) {
+    if (d.end > flow.start) continue;
+    if (!best || d.start > best.start) best = d;
+  }
+  if (!best) return null;
+  const clause = clauseOf(text, best.start, sent);
+  if (clause.end >= flow.start || !DISPOSAL.test(text.slice(clause.start, best.start))) return null;
+  if (flowIndex.startingIn(best.end, flow.start).length > 0) return null;
+  return best;
 }
 
 function clauseOf(text: string, at: number, sentence: Span): Span {

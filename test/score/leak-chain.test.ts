@@ -375,4 +375,22 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     const both = await scan("被告人入侵快递公司系统，批量解密收件人个人信息并贩卖给他人，分别构成非法获取计算机信息系统数据罪和侵犯公民个人信息罪。");
     expect(found(both.crimes)).toContain("personal-information");
   });
+
+  it("records described by their fields (姓名、电话、住址) and counted are the PI crime, without the words 个人信息", async () => {
+    const r = await scan("被告人将收件人的姓名、手机号和收货地址等资料出售给他人，共计8000余条，获利4000元。");
+    expect(found(r.crimes)).toContain("personal-information");
+    // The same fields used to impersonate the person are a fraud's means, not a trade in records.
+    const used = await scan("被告人冒用被害人的姓名、身份证号码办理贷款，骗得贷款5万元。");
+    expect(found(used.crimes)).not.toContain("personal-information");
+  });
+
+  it("将/把 carries its object over a comma to the verb that disposes of it: the clerk who sells it is an insider", async () => {
+    const r = await scan("被告人吴某在某物业服务公司做前台，把住户的姓名、楼号和联系电话抄在本子上，之后按每条一元的价格卖给中介，共计3000余条。");
+    expect(found(r.crimes)).toContain("personal-information");
+    expect(r.insider.flag, JSON.stringify(r.leaks.map(formatLeakLine))).toBe(true);
+    // With another verb between (查询 took the data), the later verb does not reach back past it.
+    const taken = await scan("被告人将客户的姓名、电话输入系统查询，后来出售了自己的车辆。");
+    expect(r.leaks.length).toBeGreaterThan(0);
+    expect(taken.leaks).toEqual([]);
+  });
 });
