@@ -9,7 +9,8 @@
 // - Groups are the victims and data subjects: a mention placed as the offender, a recipient or an
 //   impersonation weighs nothing; a group none of whose mentions is a victim or subject, and some
 //   of which are offenders or recipients, weighs nothing at all (a student renting out bank cards).
-//   A group named as a data subject (学生的个人信息) gains a `leak.subject` finding.
+//   A group named as a data subject (学生的个人信息) gains a `leak.subject` finding; named as the
+//   victims (骗取50余名学生), a `leak.victim` finding of the same weight.
 // - Insider: the strongest chain whose leaker is an insider.
 // - Personal-information evidence from rules marked `proceedings: criminal` does not count in a text
 //   reporting civil or administrative proceedings and no criminal ones; elsewhere, an insider chain
@@ -32,6 +33,18 @@ const INSTITUTION_ZONE = "zone.institution";
 
 /** What a source binding adds to its industry: enough to be found on its own. */
 export const SOURCE_WEIGHT = 50;
+/**
+ * People the group word itself names (学生, 老人, 儿童, 考生), not a thing of theirs (学费, 退休金, 保健品)
+ * or a relative (被害人邓某的奶奶 is the victim's grandmother: kin words are left out), and not
+ * someone's (的) — only such a word placed as the victims stands for them.
+ */
+const PERSON_WORD = /(?:人|者|生|童|儿|婴|孩|女|男|老|员|群体|朋友)$/;
+function namesVictims(text: string, m: { start: number; end: number; ruleId: string }): boolean {
+  if (m.ruleId.endsWith(".kin")) return false;
+  if (text[m.start - 1] === "的") return false;
+  return PERSON_WORD.test(text.slice(m.start, m.end));
+}
+
 /** What naming a group as the data's subject adds to it. */
 export const SUBJECT_WEIGHT = 30;
 /** What an insider chain passing on personal data adds to the personal-information crime: decisive
@@ -158,7 +171,10 @@ export function attribute(input: {
         if (!adjust.has(x.m)) adjust.set(x.m, { weight: 0, note: "the group appears only as offender or recipient" });
       }
     }
+    // Named as whose data it is, or as the ones the offence was done to (骗取50余名学生, 针对老年人):
+    // either is what the group dimension means, so a context word placed there (学生, 老人) counts.
     const subject = placed.find((x) => x.p === "subject");
+    const victim = subject ? undefined : placed.find((x) => x.p === "victim" && namesVictims(input.text, x.m));
     if (subject) {
       derived.push({
         ruleId: "leak.subject",
@@ -168,6 +184,16 @@ export function attribute(input: {
         end: subject.m.end,
         weight: SUBJECT_WEIGHT,
         note: "named as the data's subject",
+      });
+    } else if (victim) {
+      derived.push({
+        ruleId: "leak.victim",
+        kind: "group",
+        target: group,
+        start: victim.m.start,
+        end: victim.m.end,
+        weight: SUBJECT_WEIGHT,
+        note: `named as the victims (${victim.cue})`,
       });
     }
   }

@@ -393,4 +393,14 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(r.leaks.length).toBeGreaterThan(0);
     expect(taken.leaks).toEqual([]);
   });
+
+  it("a group word naming people placed as the victims is the group; a relative or a thing of theirs is not", async () => {
+    const r = await scan("被告人冒充学校老师，以收取住宿费为名骗取30余名学生共计6万余元。");
+    expect(found(r.groups)).toContain("students");
+    const kin = await scan("被害人邓某的奶奶前去阻止施工，被告人将其推倒。");
+    expect(found(kin.groups)).not.toContain("elderly");
+    const thing = await scan("被告人以高额回报为诱饵，骗取被害人的退休金5万元。");
+    expect(r.findings.some((f) => f.ruleId === "leak.victim")).toBe(true);
+    expect(thing.findings.some((f) => f.ruleId === "leak.victim")).toBe(false);
+  });
 });
