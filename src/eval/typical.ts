@@ -118,9 +118,9 @@ export function caseflagPrediction(r: CaseResult): { insider: boolean; groups: s
   };
 }
 
-/** The split a case belongs to: its leading number divisible by `every` is held out. */
+/** The split a case belongs to: its leading number (after one optional letter: u012) divisible by `every` is held out. */
 export function splitOf(id: string, every: number): "tune" | "heldOut" {
-  const m = /^(\d+)/.exec(id);
+  const m = /^[a-z]?(\d+)/.exec(id);
   return m && Number(m[1]) % every === 0 ? "heldOut" : "tune";
 }
 
