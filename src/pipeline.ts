@@ -193,6 +193,7 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     .map((v) => ({ ...v, ...remap(v, norm, shown) }));
   const insider = {
     score: attribution.insider.score,
+    halves: attribution.insider.halves,
     evidence: attribution.insider.evidence.map((e) => ({ ruleId: e.ruleId, ...remap(e, norm, shown) })),
   };
   // Leak parts are cut from the shown text: identifiers in them are masked as in the findings.

@@ -80,7 +80,8 @@ export interface Attribution {
   /** New weights (and why) for findings the chains demote, keyed by the mention. */
   adjust: Map<AttributionMention, Adjustment>;
   derived: DerivedFinding[];
-  insider: { flag: boolean; score: number; evidence: ChainMention[] };
+  /** `halves`: the insider's own act is told, so the statute's thresholds are halved (not for a buyer's case). */
+  insider: { flag: boolean; score: number; evidence: ChainMention[]; halves: boolean };
   /** Source industries in leak order: the holder first. */
   industryOrder: string[];
   /** Binding mentions that are parts of a chain (kept in the findings as its evidence). */
@@ -200,13 +201,16 @@ export function attribute(input: {
 
   // ── insider ──
   const best = leaks.find((l) => l.leaker?.insider);
+  // An insider who supplied the text's own actors (they bought from them) is evidenced by that taking,
+  // and does not halve the thresholds: the counts are the buyers'.
   const insider = best?.leaker
     ? {
         flag: best.leaker.score >= 50,
         score: best.leaker.score,
-        evidence: [best.leaker.role, best.leaker.access, best.flow].filter((x): x is ChainMention => x !== null),
+        evidence: [best.leaker.role, best.leaker.access, best.leaker.upstream ?? best.flow].filter((x): x is ChainMention => x !== null && x !== undefined),
+        halves: best.leaker.upstream === undefined,
       }
-    : { flag: false, score: 0, evidence: [] };
+    : { flag: false, score: 0, evidence: [], halves: false };
 
   // ── personal-information crime: criminal proceedings, and the insider's conduct ──
   // A non-criminal proceedings cue fires only with no criminal word near it (rules/proceedings.yaml).

@@ -94,6 +94,12 @@ export interface LeakerDraft {
   person: Span | null;
   insider: boolean;
   score: number;
+  /**
+   * The verb by which the text's own actors took the data from this insider (从某4S店员工处购买):
+   * set when the insider is their supplier, not one of them (the statute's halving is for the
+   * insider's own act).
+   */
+  upstream?: ChainMention;
 }
 
 export interface LeakDraft {
@@ -529,6 +535,36 @@ export function readLeakChains(input: ChainInput): ChainReading {
     chain.leaker = { role, access: null, person, insider: true, score: noisyOr([role.weight, MOVEMENT_WEIGHT]) };
     chain.rank = 2;
   }
+  // Whether a person buys data somewhere in the text: named before a buying verb in its clause.
+  const buys = events.filter((e) => e.flow.target === "buy");
+  const boughtBy = (name: string): boolean =>
+    buys.some((e) => {
+      const clause = clauseOf(text, e.flow.start, sentences[e.sentence]!);
+      const before = text.slice(clause.start, e.flow.start);
+      return before.includes(name) && !SUPPLIER_AT.test(before) && !SUPPLIER_BEFORE.test(before);
+    });
+  // Insider as the supplier: personal data bought or got from someone a role names (从某银行员工
+  // 李某处购买, 向快递网点分拣员购买, 通过系统维护公司员工徐某获得): the one who sold it held it at work,
+  // though the text tells the buyer's side.
+  for (const chain of chains) {
+    if (chain.leaker) continue;
+    for (const e of chain.events) {
+      if (e.direction !== "in" || !(e.all.some(personal) || typedIn(chain.sentence))) continue;
+      const supplier = supplierSpan(text, sentences[chain.sentence]!, e.flow);
+      if (!supplier) continue;
+      const person = personIndex.startingIn(supplier.start, supplier.end).filter((p) => p.end <= supplier.end).at(-1) ?? null;
+      // The role said there (某银行员工李某), else the one the text gave the person (徐某某 … 员工徐某某).
+      const role =
+        roleIndex.startingIn(supplier.start, supplier.end).find((r) => r.end <= supplier.end && usableRole(r)) ??
+        (person ? roleOfPerson(text.slice(person.start, person.end)) : null);
+      if (!role) continue;
+      // A supplier who bought the data themselves (李某系从网上购得) is a trader with a job title.
+      if (person && boughtBy(text.slice(person.start, person.end))) continue;
+      chain.leaker = { role, access: null, person, insider: true, score: noisyOr([role.weight, MOVEMENT_WEIGHT]), upstream: e.flow };
+      chain.rank = 1;
+      break;
+    }
+  }
 
   // ── sources ──
   // Built when a chain first looks for its source.
@@ -894,6 +930,22 @@ const BREAK_AT = new RegExp(CLAUSE_BREAK.source, "y");
 function breakAt(text: string, i: number): boolean {
   BREAK_AT.lastIndex = i;
   return BREAK_AT.test(text);
+}
+
+/** How far before a taking verb its supplier may be named (从…处, 向…, 通过…). */
+const SUPPLIER_REACH = 40;
+/** 从 X 处 (then a few words: 以每条1元) before the verb, or 向/通过 X right before it: X is who the data came from. */
+const SUPPLIER_AT = /(?:从|向)([^，,。；;从向]{2,30}?)(?:处|那里|手中|手里)[^，,。；;]{0,10}$/;
+const SUPPLIER_BEFORE = /(?:向|通过)([^，,。；;从向]{2,30})$/;
+
+/** Who the data of a taking verb came from (从某银行员工李某处购买 → 某银行员工李某), or null. */
+function supplierSpan(text: string, sent: Span, flow: Span): Span | null {
+  const from = Math.max(sent.start, flow.start - SUPPLIER_REACH);
+  const before = text.slice(from, flow.start);
+  const m = SUPPLIER_AT.exec(before) ?? SUPPLIER_BEFORE.exec(before);
+  if (!m) return null;
+  const start = from + m.index + (m[0].startsWith("通过") ? 2 : 1);
+  return { start, end: start + m[1]!.length };
 }
 
 /** How far a 将/把 object may stand before the verb that disposes of it, over clause breaks. */

@@ -33,7 +33,7 @@ export interface ResultInput {
   money: Money[];
   victims: VictimCount[];
   /** The strongest insider chain of the leak chains (score/attribution.ts): its score and evidence; the flag is decided here. */
-  insider: { score: number; evidence: EvidenceRef[] };
+  insider: { score: number; evidence: EvidenceRef[]; /** Whether the thresholds are halved (the insider's own act, not a buyer's case); default true. */ halves?: boolean };
   leaks: Leak[];
   /** Source industries in leak order: listed first, the holder first. */
   industryOrder: string[];
@@ -129,7 +129,7 @@ export function assembleResult(input: ResultInput): CaseResult {
   if (piInView) {
     const labels: Record<string, string> = {};
     for (const d of infoDims?.values() ?? []) if (d.label?.zh) labels[d.id] = d.label.zh;
-    const s = computeSeverity({ volumes: input.volumes, money: input.money, insider: insider.flag, labels });
+    const s = computeSeverity({ volumes: input.volumes, money: input.money, insider: insider.flag && input.insider.halves !== false, labels });
     severity = s.severity;
     severityBasis = s.basis;
   }

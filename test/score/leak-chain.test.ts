@@ -403,4 +403,18 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(r.findings.some((f) => f.ruleId === "leak.victim")).toBe(true);
     expect(thing.findings.some((f) => f.ruleId === "leak.victim")).toBe(false);
   });
+
+  it("a seller a role names (从某网点分拣员处购买) is an insider upstream: flagged, without halving the buyer's counts", async () => {
+    const r = await scan("被告人孙某为推销保险，以每条1元的价格从某快递网点分拣员处购买收件人信息8000余条。");
+    expect(r.insider.flag, JSON.stringify(r.leaks.map(formatLeakLine))).toBe(true);
+    expect(r.insider.evidence.map((e) => e.match)).toContain("购买");
+    // The counts are the buyer's: the statute halves the thresholds for an insider's own sale only.
+    expect(r.severityBasis?.insiderHalved).toBe(false);
+    // A seller who bought the data themselves is a trader with a job title.
+    const trader = await scan("被告人周某从某培训机构经理李某处获取学生信息3万余条。李某系从网上购得上述信息。");
+    expect(trader.insider.flag).toBe(false);
+    // Bought from someone no role names: no insider.
+    const plain = await scan("被告人张某从他人处购买公民个人信息5万余条后转卖。");
+    expect(plain.insider.flag).toBe(false);
+  });
 });
