@@ -148,6 +148,8 @@ const MAX_TERM = 24;
 const OWNER_GAP = 8;
 /** A preposition that makes the person after it a party to the transfer (recipient, beneficiary), not the data's owner. */
 const PARTY_BEFORE = /^[为向给替帮]$/;
+/** Right before an organisation: the act was done for it (为某培训机构招生), not to its data. 作为/成为/身为… are no such 为. */
+const BENEFICIARY = /(?:^|[^作成身认行因称视])[为替帮](?:某|一家|该|其)?$/;
 /** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
@@ -699,7 +701,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // Last, an institution named earlier in the sentence (…绕过招聘网站服务器防护策略，窃取…); for an
     // insider, any holder word there (在公司物流内部，通过…登录权限…): it describes the workplace.
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
-      const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter((i) => !handling(i));
+      // …for whom the act was done is no holder (为某培训机构招生，从网上购买…: the buyer's side).
+      const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter(
+        (i) => !handling(i) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)),
+      );
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }
 

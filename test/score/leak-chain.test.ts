@@ -417,4 +417,13 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     const plain = await scan("被告人张某从他人处购买公民个人信息5万余条后转卖。");
     expect(plain.insider.flag).toBe(false);
   });
+
+  it("the organisation an act was done for (为某保险公司推销车险) is the buyer's side, not where bought data leaked from", async () => {
+    const r = await scan("被告人钱某为某保险公司推销车险，从网上购买车主信息1万余条。");
+    expect(found(r.crimes)).toContain("personal-information");
+    expect(found(r.industries)).toEqual([]);
+    // 作为 is no such 为: the employer named after it is the leaker's workplace.
+    const staff = await scan("被告人作为某保险公司员工，利用职务便利将投保人信息1万余条出售给他人。");
+    expect(found(staff.industries)[0]).toBe("finance");
+  });
 });
