@@ -45,6 +45,9 @@ function namesVictims(text: string, m: { start: number; end: number; ruleId: str
   return PERSON_WORD.test(text.slice(m.start, m.end));
 }
 
+/** Right after a group word: the people it describes (学生家长, 老人子女, 幼儿教师), who are not of the group. */
+const OF_OTHERS = /^(?:的)?(?:家长|父母|子女|家属|亲属|监护人|老师|教师|班主任)/;
+
 /** What naming a group as the data's subject adds to it. */
 export const SUBJECT_WEIGHT = 30;
 /** What an insider chain passing on personal data adds to the personal-information crime: decisive
@@ -160,7 +163,11 @@ export function attribute(input: {
     else byGroup.set(m.target, [m]);
   }
   for (const [group, list] of byGroup) {
-    const placed = list.map((m) => {
+    // 高三学生家长, 老人子女: the group word describes the people named after it, who are not of it.
+    for (const m of list) {
+      if (OF_OTHERS.test(input.text.slice(m.end, m.end + 3))) adjust.set(m, { weight: 0, note: "describes the people named after it (家长, 子女…), not them" });
+    }
+    const placed = list.filter((m) => !adjust.has(m)).map((m) => {
       const b = reading.groupPlacement.get(m);
       return { m, p: b?.placement, cue: b ? input.text.slice(b.by.start, b.by.end) : "" };
     });

@@ -426,4 +426,11 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     const staff = await scan("被告人作为某保险公司员工，利用职务便利将投保人信息1万余条出售给他人。");
     expect(found(staff.industries)[0]).toBe("finance");
   });
+
+  it("a group word that describes the people after it (高三学生家长) is not the group: the parents were deceived", async () => {
+    const r = await scan("被告人冒充教育局工作人员，给多名高三学生家长打电话，谎称可以发放助学金，骗取家长钱款共计5万元。");
+    expect(found(r.groups)).toEqual([]);
+    const pupils = await scan("被告人冒充教育局工作人员，给多名高三学生打电话，谎称可以发放助学金，骗取学生钱款共计5万元。");
+    expect(found(pupils.groups)).toContain("students");
+  });
 });
