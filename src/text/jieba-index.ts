@@ -14,14 +14,22 @@
 //   u32 start[words + 1]  offset of each word in `units`
 //   u32 freq[words]
 //   u16 units[unitsLength]  the words, UTF-16 code units back to back
+//   u8  tags[words]         TAG_NOMINAL | TAG_NAME bits of the word's part-of-speech tag (keyword capture)
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const MAGIC = 0x4a494458; // "JIDX"
+const MAGIC = 0x3244494a; // "JID2": v2 adds the tags column
 const HEADER_BYTES = 24;
 
 /** Longest dictionary word, in UTF-16 code units (the bundled dictionary's is 16). */
 export const MAX_WORD_UNITS = 24;
+
+/** The tag is nominal: n, nz, nt, nw, vn, an (things and named activities). */
+export const TAG_NOMINAL = 1;
+/** The tag is a person's name: nr, nrfg, nrt. */
+export const TAG_NAME = 2;
+const NOMINAL_TAG = /^(n|nz|nt|nw|vn|an)$/;
+const NAME_TAG = /^nr/;
 
 export interface JiebaIndex {
   readonly words: number;
@@ -32,6 +40,8 @@ export interface JiebaIndex {
   /** A word and its frequency, as a dictionary line ("word freq"). */
   line(index: number): string;
   freq(index: number): number;
+  /** TAG_NOMINAL / TAG_NAME bits of the word's tag (0 for any other tag, or none). */
+  tags(index: number): number;
   /** Index of `word` in the dictionary, or -1. */
   find(word: string): number;
 }
@@ -45,6 +55,7 @@ const FNV_BASIS = 0x811c9dc5;
 export function buildJiebaIndex(dictText: string): Buffer {
   const words: string[] = [];
   const freqs: number[] = [];
+  const tagBits: number[] = [];
   const seen = new Map<string, number>();
   let total = 0;
   for (const line of dictText.split("\n")) {
@@ -52,6 +63,8 @@ export function buildJiebaIndex(dictText: string): Buffer {
     if (parts.length < 2 || parts[0] === "") continue;
     const word = parts[0]!;
     const freq = Number(parts[1]);
+    const tag = parts[2] ?? "";
+    const bits = (NOMINAL_TAG.test(tag) ? TAG_NOMINAL : 0) | (NAME_TAG.test(tag) ? TAG_NAME : 0);
     if (!Number.isInteger(freq) || freq < 0) throw new Error(`jieba dictionary: bad frequency in "${line}"`);
     if (word.length > MAX_WORD_UNITS) throw new Error(`jieba dictionary: "${word}" is longer than ${MAX_WORD_UNITS} code units`);
     // A repeated word: the later line wins, as when jieba loads the file.
@@ -59,29 +72,32 @@ export function buildJiebaIndex(dictText: string): Buffer {
     if (at !== undefined) {
       total -= freqs[at]!;
       freqs[at] = freq;
+      tagBits[at] = bits;
     } else {
       seen.set(word, words.length);
       words.push(word);
       freqs.push(freq);
+      tagBits.push(bits);
     }
     total += freq;
   }
   let slots = 1;
   while (slots < words.length * 2) slots <<= 1;
   const units = words.reduce((n, w) => n + w.length, 0);
-  const size = HEADER_BYTES + 4 * slots + 4 * (words.length + 1) + 4 * words.length + 2 * units;
+  const size = HEADER_BYTES + 4 * slots + 4 * (words.length + 1) + 4 * words.length + 2 * units + words.length;
   const buf = Buffer.alloc(size + (size % 4 === 0 ? 0 : 4 - (size % 4)));
   buf.writeUInt32LE(MAGIC, 0);
   buf.writeUInt32LE(words.length, 4);
   buf.writeUInt32LE(slots, 8);
   buf.writeUInt32LE(units, 12);
   buf.writeDoubleLE(total, 16);
-  const { table, start, freq, unit } = views(buf.buffer, buf.byteOffset, words.length, slots, units);
+  const { table, start, freq, unit, tags } = views(buf.buffer, buf.byteOffset, words.length, slots, units);
   let at = 0;
   words.forEach((w, i) => {
     start[i] = at;
     for (let k = 0; k < w.length; k++) unit[at++] = w.charCodeAt(k);
     freq[i] = freqs[i]!;
+    tags[i] = tagBits[i]!;
     let h = FNV_BASIS;
     for (let k = 0; k < w.length; k++) h = fnv(h, w.charCodeAt(k));
     let slot = h & (slots - 1);
@@ -101,7 +117,9 @@ function views(ab: ArrayBufferLike, offset: number, words: number, slots: number
   const freq = new Uint32Array(ab, at, words);
   at += 4 * words;
   const unit = new Uint16Array(ab, at, units);
-  return { table, start, freq, unit };
+  at += 2 * units;
+  const tags = new Uint8Array(ab, at, words);
+  return { table, start, freq, unit, tags };
 }
 
 /** Reads an index written by buildJiebaIndex (one file read, no parsing). */
@@ -114,7 +132,7 @@ export function loadJiebaIndex(path: string): JiebaIndex {
   const slots = buf.readUInt32LE(8);
   const units = buf.readUInt32LE(12);
   const total = buf.readDoubleLE(16);
-  const { table, start, freq, unit } = views(buf.buffer, buf.byteOffset, words, slots, units);
+  const { table, start, freq, unit, tags } = views(buf.buffer, buf.byteOffset, words, slots, units);
   const mask = slots - 1;
 
   /** Index of the word text[from, to) whose hash is h, or -1. */
@@ -152,6 +170,9 @@ export function loadJiebaIndex(path: string): JiebaIndex {
     },
     freq(i) {
       return freq[i]!;
+    },
+    tags(i) {
+      return tags[i]!;
     },
     find(word) {
       let h = FNV_BASIS;

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createEngine } from "../../src/engine.js";
 import { readInputs } from "../../src/ingest/index.js";
 import { scanDocument } from "../../src/pipeline.js";
-import { buildJiebaIndex, jiebaIndexFile, loadJiebaIndex, type JiebaIndex } from "../../src/text/jieba-index.js";
+import { TAG_NAME, TAG_NOMINAL, buildJiebaIndex, jiebaIndexFile, loadJiebaIndex, type JiebaIndex } from "../../src/text/jieba-index.js";
+import { defaultLexiconFiles, loadKeywordLexicon } from "../../src/keywords/lexicon.js";
 import { normalize } from "../../src/text/index.js";
 import { MAX_SCOPED_WORDS, NodeRsSegmenter, ScopedNodeRsSegmenter } from "../../src/text/segmenter-node-rs.js";
 
@@ -33,6 +34,34 @@ describe("jieba index", () => {
     expect(idx.find("南京")).toBe(-1);
     const found = [...idx.wordsIn("北京市长江大桥")].map((i) => idx.line(i).split(" ")[0]).sort();
     expect(found).toEqual(["北京", "北京市", "市长", "江", "长江"].sort());
+  });
+
+  it("keeps each word's tag class: nominal, a person's name, or neither (the later line wins)", () => {
+    const idx = indexOf("客户 500 n\n张伟 40 nr\n涉及 900 v\n张伟 60 nrfg\n");
+    expect(idx.tags(idx.find("客户"))).toBe(TAG_NOMINAL);
+    expect(idx.tags(idx.find("张伟"))).toBe(TAG_NAME);
+    expect(idx.tags(idx.find("涉及"))).toBe(0);
+  });
+
+  it("answers keyword capture's dictionary questions exactly as reading the dictionary does", async () => {
+    const files = defaultLexiconFiles();
+    const copy = join(tmp, "dict-copy.txt");
+    writeFileSync(copy, readFileSync(files.jiebaDict));
+    const viaIndex = await loadKeywordLexicon();
+    const streamed = await loadKeywordLexicon({ ...files, jiebaDict: copy });
+    expect(viaIndex.langTotal).toBe(streamed.langTotal);
+    const words = readFileSync(files.jiebaDict, "utf8").split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
+    let differ = 0;
+    for (const w of [...words, "不存在的词", "张某某", "被告人", "x"]) {
+      const same =
+        viaIndex.lang.get(w) === streamed.lang.get(w) &&
+        viaIndex.nominal.has(w) === streamed.nominal.has(w) &&
+        viaIndex.dictNames.has(w) === streamed.dictNames.has(w) &&
+        viaIndex.dictWords.has(w) === streamed.dictWords.has(w);
+      if (!same) differ++;
+    }
+    expect(words.length).toBeGreaterThan(300_000);
+    expect(differ).toBe(0);
   });
 
   it("is built by npm run build from the packaged dictionary", () => {
