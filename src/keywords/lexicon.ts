@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.js";
 import { normalize, stemPhrase } from "../text/index.js";
-import { TAG_NAME, TAG_NOMINAL, jiebaIndexFile, loadJiebaIndex, type JiebaIndex } from "../text/jieba-index.js";
+import { TAG_NAME, TAG_NOMINAL, jiebaIndexFile, loadJiebaIndex, tagClass, type JiebaIndex } from "../text/jieba-index.js";
 
 /** A set only asked whether it holds a word. */
 export interface WordSet {
@@ -124,9 +124,6 @@ async function readList(file: string): Promise<string> {
   }
 }
 
-const NAME_TAG = /^nr/;
-/** jieba tags of nominal words: nouns (n, nz, nt, nw), verbal and adjectival nouns (vn, an). */
-const NOMINAL_TAG = /^(n|nz|nt|nw|vn|an)$/;
 /** Dictionary words counted fewer times than this are rare in general language (about 0.5 per million words). */
 export const LANG_MIN_FREQ = 30;
 
@@ -169,12 +166,12 @@ export async function loadKeywordLexicon(
       langTotal += freq;
       if (freq >= LANG_MIN_FREQ && word.length >= 2 && word.length <= 6) {
         lang.set(word, freq);
-        if (NOMINAL_TAG.test(line.slice(line.lastIndexOf(" ") + 1))) nominal.add(word);
+        if ((tagClass(line.slice(line.lastIndexOf(" ") + 1)) & TAG_NOMINAL) !== 0) nominal.add(word);
       }
       if (word.length < 2 || word.length > 4) continue;
       if (!surnames.has(word[0]!) && !compoundSurnames.has(word.slice(0, 2))) continue;
       const tag = line.slice(line.lastIndexOf(" ") + 1);
-      (NAME_TAG.test(tag) ? dictNames : dictWords).add(word);
+      ((tagClass(tag) & TAG_NAME) !== 0 ? dictNames : dictWords).add(word);
     }
   } catch (error) {
     throw new UsageError(`cannot read the jieba dictionary ${files.jiebaDict}: ${(error as Error).message}`);

@@ -31,6 +31,11 @@ export const TAG_NAME = 2;
 const NOMINAL_TAG = /^(n|nz|nt|nw|vn|an)$/;
 const NAME_TAG = /^nr/;
 
+/** TAG_NOMINAL / TAG_NAME bits of a jieba part-of-speech tag. */
+export function tagClass(tag: string): number {
+  return (NOMINAL_TAG.test(tag) ? TAG_NOMINAL : 0) | (NAME_TAG.test(tag) ? TAG_NAME : 0);
+}
+
 export interface JiebaIndex {
   readonly words: number;
   /** Sum of all frequencies: what jieba divides by. */
@@ -64,7 +69,7 @@ export function buildJiebaIndex(dictText: string): Buffer {
     const word = parts[0]!;
     const freq = Number(parts[1]);
     const tag = parts[2] ?? "";
-    const bits = (NOMINAL_TAG.test(tag) ? TAG_NOMINAL : 0) | (NAME_TAG.test(tag) ? TAG_NAME : 0);
+    const bits = tagClass(tag);
     if (!Number.isInteger(freq) || freq < 0) throw new Error(`jieba dictionary: bad frequency in "${line}"`);
     if (word.length > MAX_WORD_UNITS) throw new Error(`jieba dictionary: "${word}" is longer than ${MAX_WORD_UNITS} code units`);
     // A repeated word: the later line wins, as when jieba loads the file.
