@@ -540,7 +540,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   // Insider as the supplier (从某银行员工李某处购买): its own function, kept out of this one's body —
   // inside it, the extra loop made V8's optimizing compiles of this large function cost ~15 MB more
   // peak RSS on a 20k-document scan (measured: 199-206 MB without, 210-234 MB with).
-  readUpstreamInsiders({ text, sentences, chains, events, personal, typedIn, personIndex, roleIndex, usableRole, roleOfPerson });
+  readUpstreamInsiders({ text, sentences, chains, events, personal, typedIn, sentenceBefore, personIndex, roleIndex, usableRole, roleOfPerson });
 
   // ── sources ──
   // Built when a chain first looks for its source.
@@ -918,6 +918,8 @@ interface UpstreamContext {
   events: readonly { flow: ChainMention; sentence: number }[];
   personal: (d: ChainMention) => boolean;
   typedIn: (s: number) => boolean;
+  /** The sentence before s, past bare line breaks. */
+  sentenceBefore: (s: number) => number;
   personIndex: Lookup<ChainMention>;
   roleIndex: Lookup<ChainMention>;
   usableRole: (r: ChainMention) => boolean;
@@ -946,7 +948,7 @@ function readUpstreamInsiders(c: UpstreamContext): void {
       if (e.direction !== "in") continue;
       // The cheap test first: most takings name no supplier.
       const supplier = supplierSpan(text, sentences[chain.sentence]!, e.flow);
-      if (!supplier || !(e.all.some(c.personal) || c.typedIn(chain.sentence))) continue;
+      if (!supplier || !(e.all.some(c.personal) || c.typedIn(chain.sentence) || bareDataOfTypedBefore(c, e.all, chain.sentence))) continue;
       const person = c.personIndex.startingIn(supplier.start, supplier.end).filter((p) => p.end <= supplier.end).at(-1) ?? null;
       // The role said there (某银行员工李某), else the one the text gave the person (徐某某 … 员工徐某某).
       const role =
@@ -959,6 +961,22 @@ function readUpstreamInsiders(c: UpstreamContext): void {
       break;
     }
   }
+}
+
+/** How many sentences back the personal data a bare data noun stands for may have been named. */
+const BARE_DATA_BACK = 2;
+
+/**
+ * A bare data noun taken from a supplier (通过徐某获得系统中的数据) is the personal data the text named
+ * in the sentences just before (…能精准说出学生的个人信息…): as for a bare noun passed on.
+ */
+function bareDataOfTypedBefore(c: UpstreamContext, all: ChainMention[], sentence: number): boolean {
+  if (all.length === 0 || all.some((d) => d.kind === "info-type")) return false;
+  for (let s = sentence, k = 0; k < BARE_DATA_BACK && s > 0; k++) {
+    s = c.sentenceBefore(s);
+    if (c.typedIn(s)) return true;
+  }
+  return false;
 }
 
 /** How far before a taking verb its supplier may be named (从…处, 向…, 通过…). */
