@@ -4,7 +4,7 @@
 // every term; this only reads the hits of a window, and runs a marker's regex on the window asked
 // about. Offsets are into the normalized text.
 import type { CompiledRule, CompiledRules } from "../rules/compile.js";
-import type { HitIndex, Span } from "./match.js";
+import { covers, type HitIndex, type Span } from "./match.js";
 
 export interface MarkerSpan extends Span {
   rule: CompiledRule;
@@ -36,8 +36,10 @@ export function createMarkerLookup(text: string, compiled: CompiledRules, hits: 
     if (spans) return spans;
     spans = [];
     for (const rule of byTarget.get(target) ?? []) {
-      for (const id of rule.terms.zh) for (const s of hits.zh.get(id) ?? []) spans.push({ start: s.start, end: s.end, rule });
-      for (const id of rule.terms.en) for (const s of hits.en.get(id) ?? []) spans.push({ start: s.start, end: s.end, rule });
+      // A cue inside a longer word the rule excludes (供 of 提供) is no cue.
+      const kept = (s: Span): boolean => rule.exclude === null || !covers(hits, rule.exclude, s.start, s.end);
+      for (const id of rule.terms.zh) for (const s of hits.zh.get(id) ?? []) if (kept(s)) spans.push({ start: s.start, end: s.end, rule });
+      for (const id of rule.terms.en) for (const s of hits.en.get(id) ?? []) if (kept(s)) spans.push({ start: s.start, end: s.end, rule });
     }
     spans.sort((a, b) => a.start - b.start || b.end - a.end);
     termSpans.set(target, spans);

@@ -322,8 +322,8 @@ function within(hits: HitIndex, set: TermSet, from: number, to: number, start: n
   return anyWithin(spansOf(hits, set), from, to, start, end);
 }
 
-/** Some term of the set covers [start, end] entirely. */
-function covers(hits: HitIndex, set: TermSet, start: number, end: number): boolean {
+/** Some term of the set covers [start, end] entirely (a rule's `exclude`; markers use it too). */
+export function covers(hits: HitIndex, set: TermSet, start: number, end: number): boolean {
   return anyCovering(spansOf(hits, set), start, end);
 }
 

@@ -359,6 +359,8 @@ function checkRule(rule: Rule, dimensions: Map<LoadedKind, Map<string, Dimension
   if (rule.channel && rule.kind !== "industry") at("channel is for industry rules");
   if (rule.extend && rule.kind !== "source") at("extend is for source rules");
   if (rule.marker && rule.kind !== "party" && rule.kind !== "source") at("marker is for party and source rules");
+  // A marker's matches are looked up by position (detect/markers.ts), which reads `exclude` only.
+  if (rule.marker && (rule.context.require || rule.context.boost || rule.context.suppress)) at("a marker rule takes no context (require, boost, suppress): use exclude");
   if (rule.spare && rule.kind !== "zone") at("spare is for zone rules");
   if (rule.close && rule.kind !== "zone") at("close is for zone rules");
   if ((rule.hint || rule.counter) && !DECIDED.has(rule.kind)) at("hint and counter are for crime, info-type, industry, group and region rules");

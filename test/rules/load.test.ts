@@ -103,6 +103,23 @@ rules:
     expect(problems).toContainEqual(expect.stringMatching(/parent "ghost" is not declared/));
   });
 
+  it("refuses context on a marker rule, whose matches are looked up by position (exclude only)", () => {
+    const text = `
+kind: party
+dimensions:
+  - id: recipient
+rules:
+  - id: party.recipient.x
+    target: recipient
+    marker: true
+    reach: { after: 8 }
+    terms: { zh: [卖给] }
+    context: { require: { zh: [出售] } }
+    examples: { match: ["卖给他人"] }
+`;
+    expect(problemsOf([{ file: "p.yaml", text }])).toContainEqual(expect.stringMatching(/^p\.yaml\|party\.recipient\.x\|a marker rule takes no context/));
+  });
+
   it("loads the bundled packs without problems", async () => {
     const set = await loadRules();
     expect(set.files.length).toBeGreaterThan(0);
