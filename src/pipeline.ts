@@ -11,6 +11,7 @@ import { detectIdentifiers, type IdentifierMatch } from "./detect/identifiers.js
 import { BOOST_FACTOR, matchRules, type RawFinding, type TextView } from "./detect/match.js";
 import { createMarkerLookup } from "./detect/markers.js";
 import { extractMoney } from "./detect/money.js";
+import { decidedLevel, findStatedSeverity } from "./detect/stated-severity.js";
 import { extractVictims } from "./detect/victims.js";
 import { firstScopeAt } from "./detect/spans.js";
 import { extractVolumes, volumesFromIdentifiers } from "./detect/volumes.js";
@@ -41,6 +42,9 @@ export interface ScanOptions {
 
 /** What the leak chain reads: the binding kinds and the dimensions it places or binds. */
 const CHAIN_KINDS: ReadonlySet<string> = new Set([...BINDING_KINDS, "industry", "group", "info-type"]);
+
+/** How much of the sentence before a stated level its reason quotes (…非法获取公民个人信息，情节严重). */
+const STATED_QUOTE = 24;
 
 /** Identifier confidence below this is kept out of findings: a long number, not an identifier. */
 const MIN_IDENTIFIER_CONFIDENCE = 0.3;
@@ -191,6 +195,9 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
   const victims: VictimCount[] = extractVictims(text)
     .filter(outsideZones)
     .map((v) => ({ ...v, ...remap(v, norm, shown) }));
+  // The level a court states for the offence (情节严重) decides over the counts we read.
+  const stated = decidedLevel(findStatedSeverity(text, (at) => sentences.startOf(at), (at) => zoneAt(at) === undefined));
+  const statedSeverity = stated ? { severity: stated.severity, court: stated.court, quote: remap(quoteSpan(text, sentences.startOf(stated.start), stated), norm, shown).match } : null;
   const insider = {
     score: attribution.insider.score,
     halves: attribution.insider.halves,
@@ -213,6 +220,7 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     findings,
     volumes,
     money,
+    statedSeverity,
     victims,
     insider,
     leaks,
@@ -302,6 +310,16 @@ function latinTokens(text: string): { start: number; end: number; stem: string }
 function remap(span: { start: number; end: number }, norm: NormalizedText, original: string) {
   const { start, end } = norm.spanToOriginal(span.start, span.end);
   return { start, end, match: original.slice(start, end) };
+}
+
+/** The words before a stated level that its reason quotes: from a clause start, at most STATED_QUOTE characters back. */
+function quoteSpan(text: string, sentenceStart: number, stated: { start: number; end: number }): { start: number; end: number } {
+  let from = Math.max(sentenceStart, stated.start - STATED_QUOTE);
+  if (from > sentenceStart) {
+    const comma = text.slice(from, stated.start).search(/[，,；;]/);
+    if (comma >= 0 && from + comma + 1 < stated.start - 2) from += comma + 1;
+  }
+  return { start: from, end: stated.end };
 }
 
 /** The original text with every unmasked identifier masked in place (masks keep length). */

@@ -170,10 +170,10 @@ export interface VictimCount {
 export interface SeverityBasis {
   /** Human-readable: which count and threshold decided it. */
   reason: string;
-  /** Whether record counts or the illegal gain decided. */
-  by: "count" | "gain";
-  /** The deciding value as a fraction of the "serious" threshold (1.0 = exactly serious). */
-  ratio: number;
+  /** Whether record counts, the illegal gain, or the level the text states (情节严重, the court's finding) decided. */
+  by: "count" | "gain" | "stated";
+  /** The counts' or gain's value as a fraction of the "serious" threshold (1.0 = exactly serious); null when the level is stated and nothing was counted. */
+  ratio: number | null;
   insiderHalved: boolean;
 }
 
@@ -275,7 +275,7 @@ export interface CaseResult {
    * the rest, with their findings, are under `signals`; flags and insider carry a `confidence`.
    * 4: `case` (number, court, procuratorate, date, document type, defendants).
    */
-  schemaVersion: 4;
+  schemaVersion: 5;
   id: string;
   source: string;
   /** What names the case (案号, court, procuratorate, date, document type, defendants), where the text states it. */

@@ -198,7 +198,7 @@ export async function readAllLines(path: string, shown: string): Promise<({ ok: 
     }
     if (isResultLine(v)) out.push({ ok: true, result: v });
     else if (isFailureLine(v)) out.push({ ok: false, code: v.error.code });
-    else throw fileError(shown, `${shown}:${i + 1}: not a caseflag result line of schemaVersion 4 (scan it again)`, i + 1);
+    else throw fileError(shown, `${shown}:${i + 1}: not a caseflag result line of schemaVersion 5 (scan it again)`, i + 1);
   });
   return out;
 }

@@ -174,7 +174,10 @@ export function lexicon(locale: Locale, dims: DimensionLabels = { labels: new Ma
 /** The severity basis (score/severity.ts writes it from a few fixed words) in Chinese. */
 function basisZh(reason: string): string {
   return reason
-    .replace(/^proportional sum /, "按比例折算 ")
+    .replace(/^the court finds (情节(?:特别)?严重): /, "法院认定$1：")
+    .replace(/^the text states (情节(?:特别)?严重): /, "文中称$1：")
+    .replace(/; counts read: /, "；按数量：")
+    .replace(/proportional sum /, "按比例折算 ")
     .replace(/tier ([ABC])/g, "$1类")
     .replace(/insider ½/g, "内部人员减半")
     .replace(/: especially serious$/, "：情节特别严重")

@@ -32,6 +32,8 @@ export interface ResultInput {
   volumes: Volume[];
   money: Money[];
   victims: VictimCount[];
+  /** The level the text states for the offence (detect/stated-severity.ts), with the words that state it; null when none. */
+  statedSeverity?: { severity: Exclude<Severity, "none">; court: boolean; quote: string } | null;
   /** The strongest insider chain of the leak chains (score/attribution.ts): its score and evidence; the flag is decided here. */
   insider: { score: number; evidence: EvidenceRef[]; /** Whether the thresholds are halved (the insider's own act, not a buyer's case); default true. */ halves?: boolean };
   leaks: Leak[];
@@ -43,7 +45,7 @@ export interface ResultInput {
 }
 
 /** The result schema's version (see CaseResult.schemaVersion). */
-export const SCHEMA_VERSION = 4 as const;
+export const SCHEMA_VERSION = 5 as const;
 
 /** Every flag a result can raise (the JSON Schema lists the same). */
 export const FLAG_IDS = [
@@ -126,12 +128,28 @@ export function assembleResult(input: ResultInput): CaseResult {
   const piInView = piCrime !== undefined || (infoFound && conductFound) || unmasked.length >= LISTED_IDENTIFIERS_LEAK;
   let severity: Severity = "none";
   let severityBasis: SeverityBasis | null = null;
+  /** Especially serious by the counts read, whatever the text states (the large-scale flag is about counts). */
+  let especiallyByCount = false;
+  let countReason = "";
   if (piInView) {
     const labels: Record<string, string> = {};
     for (const d of infoDims?.values() ?? []) if (d.label?.zh) labels[d.id] = d.label.zh;
     const s = computeSeverity({ volumes: input.volumes, money: input.money, insider: insider.flag && input.insider.halves !== false, labels });
     severity = s.severity;
     severityBasis = s.basis;
+    especiallyByCount = s.severity === "especially-serious" && s.basis?.by === "count";
+    countReason = s.basis?.reason ?? "";
+    // What the text states is what the case was decided on; the counts stay in the reason beside it.
+    const stated = input.statedSeverity;
+    if (stated) {
+      severity = stated.severity;
+      severityBasis = {
+        reason: `${stated.court ? "the court finds" : "the text states"} ${stated.severity === "serious" ? "情节严重" : "情节特别严重"}: “${stated.quote}”${s.basis ? `; counts read: ${s.basis.reason}` : ""}`,
+        by: "stated",
+        ratio: s.basis ? s.basis.ratio : null,
+        insiderHalved: s.basis ? s.basis.insiderHalved : false,
+      };
+    }
   }
 
   const piLeak = piCrime !== undefined || severity !== "none" || unmasked.length >= LISTED_IDENTIFIERS_LEAK;
@@ -189,14 +207,13 @@ export function assembleResult(input: ResultInput): CaseResult {
   // Scale is about how many people's data, not how much money: a gain alone does not make it large.
   const records = totalRecords(input.volumes);
   const victimsMax = input.victims.reduce((m, v) => Math.max(m, v.count), 0);
-  const especiallyByCount = severity === "especially-serious" && severityBasis?.by === "count";
   if (piLeak && (records >= LARGE_SCALE_RECORDS || especiallyByCount || victimsMax >= LARGE_SCALE_VICTIMS)) {
     flag(
       "large-scale",
       records >= LARGE_SCALE_RECORDS
         ? `${records} records of personal information`
         : especiallyByCount
-          ? `especially serious by count: ${severityBasis?.reason ?? ""}`
+          ? `especially serious by count: ${countReason}`
           : `${victimsMax} victims`,
       leakConfidence,
       [...volumeEvidence(input.volumes), ...victimEvidence(input.victims)],

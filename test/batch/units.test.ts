@@ -24,7 +24,7 @@ function rec(score: number, flags: string[] = [], extra: Partial<Extract<Outcome
 
 function result(id: string, text: string, findings: Finding[], score = 80): CaseResult {
   return {
-    schemaVersion: 4, id, source: `${id}.txt`, case: { number: null, court: null, procuratorate: null, date: null, documentType: null, defendants: [] }, language: "zh", score, severity: "serious",
+    schemaVersion: 5, id, source: `${id}.txt`, case: { number: null, court: null, procuratorate: null, date: null, documentType: null, defendants: [] }, language: "zh", score, severity: "serious",
     severityBasis: { reason: "4万余条 ≥ 5,000", by: "count", ratio: 8, insiderHalved: false },
     crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, confidence: 0, evidence: [] }, leaks: [], regions: [],
     volumes: [], money: [], victims: [], flags: [{ id: "pi-leak", reason: "why", confidence: 0.9, evidence: [] }], findings,
@@ -142,7 +142,7 @@ describe("output lines", () => {
 
   it("writes failures in the shape scan and the queue use, line inside error", () => {
     expect(JSON.parse(failureLine({ source: "d.jsonl", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad" }))).toEqual({
-      schemaVersion: 4, id: "d.jsonl", source: "d.jsonl", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad", line: 3 },
+      schemaVersion: 5, id: "d.jsonl", source: "d.jsonl", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad", line: 3 },
     });
     expect(JSON.parse(failureLine({ source: "a.txt", id: "a", code: "E_SCAN", message: "x" }, "h"))).toMatchObject({ id: "a", contentHash: "h" });
   });

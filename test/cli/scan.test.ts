@@ -18,7 +18,7 @@ describe("caseflag scan", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const result = JSON.parse(r.stdout) as CaseResult;
-    expect(result.schemaVersion).toBe(4);
+    expect(result.schemaVersion).toBe(5);
     expect(result.crimes[0]!.id).toBe("personal-information");
     const text = readFileSync(file, "utf8");
     for (const f of result.findings.filter((x) => x.kind !== "identifier")) {
@@ -192,7 +192,7 @@ describe("caseflag scan", () => {
   it("the installed bin sets the process exit code (real process)", () => {
     const ok = spawnSync(process.execPath, ["bin/caseflag.js", "scan", "fixtures/docs/theft-negative.txt"], { encoding: "utf8" });
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).schemaVersion).toBe(4);
+    expect(JSON.parse(ok.stdout).schemaVersion).toBe(5);
     const bad = spawnSync(process.execPath, ["bin/caseflag.js", "scan", "missing.txt"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);

@@ -55,7 +55,11 @@ describe("term-dense documents", () => {
     await writeFile(dense, "被告人出售公民个人信息。".repeat(300_000));
     const r = await runCli(["scan", dense, join(repoRoot, "fixtures/docs/theft-negative.txt"), "--scan-budget", "1000", "-f", "jsonl"]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/dense\.txt: scan exceeded its time budget of 1000 ms \(E_BUDGET\)$/)]);
+    // Which budget runs out first depends on the machine's speed at the time (2M matches take ~1 s):
+    // either way the document is reported and the next one scanned.
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/dense\.txt: scan exceeded its (?:time budget of 1000 ms|budget of 2000000 matches) \(E_BUDGET\)$/),
+    ]);
     expect(r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as CaseResult).id)).toEqual(["theft-negative.txt"]);
   });
 });

@@ -11,7 +11,7 @@ const TYPICAL = resolve(import.meta.dirname, "../..", "../shared/data/typical/ty
 
 function result(over: Partial<CaseResult>): CaseResult {
   return {
-    schemaVersion: 4, id: "x", source: "x", case: { number: null, court: null, procuratorate: null, date: null, documentType: null, defendants: [] }, language: "zh", score: 0, severity: "none", severityBasis: null,
+    schemaVersion: 5, id: "x", source: "x", case: { number: null, court: null, procuratorate: null, date: null, documentType: null, defendants: [] }, language: "zh", score: 0, severity: "none", severityBasis: null,
     crimes: [], infoTypes: [], industries: [], groups: [], insider: { flag: false, score: 0, confidence: 0, evidence: [] }, leaks: [],
     regions: [], volumes: [], money: [], victims: [], flags: [], findings: [],
     signals: { crimes: [], infoTypes: [], industries: [], groups: [], regions: [], findings: [] }, ...over,

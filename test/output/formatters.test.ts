@@ -5,7 +5,7 @@ import { failureLine } from "../../src/output/lines.js";
 import type { CaseResult } from "../../src/types.js";
 
 const result: CaseResult = {
-  schemaVersion: 4,
+  schemaVersion: 5,
   id: "a,1",
   source: 'dir/"quoted".txt',
   case: { number: { start: 0, end: 18, match: "（2021）浙0106刑初512号" }, court: null, procuratorate: null, date: null, documentType: null, defendants: [{ start: 30, end: 32, match: "李某" }] },
@@ -101,6 +101,6 @@ describe("formatters", () => {
 
   it("failure lines carry code, message and line", () => {
     const line = JSON.parse(failureLine({ source: "d.jsonl:3", line: 3, code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON" }));
-    expect(line).toEqual({ schemaVersion: 4, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
+    expect(line).toEqual({ schemaVersion: 5, id: "d.jsonl:3", source: "d.jsonl:3", error: { code: "E_JSON_LINE", message: "d.jsonl:3: bad JSON", line: 3 } });
   });
 });

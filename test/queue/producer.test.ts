@@ -289,7 +289,7 @@ describe("with a worker (real Redis, real processes)", () => {
       // The one line format, as batch writes it: a result with its content hash.
       const lines = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
       expect(lines.map((o) => o.source)).toEqual(["export-0", "export-1", "export-2"]);
-      expect(lines[0]).toMatchObject({ schemaVersion: 4, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(lines[0]).toMatchObject({ schemaVersion: 5, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
       const total = await redis.xlen(`${prefix}:results`);
       const g1 = await runCli(["results", "--redis", server.url, "--prefix", prefix, "--group", "siem"]);
