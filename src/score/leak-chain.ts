@@ -150,6 +150,8 @@ const OWNER_GAP = 8;
 const PARTY_BEFORE = /^[为向给替帮]$/;
 /** Right before an organisation: the act was done for it (为某培训机构招生), not to its data. 作为/成为/身为… are no such 为. */
 const BENEFICIARY = /(?:^|[^作成身认行因称视])[为替帮](?:某|一家|该|其)?$/;
+/** Right before an industry word: what is sold to the people (推销校外培训课程, 推广贷款业务), the buyer's trade, not the data's holder. */
+const MARKETED = /(?:推销|推广|营销|兜售|宣传|招揽)(?:其|自己的|本公司的?)?$/;
 /** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
@@ -178,7 +180,10 @@ const INSTITUTION_WEIGHT = 55;
 /** How far back a generic organisation looks for the one it refers to, in sentences. */
 const REFER_BACK = 2;
 /** An institution followed by an act on the case (经公安机关侦查, 被派出所查获): the body handling it, no holder. */
-const ACTING_ON_CASE = /^[^，,。；;]{0,3}?(?:侦查|侦破|抓获|立案|查获|破获|调查|查明|查处|介入|接报|接到报案|刑事拘留|带走|依法|提起|审查|审理)/;
+const ACTING_ON_CASE =
+  /^(?:[^，,。；;]{0,3}?(?:侦查|侦破|抓获|立案|查获|破获|调查|查明|查处|介入|接报|接到报案|刑事拘留|带走|依法|提起|审查|审理)|将[^，,。；;]{0,24}?(?:案件|线索)[^，,。；;]{0,4}?(?:移送|移交|通报))/;
+/** Right before a taking verb: taken against the rules (违规获取), so the one named before it took the data. */
+const UNLAWFULLY = /(?:违规|违法|私自|擅自|非法)$/;
 /** The rule of pictures and recordings (rules/flow.yaml): personal data when people are named near. */
 const IMAGE_RULE = "flow.data.image";
 /** Weight a bound data movement adds to the insider score. */
@@ -559,7 +564,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   // The police or the court named before (被杭州市公安局西湖分局刑事拘留) is not the company a later
   // 公司后台 means.
   const handlingName = input.handling ?? ((): boolean => false);
-  const handling = (m: ChainMention): boolean => handlingName(m) || ACTING_ON_CASE.test(text.slice(m.end, m.end + 12));
+  const handling = (m: ChainMention): boolean => handlingName(m) || ACTING_ON_CASE.test(text.slice(m.end, m.end + 32));
   const referBack = (from: Span): ChainMention[] => {
     const floor = floorOf(from.start);
     for (const o of holdersNear(floor, from.start).filter((o) => o.end <= from.start).sort((a, b) => b.start - a.start)) {
@@ -645,7 +650,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (d && d.start > f.end) for (const o of holdersNear(f.end, d.start).filter((o) => o.end <= d.start)) add(o, o, 3);
       // Before a taking verb the holder is where it was taken from (某公司后台导出); before a buying or
       // an unlawful taking verb, the one who took it (某培训机构总经理孟某购买…, 某机构非法获取…).
-      if (f.target === "buy" || f.target === "steal" || f.target === "crawl" || text.startsWith("非法", f.start)) continue;
+      if (f.target === "buy" || f.target === "steal" || f.target === "crawl" || text.startsWith("非法", f.start) || UNLAWFULLY.test(text.slice(Math.max(0, f.start - 2), f.start))) continue;
       const holder = holdersNear(f.start - HOLDER_BEFORE_VERB - MAX_TERM * 2, f.start)
         .filter((o) => o.end <= f.start && f.start - o.end <= HOLDER_BEFORE_VERB && sameClause(o, f))
         .sort((a, b) => b.end - a.end)[0];
@@ -677,7 +682,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
       // …for whom the act was done is no holder (为某培训机构招生，从网上购买…: the buyer's side).
       const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter(
-        (i) => !handling(i) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)),
+        (i) => !handling(i) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)),
       );
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }
