@@ -84,6 +84,12 @@ const CLAUSE_BREAK = /[，。；;：:！？!?\n]|,(?!\d)/;
 const MAX_NAMES = 50;
 const MAX_NAME_OCCURRENCES = 50;
 const FORWARD_STOP = /[，,。；;：:！？!?\n给向对与跟]/;
+/**
+ * A claim reported between a person and an offender cue after them: the accusation is someone's
+ * word, usually a fraudster's pretext (页面却显示她的微信涉嫌违法, 对方称其涉嫌洗钱), not what the person did.
+ */
+const REPORTED_CLAIM = /称|显示|告知|告诉|恐吓|威胁|吓唬|说(?:她|他|其|你)/;
+
 /** Words that make the mention the one acting on the data, not its owner (员工将新生儿视频…). */
 const AGENT_MARK = /[将把向给对从用以被在]/;
 /** How far after a mention its data may start for the mention to be the data's subject. */
@@ -161,7 +167,10 @@ function nearestCue(m: Span, cues: (sentence: Span) => Cue[], ctx: PartyContext)
   for (const c of cues(sentence)) {
     if (c.end > sentence.end) continue;
     let gap: number;
-    if (c.start >= m.end) gap = c.start - m.end <= c.before ? c.start - m.end : -1;
+    if (c.start >= m.end) {
+      gap = c.start - m.end <= c.before ? c.start - m.end : -1;
+      if (gap > 0 && c.position === "offender" && REPORTED_CLAIM.test(ctx.text.slice(m.end, c.start))) gap = -1;
+    }
     // Reaching forward stops at a clause break or a preposition (冒充孙子给老人打电话: the old man is not the one impersonated).
     else if (m.start >= c.end) gap = m.start - c.end <= c.after && !FORWARD_STOP.test(ctx.text.slice(c.end, m.start)) ? m.start - c.end : -1;
     // A cue phrase holding the mention places it (以农村独居老人为目标); one merely overlapping it does not.

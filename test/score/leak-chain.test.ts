@@ -99,6 +99,22 @@ describe("parties: who a mention is", () => {
     });
     expect(place(at(t, "学生"))?.placement).toBe("offender");
   });
+
+  it("takes no accusation a fraudster reports for what the person did (页面显示她的微信涉嫌违法)", () => {
+    const t = "女孩扫码后，页面却显示她的微信涉嫌违法。女孩后来涉嫌盗窃。";
+    const sentences = [{ start: 0, end: 19 }, { start: 19, end: t.length }];
+    const cues = [at(t, "涉嫌", 0), at(t, "涉嫌", 1)].map((s) => ({ ...s, position: "offender" as const, ruleId: "party.offender", before: 45, after: -1 }));
+    const place = createPlacer({
+      text: t,
+      cuesIn: (from, to) => cues.filter((c) => c.start >= from && c.start < to),
+      data: new SpanIndex([]),
+      persons: new SpanIndex([]),
+      verbs: new SpanIndex([]),
+      sentenceOf: (x) => sentences.find((s) => x >= s.start && x < s.end)!,
+    });
+    expect(place(at(t, "女孩", 0))).toBeNull();
+    expect(place(at(t, "女孩", 1))?.placement).toBe("offender");
+  });
 });
 
 describe("leak chain: binding", () => {
