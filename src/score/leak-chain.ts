@@ -313,7 +313,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
     else {
       // 将/把 moves its object over commas to the verb that disposes of it (将业主的姓名、电话整理成
       // 表格，以每条0.5元的价格出售给…): the data of an earlier clause, with no other verb between.
-      const moved = disposedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex);
+      const moved =
+        disposedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex) ??
+        pricedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex);
       if (moved) events.push({ ...e, data: moved, all: [moved] });
     }
   }
@@ -1018,6 +1020,26 @@ function disposedObject(text: string, sent: Span, flow: Span, dataIndex: SpanInd
   const clause = clauseOf(text, best.start, sent);
   if (clause.end >= flow.start || !DISPOSAL.test(text.slice(clause.start, best.start))) return null;
   if (flowIndex.startingIn(best.end, flow.start).length > 0) return null;
+  return best;
+}
+
+/** A clause that opens with the price (以每条50元的价格卖给…, 再以每份300元出售): it sells what the clause before named. */
+const PRICE_CLAUSE = /^(?:后|再|并|随后|然后|又|均)?(?:以|按)[^，,。；;]{0,16}?(?:价格|价|元|每条|每份|每个|每组)/;
+
+/**
+ * The data the clause before a priced outflow named (陈某手抄储户信息，以每条50元的价格卖给同行): the
+ * last data mention of that clause, with no other flow verb between it and the verb, or null.
+ */
+function pricedObject(text: string, sent: Span, flow: Span, dataIndex: SpanIndex<ChainMention>, flowIndex: SpanIndex<ChainMention>): ChainMention | null {
+  const clause = clauseOf(text, flow.start, sent);
+  if (clause.start <= sent.start || !PRICE_CLAUSE.test(text.slice(clause.start, flow.start))) return null;
+  const previous = clauseOf(text, clause.start - 2, sent);
+  let best: ChainMention | null = null;
+  for (const d of dataIndex.startingIn(previous.start, clause.start)) {
+    if (d.end > clause.start) continue;
+    if (!best || d.start > best.start) best = d;
+  }
+  if (!best || flowIndex.startingIn(best.end, flow.start).length > 0) return null;
   return best;
 }
 

@@ -156,6 +156,9 @@ function subjectOf(m: Span, ctx: PartyContext): Bound | null {
     const gap = ctx.text.slice(m.end, d.start);
     if (CLAUSE_BREAK.test(gap) || AGENT_MARK.test(gap)) continue;
     if (ctx.verbs.startingIn(m.end, d.start).some((v) => v.end <= d.start)) continue;
+    // A name between that does something (职员陈某手抄储户信息): the mention describes the one acting,
+    // not whose data it is; a name owning the data (学生高某的个人信息) keeps it.
+    if (ctx.persons.startingIn(m.end, d.start).some((p) => p.end <= d.start && ctx.text[p.end] !== "的" && p.end < d.start)) continue;
     if (!best || d.start < best.start) best = d;
   }
   return best ? { placement: "subject", by: best } : null;

@@ -224,6 +224,7 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     ["被告人吴某系某运营商劳务派遣员工，利用办理业务的便利，将用户个人信息提供给他人。", "dispatched worker"],
     ["被告人冯某系某医院护士，将其在工作中收集的孕产妇信息出售给月子中心，共计5000余条。", "在工作中收集"],
     ["被告人郑某先后在浙江某地两家物业服务企业任职。工作期间，郑某先后为他人无偿提供业主信息4500余条。", "role a sentence before, by name"],
+    ["某县一家银行的职员陈某手抄储户信息，以每条50元的价格卖给同行。", "a role before the name that acts, and a priced sale of the clause before's data"],
     ["The defendant, an account manager at a bank branch, abused his position to sell 2,000 credit reports to a loan broker.", "English"],
   ];
   for (const [text, why] of insiders) {
