@@ -152,6 +152,8 @@ const PARTY_BEFORE = /^[为向给替帮]$/;
 const BENEFICIARY = /(?:^|[^作成身认行因称视])[为替帮](?:某|一家|该|其)?$/;
 /** Right before an industry word: what is sold to the people (推销校外培训课程, 推广贷款业务), the buyer's trade, not the data's holder. */
 const MARKETED = /(?:推销|推广|营销|兜售|宣传|招揽)(?:其|自己的|本公司的?)?$/;
+/** Right before an industry word: it is the tool used (利用社交平台公开发布…), not the data's holder. */
+const USED_AS_TOOL = /(?:利用|借助|使用|依托|运用)(?:其|自己的|某|一家)?$/;
 /** Data this close before an outflow verb is its object without 将/把 (信息泄露, “数据”送给). */
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
@@ -684,7 +686,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
       // …for whom the act was done is no holder (为某培训机构招生，从网上购买…: the buyer's side).
       const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter(
-        (i) => !handling(i) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)),
+        (i) => !handling(i) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)) && !USED_AS_TOOL.test(text.slice(Math.max(0, i.start - 5), i.start)),
       );
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }
