@@ -173,6 +173,12 @@ const BIO_CLAUSE =
 const MAX_BIO_CLAUSES = 8;
 /** 主要工作是…, 主要从事…: what the leaker's organisation does, when its name says nothing of it. */
 const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)(?:内容)?(?:是|为|系|包括)|(?:主要|专门)?从事|负责/;
+/** After a role: sent to work at an organisation (被派遣至, 派驻到, 外派到). */
+const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在)/;
+/** How far after a role its dispatch is read. */
+const DISPATCH_REACH = 12;
+/** A transfer to someone before a business clause: the clause describes the recipient (卖给从事…的人). */
+const TO_SOMEONE = /(?:卖给|售给|出售给|提供给|交给|发给|发送给|转卖给|卖与|提供予)[^，,。；;]*$/;
 /** An organisation or system this close before a verb taking or holding data is where it came from. */
 const HOLDER_BEFORE_VERB = 12;
 /** 通过“企查查”等平台APP: a means word this close before a holder phrase makes it a means. */
@@ -602,9 +608,21 @@ export function readLeakChains(input: ChainInput): ChainReading {
     const rest = text.slice(r.end, sent.end);
     const m = BUSINESS.exec(rest);
     if (!m) return [];
+    // …出售给从事车险业务的保险代理人: the business of the one the data went to, not of the workplace.
+    if (TO_SOMEONE.test(rest.slice(0, m.index))) return [];
     const from = r.end + m.index + m[0].length;
     const clause = clauseOf(text, from, sent);
     return holdersIn(industriesIn({ start: from, end: clause.end }));
+  };
+
+  // 被派遣至某银行信用卡中心, 派驻到…: the organisation right after a dispatch verb following the role.
+  const dispatchedTo = (r: Span): Holder | null => {
+    const sent = sentences[sentenceIndex(r.start)]!;
+    const m = DISPATCHED.exec(text.slice(r.end, Math.min(sent.end, r.end + DISPATCH_REACH)));
+    if (!m) return null;
+    const from = r.end + m.index + m[0].length;
+    // The holder phrase may have run back over the verb (派遣至某银行…): any phrase reaching past it.
+    return holdersNear(r.end, from + 3).filter((o) => o.end > from)[0] ?? null;
   };
 
   interface Candidate {
@@ -627,12 +645,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // The organisation inside the access phrase is where the leaker works, though 利用 opens the
     // phrase (利用其担任某通信公司讲师的便利): it is no means.
     if (leaker?.access) add(leaker.access, orgsIn(leaker.access)[0] ?? null, 4, undefined, true);
-    if (leaker?.role) {
-      const r = leaker.role;
-      if (r.ruleId.endsWith("work-frame")) {
-        const o = orgsIn(r)[0] ?? null;
-        add(o ?? r, o, 4);
-      }
+    // The organisation a role belongs to: named before it (某银行客户经理), or the trade the role
+    // word itself carries (信贷员).
+    const roleOrgs = (r: ChainMention): void => {
       const before = holdersNear(r.start - ORG_BEFORE_ROLE - MAX_TERM * 2, r.start)
         .filter((o) => o.end <= r.start && r.start - o.end <= ORG_BEFORE_ROLE && sameClause(o, r))
         .sort((a, b) => b.end - a.end)[0];
@@ -646,6 +661,27 @@ export function readLeakChains(input: ChainInput): ChainReading {
         .startingIn(r.start - MAX_TERM, r.end)
         .filter((i) => (i.start < r.end && r.start < i.end) || (i.end <= r.start && r.start - i.end <= 2));
       if (own.length > 0) add(r, null, 4, own);
+    };
+    if (leaker?.role) {
+      const r = leaker.role;
+      // 劳务派遣公司员工，被派遣至某银行信用卡中心: the workplace the role was sent to holds the data.
+      const sentTo = dispatchedTo(r);
+      if (sentTo) add(sentTo, sentTo, 5);
+      if (r.ruleId.endsWith("work-frame")) {
+        const o = orgsIn(r)[0] ?? null;
+        add(o ?? r, o, 4);
+      }
+      roleOrgs(r);
+    }
+    // The role the text introduced the leaker with (施某系某电商平台外包客服公司员工), when the chain
+    // took another (客服, inside 利用客服账号…的权限).
+    if (leaker?.person) {
+      const intro = roleOfPerson(text.slice(leaker.person.start, leaker.person.end));
+      if (intro && intro !== leaker.role) {
+        const sentTo = dispatchedTo(intro);
+        if (sentTo) add(sentTo, sentTo, 5);
+        roleOrgs(intro);
+      }
     }
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
       if (e.direction !== "in" && e.direction !== "hold") continue;
