@@ -165,7 +165,9 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex,
     const open = (cue: Span): void => {
       if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
       if (kind === "negation") {
-        const end = Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence"));
+        // A negation reaches to the end of its clause at most (未直接出售，但将个人信息…: the second
+        // clause is not negated).
+        const end = clauseEndBefore(view.text, cue.end, Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence")));
         scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
       } else {
         let end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
@@ -301,6 +303,16 @@ function closeBefore(text: string, hits: HitIndex, set: TermSet, from: number, t
 }
 
 const CLAUSE_EDGE = /[，,；;。！？!?：:\n]/;
+
+/** The first clause break in [from, to) (an ASCII comma inside a number is none), else `to`. */
+function clauseEndBefore(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text[i]!;
+    if (c === "," ? !/[0-9]/.test(text[i + 1] ?? "") : NEGATION_CLAUSE_BREAK.test(c)) return i;
+  }
+  return to;
+}
+const NEGATION_CLAUSE_BREAK = /[，；;。！？!?\n]/;
 /** How far a clause is searched either way for a sparing term. */
 const CLAUSE_REACH = 40;
 

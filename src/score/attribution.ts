@@ -45,6 +45,9 @@ function namesVictims(text: string, m: { start: number; end: number; ruleId: str
   return PERSON_WORD.test(text.slice(m.start, m.end));
 }
 
+/** Group words that name things of the group's, not its people (保健品, 养老金, 学费, 老年卡, 老人机, 养老院). */
+const THING_WORD = /(?:品|金|费|卡|机|院|贷|险|券)$/;
+
 /** Right after a group word: the people it describes (学生家长, 老人子女, 幼儿教师), who are not of the group. */
 const OF_OTHERS = /^(?:的)?(?:家长|父母|子女|家属|亲属|监护人|老师|教师|班主任)/;
 
@@ -172,7 +175,11 @@ export function attribute(input: {
       return { m, p: b?.placement, cue: b ? input.text.slice(b.by.start, b.by.end) : "" };
     });
     const harmed = placed.some((x) => x.p === "subject" || x.p === "victim");
-    const elsewhere = placed.filter((x) => x.p === "offender" || x.p === "recipient" || x.p === "impersonated");
+    // A thing of the group's (保健品 in 提供给某保健品公司, 养老金, 老年卡) placed as a recipient says who
+    // bought, not that the group's people were on the buying side.
+    const elsewhere = placed.filter(
+      (x) => (x.p === "offender" || x.p === "recipient" || x.p === "impersonated") && !THING_WORD.test(input.text.slice(x.m.start, x.m.end)),
+    );
     for (const x of elsewhere) adjust.set(x.m, { weight: 0, note: `${x.p} (${x.cue}), not a victim or data subject` });
     if (!harmed && elsewhere.length > 0) {
       for (const x of placed) {
