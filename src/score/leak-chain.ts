@@ -315,17 +315,23 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const datalessIn = groupBy(dataless, (e) => e.sentence);
   const boundIn = groupBy(events, (e) => e.sentence);
   for (const e of dataless) {
+    // 将/把 moves its object over commas to the verb that disposes of it (将业主的姓名、电话整理成
+    // 表格，以每条0.5元的价格出售给…): the data of an earlier clause, with no other verb between.
+    // It is the object even when another verb took other data earlier in the sentence (利用可以查看
+    // 贷款申请资料的权限，将申请人的姓名…整理成表格，卖给…).
+    const moved =
+      disposedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex) ??
+      pricedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex);
+    if (moved) {
+      // The whole object phrase: 将…空巢老人的姓名、住址…等信息 lists whose data the summary noun is.
+      const from = clauseOf(text, moved.start, sentences[e.sentence]!).start;
+      const all = dataIndex.startingIn(from, moved.end).filter((d) => d.end <= moved.end);
+      events.push({ ...e, data: moved, all: all.length > 0 ? all : [moved] });
+      continue;
+    }
     const earlier = (boundIn.get(e.sentence) ?? []).filter((x) => x.flow.start < e.flow.start && x.flow.target !== "rent");
     const from = earlier[earlier.length - 1];
     if (from) events.push({ ...e, data: from.data, all: from.all });
-    else {
-      // 将/把 moves its object over commas to the verb that disposes of it (将业主的姓名、电话整理成
-      // 表格，以每条0.5元的价格出售给…): the data of an earlier clause, with no other verb between.
-      const moved =
-        disposedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex) ??
-        pricedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex);
-      if (moved) events.push({ ...e, data: moved, all: [moved] });
-    }
   }
   events.sort((a, b) => a.flow.start - b.flow.start);
 
