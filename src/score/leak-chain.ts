@@ -346,8 +346,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
       .map((o) => extendBack(text, o, rules.extend(o.ruleId)))
       .map((o) => {
         // …and after a party cue (警方顺藤摸瓜锁定公司 → 公司: the police named no company).
+        // A verb inside the name of an institution (登记 of 不动产登记中心) is part of the name.
+        const named = by("industry").filter((i) => i.start < o.end && i.end > o.start);
         const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end), ...cuesIn(o.start, o.end)].filter(
-          (f) => f.end < o.end,
+          (f) => f.end < o.end && !named.some((i) => i.start <= f.start && i.end >= f.end && i.end > f.end),
         );
         let from = inside.length > 0 ? Math.max(...inside.map((f) => f.end)) : o.start;
         while (from < o.end && LEADING_FILLER.test(text[from]!)) from++;
