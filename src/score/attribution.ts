@@ -49,7 +49,7 @@ function namesVictims(text: string, m: { start: number; end: number; ruleId: str
 const THING_WORD = /(?:品|金|费|卡|机|院|贷|险|券)$/;
 
 /** Right after a group word: the people it describes (学生家长, 老人子女, 幼儿教师), who are not of the group. */
-const OF_OTHERS = /^(?:的)?(?:家长|父母|子女|家属|亲属|监护人|老师|教师|班主任)/;
+const OF_OTHERS = /^(?:的)?(?:家长|父母|子女|家属|亲属|监护人|老师|教师|班主任|(?:家中|家里)?(?:雇请|聘请|雇佣|雇用)的?(?:保姆|护工|钟点工|家政)|(?:家中|家里)?的?(?:保姆|护工|钟点工))/;
 
 /** What naming a group as the data's subject adds to it. */
 export const SUBJECT_WEIGHT = 30;
@@ -168,7 +168,7 @@ export function attribute(input: {
   for (const [group, list] of byGroup) {
     // 高三学生家长, 老人子女: the group word describes the people named after it, who are not of it.
     for (const m of list) {
-      if (OF_OTHERS.test(input.text.slice(m.end, m.end + 3))) adjust.set(m, { weight: 0, note: "describes the people named after it (家长, 子女…), not them" });
+      if (OF_OTHERS.test(input.text.slice(m.end, m.end + 10))) adjust.set(m, { weight: 0, note: "describes the people named after it (家长, 子女…), not them" });
     }
     const placed = list.filter((m) => !adjust.has(m)).map((m) => {
       const b = reading.groupPlacement.get(m);
