@@ -185,8 +185,20 @@ function mentionsRecords(text: string, c: RawCount, window: number): boolean {
   if (cut >= 0) before = before.slice(cut);
   const after = text.slice(c.end, c.end + 6);
   const stop = after.search(CLAUSE_BREAK);
-  return RECORD_WORDS.test(before) || RECORD_WORDS.test(stop >= 0 ? after.slice(0, stop) : after);
+  if (RECORD_WORDS.test(before) || RECORD_WORDS.test(stop >= 0 ? after.slice(0, stop) : after)) return true;
+  // "…收件人姓名、电话和地址，通过境外聊天软件出售，累计卖出6.5万余条": a count right after a verb passing
+  // data on counts the records the sentence named before it.
+  if (!TRANSFER_THEN_COUNT.test(before)) return false;
+  let sentence = text.slice(Math.max(0, c.start - 2 * window), c.start);
+  const end = lastMatchEnd(sentence, SENTENCE_END);
+  if (end >= 0) sentence = sentence.slice(end);
+  return RECORD_WORDS.test(sentence) || RECORD_FIELDS.test(sentence);
 }
+
+/** A verb passing data on right before a count (累计卖出, 共出售, 提供了). */
+const TRANSFER_THEN_COUNT = /(?:卖出|出售|售出|贩卖|倒卖|提供|发送|泄露|转卖|出卖)了?(?:共计|共|累计|合计|总计)?$/;
+/** The fields of a personal record named in a list (姓名、电话和地址). */
+const RECORD_FIELDS = /姓名|电话|手机号|住址|地址|身份证/;
 
 function lastMatchEnd(s: string, re: RegExp): number {
   const g = new RegExp(re.source, "g");

@@ -49,6 +49,14 @@ describe("extractVolumes: counts", () => {
     expect(vols(text)).toEqual([["personal-information", "C", count, approximate, match]]);
   });
 
+  it("counts the records a sentence named when a count follows a verb passing them on", () => {
+    expect(vols("鲁某批量导出收件人姓名、电话和地址，通过境外聊天软件出售，累计卖出6.5万余条，获利2.1万元。")).toEqual([
+      ["personal-information", "C", 65000, true, "6.5万余条"],
+    ]);
+    // No record or field named before: a count of something else.
+    expect(vols("被告人将香烟卖给他人，累计卖出300余条。")).toEqual([]);
+  });
+
   it("gives offsets into the text", () => {
     const text = "出售公民个人信息4万余条";
     const [v] = extractVolumes(text, spansOf(text));
