@@ -340,6 +340,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const instrumentIndex = lookup("instrument", "source");
   // Built on first use: most texts read no chain that needs a source.
   let holders: Holder[] | null = null;
+  const industryMentions = by("industry");
   const orgsOf = (): Holder[] =>
     (holders ??= mergeAdjacent(
     [...lookup("organisation", "source").startingIn(0, text.length), ...lookup("system", "source").startingIn(0, text.length)]
@@ -347,7 +348,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
       .map((o) => {
         // …and after a party cue (警方顺藤摸瓜锁定公司 → 公司: the police named no company).
         // A verb inside the name of an institution (登记 of 不动产登记中心) is part of the name.
-        const named = by("industry").filter((i) => i.start < o.end && i.end > o.start);
+        const named = industryMentions.filter((i) => i.start < o.end && i.end > o.start);
         const inside = [...flowIndex.startingIn(o.start, o.end), ...instrumentIndex.startingIn(o.start, o.end), ...cuesIn(o.start, o.end)].filter(
           (f) => f.end < o.end && !named.some((i) => i.start <= f.start && i.end >= f.end && i.end > f.end),
         );
