@@ -18,8 +18,6 @@ const STATED = /情节(特别)?严重/g;
 const DENIED = /(?:未|不|没有|并非|难以|无法)(?:能)?(?:达到|属于|构成|认定为?|认定|满足|够)?(?:的)?$/;
 /** A level rejected right after it is named (指控情节特别严重证据不足, …的意见不予采纳). */
 const REJECTED = /^[^，,。；;]{0,6}?(?:证据不足|不能成立|不成立|不予(?:支持|采纳|认定)|不当|有误|依据不足)/;
-/** The offence the level is stated of must be this one (帮信 and many others have 情节严重 too). */
-const PERSONAL_INFORMATION = /个人信息/;
 /** The court deciding, in the sentence before the level. */
 const COURT_VOICE = /本院认为|法院认为|审理认为|经审理|法院认定|判决认定|一审认定|二审认定|判处|裁定/;
 /** Another offence named between the data words and the level (…个人信息，…帮助信息网络犯罪活动，情节严重). */
@@ -41,9 +39,10 @@ export function findStatedSeverity(text: string, sentenceStart: (at: number) => 
     const from = sentenceStart(start);
     const before = text.slice(from, start);
     if (DENIED.test(before.slice(-8)) || REJECTED.test(text.slice(end, end + 16))) continue;
-    // The clause that names the data and the clause of the level (…公民个人信息，情节严重).
+    // The offence must be this one (帮信 and many others have 情节严重 too): personal information named
+    // before the level in its sentence (…公民个人信息，情节严重), no other offence between.
     const data = before.lastIndexOf("个人信息");
-    if (data < 0 || !PERSONAL_INFORMATION.test(before)) continue;
+    if (data < 0) continue;
     if (OTHER_OFFENCE.test(before.slice(data))) continue;
     out.push({ severity: m[1] ? "especially-serious" : "serious", start, end, court: COURT_VOICE.test(before) });
   }

@@ -324,8 +324,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
       pricedObject(text, sentences[e.sentence]!, e.flow, dataIndex, flowIndex);
     if (moved) {
       // The whole object phrase: 将…空巢老人的姓名、住址…等信息 lists whose data the summary noun is.
-      const from = clauseOf(text, moved.start, sentences[e.sentence]!).start;
-      const all = dataIndex.startingIn(from, moved.end).filter((d) => d.end <= moved.end);
+      const phraseStart = clauseOf(text, moved.start, sentences[e.sentence]!).start;
+      const all = dataIndex.startingIn(phraseStart, moved.end).filter((d) => d.end <= moved.end);
       events.push({ ...e, data: moved, all: all.length > 0 ? all : [moved] });
       continue;
     }

@@ -158,7 +158,7 @@ function subjectOf(m: Span, ctx: PartyContext): Bound | null {
     if (ctx.verbs.startingIn(m.end, d.start).some((v) => v.end <= d.start)) continue;
     // A name between that does something (职员陈某手抄储户信息): the mention describes the one acting,
     // not whose data it is; a name owning the data (学生高某的个人信息) keeps it.
-    if (ctx.persons.startingIn(m.end, d.start).some((p) => p.end <= d.start && ctx.text[p.end] !== "的" && p.end < d.start)) continue;
+    if (ctx.persons.startingIn(m.end, d.start).some((p) => p.end < d.start && ctx.text[p.end] !== "的")) continue;
     if (!best || d.start < best.start) best = d;
   }
   return best ? { placement: "subject", by: best } : null;
