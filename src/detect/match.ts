@@ -4,7 +4,7 @@
 import { UNLIMITED, type Budget } from "../budget.js";
 import type { CompiledPattern, CompiledRule, CompiledRules, TermSet } from "../rules/compile.js";
 import type { Sentences } from "../text/sentences.js";
-import { anyCovering, anyWithin, firstScopeAt, sortSpans, type SortedSpans, type Span } from "./spans.js";
+import { anyCovering, anyWithin, firstScopeAt, sortSpans, sortedSpans, type SortedSpans, type Span } from "./spans.js";
 
 export type { Span } from "./spans.js";
 
@@ -191,31 +191,47 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex,
 function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex, budget: Budget): Span[] {
   if (!anyHit(hits, p.gate)) return [];
   const { text, sentences } = view;
-  const around = spansOf(hits, p.gate)
-    .spans.map((s) =>
-      p.window === null
-        ? { start: sentences.startOf(s.start), end: sentences.endOf(Math.max(s.start, s.end - 1)) }
-        : { start: Math.max(0, s.start - p.window), end: Math.min(text.length, s.end + p.window) },
-    )
-    .sort((a, b) => a.start - b.start);
-  const regions: Span[] = [];
-  for (const r of around) {
-    const last = regions[regions.length - 1];
-    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
-    else regions.push(r);
-  }
+  const spans = spansOf(hits, p.gate).spans;
   const out: Span[] = [];
-  for (const region of regions) {
-    budget.check();
-    const slice = text.slice(region.start, region.end);
-    const re = p.regexFor(slice.length);
-    re.lastIndex = 0;
-    for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
-      if (m[0].length === 0) re.lastIndex = m.index + 1;
-      else out.push({ start: region.start + m.index, end: region.start + m.index + m[0].length });
+  // Regions around the gate's hits, merged where they touch. Spans are sorted by start and a
+  // region's start (the sentence's start, or the hit's start less the window) never decreases with
+  // it, so regions come out in order and are merged on the way: no region objects, no sort.
+  let regionStart = -1;
+  let regionEnd = -1;
+  for (let k = 0; k <= spans.length; k++) {
+    let start = 0;
+    let end = 0;
+    if (k < spans.length) {
+      const s = spans[k]!;
+      if (p.window === null) {
+        start = sentences.startOf(s.start);
+        end = sentences.endOf(Math.max(s.start, s.end - 1));
+      } else {
+        start = Math.max(0, s.start - p.window);
+        end = Math.min(text.length, s.end + p.window);
+      }
+      if (regionStart >= 0 && start <= regionEnd) {
+        if (end > regionEnd) regionEnd = end;
+        continue;
+      }
     }
+    if (regionStart >= 0) runRegex(text, p, regionStart, regionEnd, out, budget);
+    regionStart = start;
+    regionEnd = end;
   }
   return out;
+}
+
+/** The non-empty matches of the pattern's regex in text[from, to), pushed to `out` in text offsets. */
+function runRegex(text: string, p: CompiledPattern, from: number, to: number, out: Span[], budget: Budget): void {
+  budget.check();
+  const slice = text.slice(from, to);
+  const re = p.regexFor(slice.length);
+  re.lastIndex = 0;
+  for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+    if (m[0].length === 0) re.lastIndex = m.index + 1;
+    else out.push({ start: from + m.index, end: from + m.index + m[0].length });
+  }
 }
 
 /**
@@ -282,13 +298,46 @@ function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
   let sorted = hits.merged.get(set);
   if (sorted === undefined) {
     // A loop, not push(...s): a term-dense document holds more spans than a call may take arguments.
-    const spans: Span[] = [];
-    for (const id of set.zh) for (const s of hits.zh.get(id) ?? []) spans.push(s);
-    for (const id of set.en) for (const s of hits.en.get(id) ?? []) spans.push(s);
-    sorted = sortSpans(spans);
+    let only: Span[] | undefined;
+    let lists = 0;
+    for (const id of set.zh) {
+      const l = hits.zh.get(id);
+      if (l !== undefined) {
+        only = l;
+        lists++;
+      }
+    }
+    for (const id of set.en) {
+      const l = hits.en.get(id);
+      if (l !== undefined) {
+        only = l;
+        lists++;
+      }
+    }
+    let spans: Span[];
+    if (lists === 1 && isSorted(only!)) {
+      // One term's hits (the usual case): already in order. Shared, never written to.
+      spans = only!;
+    } else {
+      spans = [];
+      for (const id of set.zh) for (const s of hits.zh.get(id) ?? []) spans.push(s);
+      for (const id of set.en) for (const s of hits.en.get(id) ?? []) spans.push(s);
+    }
+    // sortSpans sorts in place; an array already in order is left as it is (a stable sort would too).
+    sorted = isSorted(spans) ? sortedSpans(spans) : sortSpans(spans);
     hits.merged.set(set, sorted);
   }
   return sorted;
+}
+
+/** Whether spans are in sortSpans' order (start, then end). */
+function isSorted(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++) {
+    const a = spans[i - 1]!;
+    const b = spans[i]!;
+    if (a.start > b.start || (a.start === b.start && a.end > b.end)) return false;
+  }
+  return true;
 }
 
 /** The end of the first closing term in [from, to) not followed by a colon (which announces what follows); else `to`. */

@@ -16,6 +16,11 @@ export interface SortedSpans {
 
 export function sortSpans(spans: Span[]): SortedSpans {
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
+  return sortedSpans(spans);
+}
+
+/** Spans already in sortSpans' order, with their longest length. */
+export function sortedSpans(spans: Span[]): SortedSpans {
   let maxLength = 0;
   for (const s of spans) if (s.end - s.start > maxLength) maxLength = s.end - s.start;
   return { spans, maxLength };
