@@ -60,7 +60,21 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
   const { text } = view;
   const hits: HitIndex = { zh: new Map(), en: new Map(), merged: new Map() };
   // The automaton's hit objects serve as spans (they have start and end): one object a hit, not two.
-  for (const h of compiled.zhAutomaton.findAll(text)) push(hits.zh, h.pattern, h);
+  // Hits grouped by term in a scratch array indexed by term id, then put in the map in order of
+  // first hit (as pushing each into the map would): one map entry a term, not a lookup a hit.
+  const touched: number[] = [];
+  const byTerm = termScratch(compiled.zhTerms.length);
+  compiled.zhAutomaton.eachHit(text, (h) => {
+    const list = byTerm[h.pattern];
+    if (list === undefined) {
+      byTerm[h.pattern] = [h];
+      touched.push(h.pattern);
+    } else list.push(h);
+  });
+  for (const term of touched) {
+    hits.zh.set(term, byTerm[term]!);
+    byTerm[term] = undefined;
+  }
   if (view.english && view.english.length > 0 && compiled.enTerms.length > 0) {
     for (const [term, span] of matchEnglish(view.english, compiled)) push(hits.en, term, span);
   }
@@ -72,16 +86,17 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
     const f = evaluate(rule, start, end, latinCheck, view, hits);
     if (f) candidates.push(f);
   };
-  for (const [term, spans] of hits.zh) {
+  // forEach, not for-of with [term, spans]: no entry array per term.
+  hits.zh.forEach((spans, term) => {
     for (const ri of compiled.zhTermRules[term]!) {
       for (const s of spans) consider(compiled.rules[ri]!, s.start, s.end, true);
     }
-  }
-  for (const [term, spans] of hits.en) {
+  });
+  hits.en.forEach((spans, term) => {
     for (const ri of compiled.enTermRules[term]!) {
       for (const s of spans) consider(compiled.rules[ri]!, s.start, s.end, false);
     }
-  }
+  });
   for (const rule of compiled.patternRules) {
     for (const p of rule.patterns) {
       for (const m of patternMatches(view, p, hits, budget)) consider(rule, m.start, m.end, false);
@@ -161,25 +176,39 @@ function negationScopes(view: TextView, compiled: CompiledRules, hits: HitIndex,
   const scopes: Scope[] = [];
   const boundaryAfter = createBoundaries(view.text);
   for (const rule of compiled.scopeRules) {
-    const kind = rule.rule.kind;
-    const open = (cue: Span): void => {
-      if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
-      if (kind === "negation") {
-        // A negation reaches to the end of its clause at most (未直接出售，但将个人信息…: the second
-        // clause is not negated).
-        const end = clauseEndBefore(view.text, cue.end, Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence")));
-        scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
-      } else {
-        let end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
-        if (rule.close) end = closeBefore(view.text, hits, rule.close, cue.end, end);
-        scopes.push({ start: cue.start, end, ruleId: rule.rule.id, ...(rule.spare ? { spare: rule.spare } : {}) });
-      }
-    };
-    for (const id of rule.terms.zh) for (const cue of hits.zh.get(id) ?? []) open(cue);
-    for (const id of rule.terms.en) for (const cue of hits.en.get(id) ?? []) open(cue);
-    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits, budget)) open(m);
+    for (const id of rule.terms.zh) {
+      const cues = hits.zh.get(id);
+      if (cues !== undefined) for (const cue of cues) openScope(view, hits, rule, cue, boundaryAfter, scopes);
+    }
+    for (const id of rule.terms.en) {
+      const cues = hits.en.get(id);
+      if (cues !== undefined) for (const cue of cues) openScope(view, hits, rule, cue, boundaryAfter, scopes);
+    }
+    for (const p of rule.patterns) for (const m of patternMatches(view, p, hits, budget)) openScope(view, hits, rule, m, boundaryAfter, scopes);
   }
   return scopes;
+}
+
+/** The scope a negation or zone cue opens, pushed to `scopes` (none when an exclusion covers the cue). */
+function openScope(
+  view: TextView,
+  hits: HitIndex,
+  rule: CompiledRule,
+  cue: Span,
+  boundaryAfter: ReturnType<typeof createBoundaries>,
+  scopes: Scope[],
+): void {
+  if (rule.exclude && covers(hits, rule.exclude, cue.start, cue.end)) return;
+  if (rule.rule.kind === "negation") {
+    // A negation reaches to the end of its clause at most (未直接出售，但将个人信息…: the second
+    // clause is not negated).
+    const end = clauseEndBefore(view.text, cue.end, Math.min(cue.end + rule.rule.scope, boundaryAfter(cue.end, "sentence")));
+    scopes.push({ start: cue.end, end, ruleId: rule.rule.id });
+  } else {
+    let end = rule.rule.until === "match" ? cue.end : boundaryAfter(cue.end, rule.rule.until);
+    if (rule.close) end = closeBefore(view.text, hits, rule.close, cue.end, end);
+    scopes.push(rule.spare ? { start: cue.start, end, ruleId: rule.rule.id, spare: rule.spare } : { start: cue.start, end, ruleId: rule.rule.id });
+  }
 }
 
 /**
@@ -283,6 +312,17 @@ function nextNewline(text: string, from: number): number {
   return i < 0 ? text.length : i;
 }
 
+/**
+ * Per-term hit lists while the automaton runs, shared by every document (one thread scans one at
+ * a time, synchronously): all undefined between documents, as matchRules clears what it set.
+ */
+let scratch: (Span[] | undefined)[] = [];
+
+function termScratch(terms: number): (Span[] | undefined)[] {
+  if (scratch.length < terms) scratch = new Array<Span[] | undefined>(terms).fill(undefined);
+  return scratch;
+}
+
 function push(map: Map<number, Span[]>, key: number, span: Span): void {
   const list = map.get(key);
   if (list) list.push(span);
@@ -314,17 +354,16 @@ function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
         lists++;
       }
     }
-    let spans: Span[];
     if (lists === 1 && isSorted(only!)) {
       // One term's hits (the usual case): already in order. Shared, never written to.
-      spans = only!;
+      sorted = sortedSpans(only!);
     } else {
-      spans = [];
+      const spans: Span[] = [];
       for (const id of set.zh) for (const s of hits.zh.get(id) ?? []) spans.push(s);
       for (const id of set.en) for (const s of hits.en.get(id) ?? []) spans.push(s);
+      // sortSpans sorts in place; an array already in order is left as it is (a stable sort would too).
+      sorted = isSorted(spans) ? sortedSpans(spans) : sortSpans(spans);
     }
-    // sortSpans sorts in place; an array already in order is left as it is (a stable sort would too).
-    sorted = isSorted(spans) ? sortedSpans(spans) : sortSpans(spans);
     hits.merged.set(set, sorted);
   }
   return sorted;

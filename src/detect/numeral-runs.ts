@@ -44,13 +44,15 @@ export function numeralRuns(text: string): readonly number[] {
  * run is followed by what the regex needs next (without it no match can end the run). Within a
  * run, positions are tried left to right and the first match is the leftmost, as in a scan.
  */
-export function* numeralMatches(
+export function numeralMatches(
   text: string,
   sticky: RegExp,
   unitAt: (text: string, runEnd: number) => boolean,
-): Generator<RegExpExecArray> {
+): RegExpExecArray[] {
   if (!sticky.sticky) throw new Error(`numeralMatches needs a sticky regex: ${String(sticky)}`);
   const runs = numeralRuns(text);
+  // An array, not a generator: an iterator result per match cost more than the matches.
+  const out: RegExpExecArray[] = [];
   let scannedTo = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const s = runs[r]!;
@@ -61,11 +63,12 @@ export function* numeralMatches(
       const m = sticky.exec(text);
       if (m !== null && m[0].length > 0) {
         scannedTo = q + m[0].length;
-        yield m;
+        out.push(m);
         break;
       }
     }
   }
+  return out;
 }
 
 const WHITESPACE = /\s/;

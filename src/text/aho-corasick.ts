@@ -16,6 +16,8 @@ export interface AhoCorasick {
   readonly size: number;
   /** Every occurrence of every pattern, overlapping ones included, ordered by end offset. */
   findAll(text: string): AcHit[];
+  /** The same occurrences, in the same order, handed to `onHit` one by one (no array of them all). */
+  eachHit(text: string, onHit: (hit: AcHit) => void): void;
 }
 
 export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
@@ -133,31 +135,36 @@ export function createAhoCorasick(patterns: readonly string[]): AhoCorasick {
   const inAlphabet = new Uint8Array(0x10000);
   for (let k = 1; k < n; k++) inAlphabet[charOf[k]!] = 1;
 
+  const eachHit = (text: string, onHit: (hit: AcHit) => void): void => {
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (inAlphabet[c] === 0) {
+        node = 0;
+        continue;
+      }
+      let next = step(node, c);
+      while (next <= 0 && node !== 0) {
+        node = fail[node]!;
+        next = step(node, c);
+      }
+      node = next > 0 ? next : 0;
+      for (let k = hasOut[node] ? node : outLink[node]!; k > 0; k = outLink[k]!) {
+        for (let o = outStart[k]!, e = outStart[k + 1]!; o < e; o++) {
+          const pattern = outList[o]!;
+          onHit({ pattern, start: i + 1 - lengths[pattern]!, end: i + 1 });
+        }
+      }
+    }
+  };
+
   return {
     size: patterns.length,
     findAll(text: string): AcHit[] {
       const hits: AcHit[] = [];
-      let node = 0;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (inAlphabet[c] === 0) {
-          node = 0;
-          continue;
-        }
-        let next = step(node, c);
-        while (next <= 0 && node !== 0) {
-          node = fail[node]!;
-          next = step(node, c);
-        }
-        node = next > 0 ? next : 0;
-        for (let k = hasOut[node] ? node : outLink[node]!; k > 0; k = outLink[k]!) {
-          for (let o = outStart[k]!, e = outStart[k + 1]!; o < e; o++) {
-            const pattern = outList[o]!;
-            hits.push({ pattern, start: i + 1 - lengths[pattern]!, end: i + 1 });
-          }
-        }
-      }
+      eachHit(text, (h) => hits.push(h));
       return hits;
     },
+    eachHit,
   };
 }
