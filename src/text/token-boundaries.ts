@@ -19,10 +19,12 @@ export function createTokenBoundaries(
   sentences: Sentences = indexSentences(text),
   budget: Budget = UNLIMITED,
 ): TokenSpanTest {
-  const starts = new Uint8Array(text.length + 1);
-  const ends = new Uint8Array(text.length + 1);
-  /** Positions already segmented: a candidate there costs nothing more (no walk to its clause's edges). */
-  const covered = new Uint8Array(text.length + 1);
+  // Allocated on the first question (documents no token-boundary candidate reaches never pay).
+  // Token starts, token ends, and positions already segmented (a candidate there costs nothing
+  // more: no walk to its clause's edges).
+  let starts: Uint8Array | undefined;
+  let ends: Uint8Array | undefined;
+  let covered: Uint8Array | undefined;
   /** Segmented stretches: start -> end. */
   const done = new Map<number, number>();
   const isBreak = segmenter.isBlockBreak?.bind(segmenter);
@@ -30,6 +32,11 @@ export function createTokenBoundaries(
   const mark = segmenter.markBoundaries?.bind(segmenter);
   let prepared = false;
   const segmentAround = (at: number): void => {
+    if (covered === undefined) {
+      starts = new Uint8Array(text.length + 1);
+      ends = new Uint8Array(text.length + 1);
+      covered = new Uint8Array(text.length + 1);
+    }
     if (covered[at] === 1) return;
     if (!prepared) {
       prepared = true;
@@ -54,11 +61,11 @@ export function createTokenBoundaries(
     done.set(a, b);
     covered.fill(1, a, b);
     budget.check();
-    if (mark) mark(text, a, b, starts, ends);
+    if (mark) mark(text, a, b, starts!, ends!);
     else {
       for (const t of segmenter.segment(text.slice(a, b))) {
-        starts[a + t.start] = 1;
-        ends[a + t.end] = 1;
+        starts![a + t.start] = 1;
+        ends![a + t.end] = 1;
       }
     }
   };
@@ -66,6 +73,6 @@ export function createTokenBoundaries(
     segmentAround(start);
     // A span may cross a sentence end only if it contains the delimiter; its end sentence too.
     if (end - 1 > start) segmentAround(end - 1);
-    return starts[start] === 1 && ends[end] === 1;
+    return starts![start] === 1 && ends![end] === 1;
   };
 }
