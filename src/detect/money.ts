@@ -115,13 +115,16 @@ function roleOf(text: string, f: Found, prevEnd: number): Role {
   if (prevEnd > from && /[,，;；]/.test(gapFromPrev)) from = prevEnd;
   let window = text.slice(from, f.start);
   let sentenceCut = -1;
-  for (const m of window.matchAll(SENTENCE_END)) sentenceCut = m.index + m[0].length;
+  // exec loops, not matchAll (which copies the regex for every call): none of these matches empty.
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(window); m !== null; m = SENTENCE_END.exec(window)) sentenceCut = m.index + m[0].length;
   if (sentenceCut >= 0) window = window.slice(sentenceCut);
 
   let best: { role: Role; end: number; length: number } | null = null;
   let transfer = false;
   for (const [role, re] of CUES) {
-    for (const m of window.matchAll(re)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(window); m !== null; m = re.exec(window)) {
       if (role === "transfer") {
         transfer = true;
         continue;
