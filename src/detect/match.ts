@@ -39,6 +39,8 @@ export interface HitIndex {
   en: Map<number, Span[]>;
   /** Per document: every span of any term of a set, sorted (context lists are checked many times). */
   merged: Map<TermSet, SortedSpans>;
+  /** Per pattern (gateIndex): 1 when one of its zh keywords occurs in the document. */
+  openGates: Uint8Array;
 }
 
 export interface MatchResult {
@@ -58,7 +60,7 @@ export const BOOST_FACTOR = 1.5;
 
 export function matchRules(view: TextView, compiled: CompiledRules, budget: Budget = UNLIMITED): MatchResult {
   const { text } = view;
-  const hits: HitIndex = { zh: new Map(), en: new Map(), merged: new Map() };
+  const hits: HitIndex = { zh: new Map(), en: new Map(), merged: new Map(), openGates: new Uint8Array(compiled.gateCount) };
   // The automaton's hit objects serve as spans (they have start and end): one object a hit, not two.
   // Hits grouped by term in a scratch array indexed by term id, then put in the map in order of
   // first hit (as pushing each into the map would): one map entry a term, not a lookup a hit.
@@ -74,6 +76,7 @@ export function matchRules(view: TextView, compiled: CompiledRules, budget: Budg
   for (const term of touched) {
     hits.zh.set(term, byTerm[term]!);
     byTerm[term] = undefined;
+    for (const g of compiled.zhTermGates[term]!) hits.openGates[g] = 1;
   }
   if (view.english && view.english.length > 0 && compiled.enTerms.length > 0) {
     for (const [term, span] of matchEnglish(view.english, compiled)) push(hits.en, term, span);
@@ -218,7 +221,7 @@ function openScope(
  * documents the regexes cost more than segmentation.
  */
 function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex, budget: Budget): Span[] {
-  if (!anyHit(hits, p.gate)) return [];
+  if (hits.openGates[p.gateIndex] !== 1 && !anyEnHit(hits, p.gate.en)) return [];
   const { text, sentences } = view;
   const spans = spansOf(hits, p.gate).spans;
   const out: Span[] = [];
@@ -329,10 +332,9 @@ function push(map: Map<number, Span[]>, key: number, span: Span): void {
   else map.set(key, [span]);
 }
 
-function anyHit(hits: HitIndex, set: TermSet): boolean {
-  // Loops, not some(): asked for every gated pattern of every document.
-  for (const id of set.zh) if (hits.zh.has(id)) return true;
-  for (const id of set.en) if (hits.en.has(id)) return true;
+/** Whether one of these English terms occurs (a gate's zh keywords are in HitIndex.openGates). */
+function anyEnHit(hits: HitIndex, ids: readonly number[]): boolean {
+  for (const id of ids) if (hits.en.has(id)) return true;
   return false;
 }
 

@@ -30,6 +30,8 @@ export interface CompiledPattern {
   /** Where it runs on short texts: "v8" for bounded bundled patterns, "re2" for the rest. */
   engine: "v8" | "re2";
   gate: TermSet;
+  /** This pattern's place in CompiledRules.zhTermGates' lists (one number per pattern). */
+  gateIndex: number;
   window: number | null;
 }
 
@@ -72,6 +74,10 @@ export interface CompiledRules {
   /** For each zh/en term id: the rules whose own terms include it (detection). */
   zhTermRules: number[][];
   enTermRules: number[][];
+  /** For each zh term id: the patterns (gateIndex) it opens; a document opens a pattern's gate when one occurs. */
+  zhTermGates: number[][];
+  /** How many patterns there are (gateIndex runs below it). */
+  gateCount: number;
   /** Words to add to the segmenter's dictionary so rule terms stay whole tokens. */
   userWords: string[];
   /** Rules with regexes, and negation/zone rules: the few the matcher walks for every document. */
@@ -161,6 +167,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     return set;
   };
 
+  let gateCount = 0;
   const rules: CompiledRule[] = ruleSet.rules.map((rule, index) => ({
     rule,
     index,
@@ -169,6 +176,7 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
       ...compileRegex(p.regex, "g" + (p.flags ?? "").replace(/[gu]/g, "") + "u", isBundled(rule.file)),
       // Keywords are written in either script; they gate on the normalized text.
       gate: internLists({ zh: p.keywords }) ?? { zh: [], en: [] },
+      gateIndex: gateCount++,
       window: p.window ?? null,
     })),
     require: internLists(rule.context.require),
@@ -181,9 +189,11 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
 
   const zhTermRules: number[][] = zhTerms.map(() => []);
   const enTermRules: number[][] = enTerms.map(() => []);
+  const zhTermGates: number[][] = zhTerms.map(() => []);
   for (const c of rules) {
     for (const id of c.terms.zh) zhTermRules[id]!.push(c.index);
     for (const id of c.terms.en) enTermRules[id]!.push(c.index);
+    for (const p of c.patterns) for (const id of p.gate.zh) zhTermGates[id]!.push(p.gateIndex);
   }
 
   // Multi-character Chinese terms become user words; Latin ones are not segmenter business. The
@@ -207,6 +217,8 @@ export function compileRules(ruleSet: RuleSet, tools: TextTools): CompiledRules 
     enAutomaton: createAhoCorasick(enTerms),
     zhTermRules,
     enTermRules,
+    zhTermGates,
+    gateCount,
     userWords,
     patternRules: rules.filter((r) => r.patterns.length > 0 && r.rule.kind !== "negation" && r.rule.kind !== "zone" && !r.rule.marker),
     scopeRules: rules.filter((r) => r.rule.kind === "negation" || r.rule.kind === "zone"),
