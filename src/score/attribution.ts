@@ -49,6 +49,8 @@ function namesVictims(text: string, m: { start: number; end: number; ruleId: str
 const THING_WORD = /(?:品|金|费|卡|机|院|贷|险|券)$/;
 
 /** Right after a group word: the people it describes (学生家长, 老人子女, 幼儿教师), who are not of the group. */
+/** Recipient cues of a summons or a notice, not of data (rules/parties.yaml). */
+const ADDRESSED: ReadonlySet<string> = new Set(["party.recipient.addressed", "party.recipient.dismissed"]);
 const OF_OTHERS = /^(?:的)?(?:家长|父母|子女|家属|亲属|监护人|老师|教师|班主任|(?:家中|家里)?(?:雇请|聘请|雇佣|雇用)的?(?:保姆|护工|钟点工|家政)|(?:家中|家里)?的?(?:保姆|护工|钟点工))/;
 
 /** What naming a group as the data's subject adds to it. */
@@ -172,7 +174,10 @@ export function attribute(input: {
     }
     const placed = list.filter((m) => !adjust.has(m)).map((m) => {
       const b = reading.groupPlacement.get(m);
-      return { m, p: b?.placement, cue: b ? input.text.slice(b.by.start, b.by.end) : "" };
+      // People gathered or notified (召集60岁以上的村民, 通知员工) receive a summons, not data: that
+      // cue keeps a role from being the leaker, and places a group nowhere.
+      const p = b && b.by.ruleId !== undefined && ADDRESSED.has(b.by.ruleId) ? undefined : b?.placement;
+      return { m, p, cue: b ? input.text.slice(b.by.start, b.by.end) : "" };
     });
     const harmed = placed.some((x) => x.p === "subject" || x.p === "victim");
     // A thing of the group's (保健品 in 提供给某保健品公司, 养老金, 老年卡) placed as a recipient says who

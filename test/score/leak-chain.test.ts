@@ -450,4 +450,12 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     const pupils = await scan("被告人冒充教育局工作人员，给多名高三学生打电话，谎称可以发放助学金，骗取学生钱款共计5万元。");
     expect(found(pupils.groups)).toContain("students");
   });
+
+  it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
+    const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
+    expect(found(r.groups)).toEqual(["elderly"]);
+    // A group that buys (卖给老年人) is still no victim of the leak.
+    const buyers = await scan("被告人将公民个人信息五千余条出售给一家老年人保健品公司用于推销。");
+    expect(found(buyers.groups)).toEqual([]);
+  });
 });
