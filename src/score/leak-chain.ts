@@ -178,6 +178,8 @@ const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在
 /** How far after a role its dispatch is read. */
 const DISPATCH_REACH = 12;
 /** A transfer to someone before a business clause: the clause describes the recipient (卖给从事…的人). */
+/** How far back from a role an outflow verb to someone makes it the receiver (within its clause). */
+const RECEIVER_REACH = 30;
 const TO_SOMEONE = /(?:卖给|售给|出售给|提供给|交给|发给|发送给|转卖给|卖与|提供予)[^，,。；;]*$/;
 /** An organisation or system this close before a verb taking or holding data is where it came from. */
 const HOLDER_BEFORE_VERB = 12;
@@ -190,6 +192,11 @@ const REFER_BACK = 2;
 /** An institution followed by an act on the case (经公安机关侦查, 被派出所查获): the body handling it, no holder. */
 const ACTING_ON_CASE =
   /^(?:[^，,。；;]{0,3}?(?:侦查|侦破|抓获|立案|查获|破获|调查|查明|查处|介入|接报|接到报案|刑事拘留|带走|依法|提起|审查|审理)|将[^，,。；;]{0,24}?(?:案件|线索)[^，,。；;]{0,4}?(?:移送|移交|通报))/;
+/**
+ * An institution that tells of the case (公安机关通报一批…, 某检察院发布…): the narrator, no holder
+ * to fall back on when the sentence names none.
+ */
+const NARRATES = /^(?:[^，,。；;]{0,3}?(?:通报|发布|公布|披露|介绍|提醒|指出|表示|打掉|捣毁|通告))/;
 /** Right before a taking verb: taken against the rules (违规获取), so the one named before it took the data. */
 const UNLAWFULLY = /(?:违规|违法|私自|擅自|非法)$/;
 /** The rule of pictures and recordings (rules/flow.yaml): personal data when people are named near. */
@@ -378,6 +385,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // Staff the offenders direct (指使员工将…上传, 雇佣业务员…) carry out their employer's own
     // scheme: the employer is the offender, its staff leak nothing of a holder's.
     if (DIRECTED.test(text.slice(Math.max(0, r.start - 6), r.start))) return false;
+    // The one the data went to (卖给当地多家婚纱摄影店和婚宴酒店的业务员), however far the clause runs
+    // past the verb: no leaker.
+    if (TO_SOMEONE.test(text.slice(Math.max(0, r.start - RECEIVER_REACH), r.start))) return false;
     if (!rolePlacement.has(r)) rolePlacement.set(r, place(r));
     const p = rolePlacement.get(r)?.placement;
     return p === undefined || p === "offender";
@@ -731,7 +741,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
       // …for whom the act was done is no holder (为某培训机构招生，从网上购买…: the buyer's side).
       const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter(
-        (i) => !handling(i) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)) && !USED_AS_TOOL.test(text.slice(Math.max(0, i.start - 5), i.start)),
+        (i) => !handling(i) && !NARRATES.test(text.slice(i.end, i.end + 8)) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)) && !USED_AS_TOOL.test(text.slice(Math.max(0, i.start - 5), i.start)),
       );
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }

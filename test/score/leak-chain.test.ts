@@ -451,6 +451,20 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(pupils.groups)).toContain("students");
   });
 
+  it("a role after the verb that passes the data on (卖给…酒店的业务员) receives it; the clerk's registry is the source", async () => {
+    const r = await scan(
+      "某区民政局婚姻登记处临时工作人员齐某，负责登记材料的扫描归档。齐某利用职务上的便利，将新登记夫妻的姓名、手机号等信息拍照后，卖给当地多家婚纱摄影店和婚宴酒店的业务员，共计6200余条。",
+    );
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)).toEqual(["government"]);
+  });
+
+  it("the police body that tells of a case (公安机关通报…) is no holder to fall back on", async () => {
+    const r = await scan("公安机关通报一批行业内鬼贩卖个人信息案件。其中，甄某原是某村镇银行的客户经理，能够登录征信系统查询征信报告，每条信息卖20元。");
+    expect(found(r.industries)).not.toContain("government");
+    expect(found(r.industries)[0]).toBe("finance");
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
