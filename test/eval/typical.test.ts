@@ -124,12 +124,13 @@ describe("unseen published cases (fixtures/unseen)", () => {
 // cases, fixtures/unseen3: 48), each split in halves the same way. On every half caseflag must at
 // least match the substring baseline on each dimension, and on the never-read halves B pooled over
 // the three sets beat it (PI: at least match). Measured when they were built (B, caseflag vs
-// baseline): unseen2 insider 0.77 vs 0.77, groups 0.86 vs 0.91; unseen3 groups 0.83 vs 0.88.
-describe("unseen published cases, three sets (fixtures/unseen, unseen2, unseen3)", () => {
+// baseline): unseen2 insider 0.77 vs 0.77, groups 0.86 vs 0.91; unseen3 groups 0.83 vs 0.88. A fourth
+// (fixtures/unseen4: 32, insider and victim-group confusables) joined later: B insider 0.88 vs 0.88.
+describe("unseen published cases, four sets (fixtures/unseen, unseen2, unseen3, unseen4)", () => {
   it("never falls below the baseline on a half, and beats it on the pooled never-read halves", async () => {
     const engine = await createEngine();
     const pooled = new TypicalEvaluator(2);
-    for (const name of ["unseen/unseen.jsonl", "unseen2/unseen2.jsonl", "unseen3/unseen3.jsonl"]) {
+    for (const name of ["unseen/unseen.jsonl", "unseen2/unseen2.jsonl", "unseen3/unseen3.jsonl", "unseen4/unseen4.jsonl"]) {
       const ev = new TypicalEvaluator(2);
       for (const line of readFileSync(resolve(import.meta.dirname, "../../fixtures", name), "utf8").split("\n").filter(Boolean)) {
         const c = JSON.parse(line) as { id: string; fact: string; expect: TypicalExpect };
@@ -145,7 +146,7 @@ describe("unseen published cases, three sets (fixtures/unseen, unseen2, unseen3)
       }
     }
     const p = pooled.report();
-    expect(p.cases.heldOut).toBe(68);
+    expect(p.cases.heldOut).toBe(84);
     for (const dim of ["insider", "groups", "topIndustry"] as const) {
       expect(p.caseflag[dim].heldOut.rate, `pooled ${dim} on held-out halves`).toBeGreaterThan(p.baseline[dim]!.heldOut.rate);
     }
@@ -157,8 +158,9 @@ describe("unseen published cases, three sets (fixtures/unseen, unseen2, unseen3)
 // roles, access, outflow, whose data and which trade). Half A may be read for fixes, B never.
 // A second set (fixtures/probes2), two thirds in news, police and procuratorate wording. On its half A
 // the baseline's groups call is as good as ours (0.94 both): there caseflag must at least match it.
-describe("blind phrasing probes (fixtures/probes, fixtures/probes2)", () => {
-  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl"]) {
+// A third (fixtures/probes3) varies insider wording and group words that name no victim.
+describe("blind phrasing probes (fixtures/probes, probes2, probes3)", () => {
+  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl", "probes3/probes3.jsonl"]) {
     it(`${name}: beat the substring baseline on both halves (PI, and groups on probes2: at least match it)`, async () => {
       const engine = await createEngine();
       const ev = new TypicalEvaluator(2);
