@@ -90,6 +90,10 @@ const FORWARD_STOP = /[，,。；;：:！？!?\n给向对与跟]/;
  */
 const REPORTED_CLAIM = /称|显示|告知|告诉|恐吓|威胁|吓唬|说(?:她|他|其|你)/;
 
+/** How many characters of a job word may stand between a mention and the person it describes. */
+const APPOSITION_GAP = 2;
+/** A job word between a mention and a name (退休工人谭某): two Han characters, no preposition or particle (老年大学教务员金某 names a workplace, not the person). */
+const APPOSITION = /^[^\P{Script=Han}将把向给对从用以被在的与和及、]{2}$/u;
 /** Words that make the mention the one acting on the data, not its owner (员工将新生儿视频…). */
 const AGENT_MARK = /[将把向给对从用以被在]/;
 /** How far after a mention its data may start for the mention to be the data's subject. */
@@ -140,8 +144,11 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
   return (m: Span): Bound | null => {
     const own = direct(m);
     if (own) return own;
-    // The person right after the mention (学生高某), or a pseudonym caught with its last character (大学生小海（化名）).
-    const person = ctx.persons.startingIn(m.end - 1, m.end + 2).find((p) => p.end > m.end);
+    // The person right after the mention (学生高某), or a pseudonym caught with its last character (大学生小海（化名）),
+    // or after a job word that goes with it (退休工人谭某, 在校学生兼职…): the mention describes that person.
+    const person = ctx.persons
+      .startingIn(m.end - 1, m.end + APPOSITION_GAP + 1)
+      .find((p) => p.end > m.end && (p.start <= m.end + 1 || APPOSITION.test(ctx.text.slice(m.end, p.start))));
     if (person) {
       const viaPerson = personPlacement(ctx.text.slice(person.start, person.end));
       if (viaPerson) return viaPerson;

@@ -465,6 +465,13 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)[0]).toBe("finance");
   });
 
+  it("a group word describing the offender across a job word (退休工人夏侯某) is no victim; a workplace's name (老年大学教务员金某) is not the person", async () => {
+    const r = await scan("年过六旬的退休工人夏侯某，竟成了倒卖业主信息的二道贩子。夏侯某加入多个小区的业主微信群，将群成员的手机号和房号整理后卖给装修公司。法院以侵犯公民个人信息罪判处夏侯某有期徒刑七个月。");
+    expect(found(r.groups)).toEqual([]);
+    const college = await scan("某区老年大学教务员金某将学员花名册中1100余名学员的姓名、出生年月、联系电话拷贝给旅行社，用于推销夕阳红旅游线路。法院判处金某有期徒刑。");
+    expect(found(college.groups)).toEqual(["elderly"]);
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
