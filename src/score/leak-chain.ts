@@ -158,6 +158,8 @@ const USED_AS_TOOL = /(?:利用|借助|使用|依托|运用)(?:其|自己的|某
 const ADJACENT_OBJECT = 1;
 const DISPOSAL = /[将把]/;
 /** Right before a role: the staff are directed by the offenders (指使员工, 安排公司业务员). */
+/** The same over the people listed first (组织王某等多名客服人员…, 招募张某、李某等业务员). */
+const DIRECTED_GROUP = /(?:指使|授意|安排|雇佣|雇用|招募|指派|组织)[^，,。；;]{1,10}?(?:等|等多名|多名|若干|数名|几名|一批)$/;
 const DIRECTED = /(?:指使|授意|安排|雇佣|雇用|招募|指派|组织)(?:其|该|本)?(?:公司|单位)?(?:的)?$/;
 /** Right before a person: the person is the addressee of the verb that follows (向张某提供, 给李某发送). */
 const ADDRESSEE_BEFORE = /(?:向|给|与|跟|替|帮)$/;
@@ -384,7 +386,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const usableRole = (r: ChainMention): boolean => {
     // Staff the offenders direct (指使员工将…上传, 雇佣业务员…) carry out their employer's own
     // scheme: the employer is the offender, its staff leak nothing of a holder's.
-    if (DIRECTED.test(text.slice(Math.max(0, r.start - 6), r.start))) return false;
+    if (DIRECTED.test(text.slice(Math.max(0, r.start - 6), r.start)) || DIRECTED_GROUP.test(text.slice(Math.max(0, r.start - 20), r.start))) return false;
     // The one the data went to (卖给当地多家婚纱摄影店和婚宴酒店的业务员), however far the clause runs
     // past the verb: no leaker.
     if (TO_SOMEONE.test(text.slice(Math.max(0, r.start - RECEIVER_REACH), r.start))) return false;

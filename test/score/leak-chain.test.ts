@@ -472,6 +472,13 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(college.groups)).toEqual(["elderly"]);
   });
 
+  it("staff the offender organises as a group (组织王某等多名客服人员…) carry out the employer's own scheme: no insider", async () => {
+    const r = await scan("田某注册成立一家科技公司。田某组织王某等多名客服人员，利用公司软件获取多家医院的患者姓名、身份证号码，非法提供给号贩子。");
+    expect(r.insider.flag).toBe(false);
+    const staff = await scan("某科技公司客服人员王某利用工作便利获取多家医院的患者姓名、身份证号码，非法提供给号贩子。");
+    expect(staff.insider.flag).toBe(true);
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
