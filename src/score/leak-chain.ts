@@ -665,7 +665,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
     const leaker = chain.leaker;
     // The organisation inside the access phrase is where the leaker works, though 利用 opens the
     // phrase (利用其担任某通信公司讲师的便利): it is no means.
-    if (leaker?.access) add(leaker.access, orgsIn(leaker.access)[0] ?? null, 4, undefined, true);
+    // Without one, its trade words name the task or the data (负责辖区流动人口和出租房屋信息登记): they
+    // come after the organisation the role belongs to.
+    const accessOrg = leaker?.access ? (orgsIn(leaker.access)[0] ?? null) : null;
+    if (leaker?.access && accessOrg) add(leaker.access, accessOrg, 4, undefined, true);
     // The organisation a role belongs to: named before it (某银行客户经理), or the trade the role
     // word itself carries (信贷员).
     const roleOrgs = (r: ChainMention): void => {
@@ -704,6 +707,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
         roleOrgs(intro);
       }
     }
+    if (leaker?.access && !accessOrg) add(leaker.access, null, 4, undefined, true);
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
       if (e.direction !== "in" && e.direction !== "hold") continue;
       const f = e.flow;
