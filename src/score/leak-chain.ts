@@ -179,6 +179,8 @@ const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)
 const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在)/;
 /** How far after a role its dispatch is read. */
 const DISPATCH_REACH = 12;
+/** The organisation a contractor works for, named before the role in its clause (为X提供…服务的外包公司员工). */
+const SERVED = /为([^，,。；;为]{2,24}?)(?:提供|承担|负责|承接|代为)[^，,。；;]{0,16}?(?:服务|业务|工作)的?(?:外包|劳务|第三方)?/;
 /** A transfer to someone before a business clause: the clause describes the recipient (卖给从事…的人). */
 /** How far back from a role an outflow verb to someone makes it the receiver (within its clause). */
 const RECEIVER_REACH = 30;
@@ -646,6 +648,17 @@ export function readLeakChains(input: ChainInput): ChainReading {
     return holdersNear(r.end, from + 3).filter((o) => o.end > from)[0] ?? null;
   };
 
+  // 为某市车辆管理所提供窗口辅助服务的外包公司员工: the organisation served holds the data the
+  // contractor's staff handle.
+  const servedBy = (r: Span): ChainMention[] => {
+    const sent = sentences[sentenceIndex(r.start)]!;
+    const clause = clauseOf(text, r.start, sent);
+    const m = SERVED.exec(text.slice(clause.start, r.start));
+    if (!m) return [];
+    const from = clause.start + m.index + m[0].indexOf(m[1]!);
+    return holdersIn(industriesIn({ start: from, end: from + m[1]!.length }));
+  };
+
   interface Candidate {
     span: Span;
     found: ChainMention[];
@@ -691,6 +704,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
       // 劳务派遣公司员工，被派遣至某银行信用卡中心: the workplace the role was sent to holds the data.
       const sentTo = dispatchedTo(r);
       if (sentTo) add(sentTo, sentTo, 5);
+      const served = servedBy(r);
+      if (served.length > 0) add(r, null, 5, served);
       if (r.ruleId.endsWith("work-frame")) {
         const o = orgsIn(r)[0] ?? null;
         add(o ?? r, o, 4);
@@ -704,6 +719,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (intro && intro !== leaker.role) {
         const sentTo = dispatchedTo(intro);
         if (sentTo) add(sentTo, sentTo, 5);
+        const served = servedBy(intro);
+        if (served.length > 0) add(intro, null, 5, served);
         roleOrgs(intro);
       }
     }

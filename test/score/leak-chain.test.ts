@@ -479,6 +479,12 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(staff.insider.flag).toBe(true);
   });
 
+  it("a contractor's staff handle the data of the organisation their firm serves (为某市车辆管理所提供窗口辅助服务的外包公司员工)", async () => {
+    const r = await scan("被告人易某系为某市车辆管理所提供窗口辅助服务的外包公司员工，负责机动车登记资料的扫描录入。易某利用该便利，将车主姓名、身份证号、手机号批量导出，以每条0.4元卖给车险推销人员。");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("government");
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
