@@ -179,9 +179,16 @@ const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)
 const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在)/;
 /** How far after a role its dispatch is read. */
 const DISPATCH_REACH = 12;
+/** The organisation a contract places its staff in, right after the role (，受托在X从事…工作). */
+const SERVED_AFTER = /^[，,]?(?:受托|受委托|受聘|被安排)(?:在|到|为)([^，,。；;在到为]{2,20}?)(?:从事|提供|负责|承担|进行)/;
 /** The organisation a contractor works for, named before the role in its clause (为X提供…服务的外包公司员工). */
 const SERVED = /为([^，,。；;为]{2,24}?)(?:提供|承担|负责|承接|代为)[^，,。；;]{0,16}?(?:服务|业务|工作)的?(?:外包|劳务|第三方)?/;
 /** A transfer to someone before a business clause: the clause describes the recipient (卖给从事…的人). */
+/** A call or a message to someone before the role, in its clause (打电话给…, 致电…, 发短信给…). */
+const ADDRESSEE_ROLE = /(?:打电话给|致电|发短信给|发信息给|写信给|联系上)[^，,。；;]{0,16}$/;
+/** 以“…”为主营业务: the words between name a business. */
+const BUSINESS_NAMED = /以[“"]?[^，,。；;以]{0,12}$/;
+const BUSINESS_NAME_END = /^[^，,。；;]{0,10}?[”"]?为(?:主营业务|主要业务|业务|主业|名义)/;
 /** How far back from a role an outflow verb to someone makes it the receiver (within its clause). */
 const RECEIVER_REACH = 30;
 const TO_SOMEONE = /(?:卖给|售给|出售给|提供给|交给|发给|发送给|转卖给|卖与|提供予)[^，,。；;]*$/;
@@ -392,6 +399,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // The one the data went to (卖给当地多家婚纱摄影店和婚宴酒店的业务员), however far the clause runs
     // past the verb: no leaker.
     if (TO_SOMEONE.test(text.slice(Math.max(0, r.start - RECEIVER_REACH), r.start))) return false;
+    // Someone was called or written to (打电话给某社区卫生服务站前台人员，谎称…): the addressee.
+    if (ADDRESSEE_ROLE.test(text.slice(Math.max(0, r.start - RECEIVER_REACH), r.start))) return false;
+    // A role word inside the business a firm names as its own (以“员工背景调查”为主营业务): no person.
+    if (BUSINESS_NAMED.test(text.slice(Math.max(0, r.start - 14), r.start)) && BUSINESS_NAME_END.test(text.slice(r.end, r.end + 14))) return false;
     if (!rolePlacement.has(r)) rolePlacement.set(r, place(r));
     const p = rolePlacement.get(r)?.placement;
     return p === undefined || p === "offender";
@@ -654,9 +665,15 @@ export function readLeakChains(input: ChainInput): ChainReading {
     const sent = sentences[sentenceIndex(r.start)]!;
     const clause = clauseOf(text, r.start, sent);
     const m = SERVED.exec(text.slice(clause.start, r.start));
-    if (!m) return [];
-    const from = clause.start + m.index + m[0].indexOf(m[1]!);
-    return holdersIn(industriesIn({ start: from, end: from + m[1]!.length }));
+    if (m) {
+      const from = clause.start + m.index + m[0].indexOf(m[1]!);
+      return holdersIn(industriesIn({ start: from, end: from + m[1]!.length }));
+    }
+    // 某档案服务公司员工，受托在县不动产登记中心从事…扫描工作: where the contract put them, right after.
+    const after = SERVED_AFTER.exec(text.slice(r.end, Math.min(sent.end, r.end + 40)));
+    if (!after) return [];
+    const from = r.end + after.index + after[0].indexOf(after[1]!);
+    return holdersIn(industriesIn({ start: from, end: from + after[1]!.length }));
   };
 
   interface Candidate {

@@ -485,6 +485,15 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)[0]).toBe("government");
   });
 
+  it("staff an impostor phoned (打电话给某社区卫生服务站前台人员，谎称…) are deceived, not leakers; a contract places staff where the data is (受托在县不动产登记中心从事…)", async () => {
+    const called = await scan("经审理查明：被告人伍某冒充区卫生健康局工作人员，打电话给某社区卫生服务站前台人员，谎称需要核对儿童接种数据，骗得该站登记的儿童姓名、出生日期及家长电话等信息900余条，后出售给他人。");
+    expect(called.insider.flag).toBe(false);
+    expect(found(called.industries)).toEqual(["healthcare"]);
+    const placed = await scan("犯罪嫌疑人肖某系某档案服务公司员工，受托在县不动产登记中心从事房产档案数字化扫描工作。扫描期间，肖某用手机翻拍房屋权属档案中的权利人姓名、电话等信息900余条，卖给多家装修公司。");
+    expect(placed.insider.flag).toBe(true);
+    expect(found(placed.industries)[0]).toBe("government");
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
