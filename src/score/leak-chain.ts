@@ -184,6 +184,9 @@ const SERVED_AFTER = /^[，,]?(?:受托|受委托|受聘|被安排)(?:在|到|�
 /** The organisation a contractor works for, named before the role in its clause (为X提供…服务的外包公司员工). */
 const SERVED = /为([^，,。；;为]{2,24}?)(?:提供|承担|负责|承接|代为)[^，,。；;]{0,16}?(?:服务|业务|工作)的?(?:外包|劳务|第三方)?/;
 /** A transfer to someone before a business clause: the clause describes the recipient (卖给从事…的人). */
+/** 应…请求, 按照…要求, 受…委托: the role between is the one asking (REQUEST_AFTER closes it). */
+const REQUESTED_BY = /(?:应|按照?|根据|受)[^，,。；;应按受]{0,14}$/;
+const REQUEST_AFTER = /^[^，,。；;]{0,6}?(?:的)?(?:请求|要求|委托|授意|指使)/;
 /** A call or a message to someone before the role, in its clause (打电话给…, 致电…, 发短信给…). */
 const ADDRESSEE_ROLE = /(?:打电话给|致电|发短信给|发信息给|写信给|联系上)[^，,。；;]{0,16}$/;
 /** 以“…”为主营业务: the words between name a business. */
@@ -399,6 +402,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // The one the data went to (卖给当地多家婚纱摄影店和婚宴酒店的业务员), however far the clause runs
     // past the verb: no leaker.
     if (TO_SOMEONE.test(text.slice(Math.max(0, r.start - RECEIVER_REACH), r.start))) return false;
+    // The one who asked for it (应某商务咨询公司负责人吕某请求, 按客户经理的要求): the requester.
+    if (REQUESTED_BY.test(text.slice(Math.max(0, r.start - 16), r.start)) && REQUEST_AFTER.test(text.slice(r.end, r.end + 8))) return false;
     // Someone was called or written to (打电话给某社区卫生服务站前台人员，谎称…): the addressee.
     if (ADDRESSEE_ROLE.test(text.slice(Math.max(0, r.start - RECEIVER_REACH), r.start))) return false;
     // A role word inside the business a firm names as its own (以“员工背景调查”为主营业务): no person.

@@ -494,6 +494,13 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(placed.industries)[0]).toBe("government");
   });
 
+  it("the one who asked for the data (应某商务咨询公司负责人吕某请求) is not the leaker: the clerk who looked it up is", async () => {
+    const r = await scan("被告人戴某系某区人民法院劳务派遣制书记员，工作中可登录执行案件管理系统。2021年间，戴某凭借其系统账号，应某商务咨询公司负责人吕某请求，多次查询被执行人名下的银行账户及不动产登记情况，截屏后通过微信发给吕某。");
+    expect(r.insider.flag).toBe(true);
+    expect(r.insider.evidence.map((e) => e.ruleId)).toContain("role.clerk");
+    expect(r.insider.evidence.map((e) => e.ruleId)).not.toContain("role.manager");
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
