@@ -181,8 +181,8 @@ const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在
 const DISPATCH_REACH = 12;
 /** The organisation a contract places its staff in, right after the role (，受托在X从事…工作). */
 const SERVED_AFTER = /^[，,]?(?:受托|受委托|受聘|被安排)(?:在|到|为)([^，,。；;在到为]{2,20}?)(?:从事|提供|负责|承担|进行)/;
-/** The organisation a contractor works for, named before the role in its clause (为X提供…服务的外包公司员工). */
-const SERVED = /为([^，,。；;为]{2,24}?)(?:提供|承担|负责|承接|代为)[^，,。；;]{0,16}?(?:服务|业务|工作)的?(?:外包|劳务|第三方)?/;
+/** The organisation a contractor works for, named before the role in its sentence (为X提供…服务的外包公司员工, 受X委托). */
+const SERVED = /为([^，,。；;为]{2,24}?)(?:提供|承担|负责|承接|代为)[^，,。；;]{0,16}?(?:服务|业务|工作)的?(?:外包|劳务|第三方)?|受([^，,。；;受]{2,24}?)(?:委托|委派)/;
 /** A transfer to someone before a business clause: the clause describes the recipient (卖给从事…的人). */
 /** 应…请求, 按照…要求, 受…委托: the role between is the one asking (REQUEST_AFTER closes it). */
 const REQUESTED_BY = /(?:应|按照?|根据|受)[^，,。；;应按受]{0,14}$/;
@@ -668,11 +668,12 @@ export function readLeakChains(input: ChainInput): ChainReading {
   // contractor's staff handle.
   const servedBy = (r: Span): ChainMention[] => {
     const sent = sentences[sentenceIndex(r.start)]!;
-    const clause = clauseOf(text, r.start, sent);
-    const m = SERVED.exec(text.slice(clause.start, r.start));
+    // In the sentence before the role (某商务咨询公司受某银行信用卡中心委托开展催收，官某为该公司催收员).
+    const m = SERVED.exec(text.slice(sent.start, r.start));
     if (m) {
-      const from = clause.start + m.index + m[0].indexOf(m[1]!);
-      return holdersIn(industriesIn({ start: from, end: from + m[1]!.length }));
+      const org = m[1] ?? m[2]!;
+      const from = sent.start + m.index + m[0].indexOf(org);
+      return holdersIn(industriesIn({ start: from, end: from + org.length }));
     }
     // 某档案服务公司员工，受托在县不动产登记中心从事…扫描工作: where the contract put them, right after.
     const after = SERVED_AFTER.exec(text.slice(r.end, Math.min(sent.end, r.end + 40)));
