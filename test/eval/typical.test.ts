@@ -159,9 +159,10 @@ describe("unseen published cases, four sets (fixtures/unseen, unseen2, unseen3, 
 // A second set (fixtures/probes2), two thirds in news, police and procuratorate wording. On its half A
 // the baseline's groups call is as good as ours (0.94 both): there caseflag must at least match it.
 // A third (fixtures/probes3) varies insider wording and group words that name no victim; a fourth
-// (fixtures/probes4) how holders are named and PI against neighbouring offences.
-describe("blind phrasing probes (fixtures/probes, probes2, probes3, probes4)", () => {
-  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl", "probes3/probes3.jsonl", "probes4/probes4.jsonl"]) {
+// (fixtures/probes4) how holders are named and PI against neighbouring offences; a fifth
+// (fixtures/probes5) roles told indirectly, in police, procuratorate and news wording.
+describe("blind phrasing probes (fixtures/probes … probes5)", () => {
+  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl", "probes3/probes3.jsonl", "probes4/probes4.jsonl", "probes5/probes5.jsonl"]) {
     it(`${name}: beat the substring baseline on both halves (PI, and groups on probes2: at least match it)`, async () => {
       const engine = await createEngine();
       const ev = new TypicalEvaluator(2);
