@@ -142,13 +142,22 @@ export function analyzeDocument(doc: Document, engine: Engine, options: ScanOpti
     end: m.end,
     weight: 0,
   });
+  // The defendants the filing introduces (被告人官某) are people wherever their names recur, whatever
+  // the surname: the masked-name pattern knows the common surnames only.
+  const defendantMentions = defendantPersons(text, caseMeta.defendants.map((d) => normalize(doc.text.slice(d.start, d.end)).text));
+  const findMarkers = (target: string, from: number, to: number) => {
+    const found = markerLookup.find(target, from, to).map(asMention);
+    if (target !== "person" || defendantMentions.length === 0) return found;
+    const more = defendantMentions.filter((p) => p.start >= from && p.start < to && !found.some((f) => f.start < p.end && p.start < f.end));
+    return more.length === 0 ? found : [...found, ...more].sort((a, b) => a.start - b.start);
+  };
   const attribution = attribute({
     text,
     mentions: [...mentionOf.values()],
     volumes: proseVolumes,
     rules: engine.chainRules,
     tick: () => budget.tick(),
-    markers: { find: (target, from, to) => markerLookup.find(target, from, to).map(asMention) },
+    markers: { find: findMarkers },
   });
   const adjustmentOf = (f: RawFinding): Adjustment | undefined => {
     const m = mentionOf.get(f);
@@ -262,6 +271,22 @@ function capPerRule<T extends { start: number }>(
     else omitted++;
   }
   return { kept, omitted };
+}
+
+/** How many times one defendant's name is followed through a text (a hostile text repeats it endlessly). */
+const MAX_DEFENDANT_MENTIONS = 200;
+
+/** Every occurrence of the defendants' names in the normalized text, as person mentions. */
+function defendantPersons(text: string, names: readonly string[]): { ruleId: string; kind: string; target: string; start: number; end: number; weight: number }[] {
+  const out: { ruleId: string; kind: string; target: string; start: number; end: number; weight: number }[] = [];
+  for (const name of new Set(names)) {
+    if (name.length < 2) continue;
+    let seen = 0;
+    for (let at = text.indexOf(name); at >= 0 && seen++ < MAX_DEFENDANT_MENTIONS; at = text.indexOf(name, at + name.length)) {
+      out.push({ ruleId: "party.person.defendant", kind: "party", target: "person", start: at, end: at + name.length, weight: 0 });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** A match's weight before "a rule counts once" (match.ts) gave it to one occurrence. */

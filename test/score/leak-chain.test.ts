@@ -501,6 +501,12 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(r.insider.evidence.map((e) => e.ruleId)).not.toContain("role.manager");
   });
 
+  it("a defendant with a rare surname (被告人官某) is a person wherever the name recurs; a collector for a bank's card centre leaks the bank's data", async () => {
+    const r = await scan("经审理查明：某商务咨询公司受某银行信用卡中心委托开展逾期账款催收，被告人官某为该公司催收员。2023年，官某将系统中分配给其的持卡人姓名、身份证号、卡号及欠款金额等信息1500余条，出售给他人，获利4500元。");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("finance");
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
