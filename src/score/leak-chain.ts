@@ -192,6 +192,8 @@ const ADDRESSEE_ROLE = /(?:打电话给|致电|发短信给|发信息给|写信�
 /** 以“…”为主营业务: the words between name a business. */
 const BUSINESS_NAMED = /以[“"]?[^，,。；;以]{0,12}$/;
 const BUSINESS_NAME_END = /^[^，,。；;]{0,10}?[”"]?为(?:主营业务|主要业务|业务|主业|名义)/;
+/** Between a means word and an organisation: someone met through it, not the organisation used. */
+const MEANS_MET = /介绍|结识|认识|联系上|找到|搭上/;
 /** How far back from a role an outflow verb to someone makes it the receiver (within its clause). */
 const RECEIVER_REACH = 30;
 const TO_SOMEONE = /(?:卖给|售给|出售给|提供给|交给|发给|发送给|转卖给|卖与|提供予)[^，,。；;]*$/;
@@ -384,7 +386,15 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const isMeans = (o: Span): boolean =>
     instrumentIndex
       .startingIn(o.start - MEANS_GAP - MAX_TERM, o.start)
-      .some((i) => i.end <= o.start && o.start - i.end <= MEANS_GAP && sameClause(i, o) && flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start));
+      .some(
+        (i) =>
+          i.end <= o.start &&
+          o.start - i.end <= MEANS_GAP &&
+          sameClause(i, o) &&
+          flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start) &&
+          // 通过他人介绍结识某物业服务有限公司客服主管: the means was the introduction, the company is met.
+          !MEANS_MET.test(text.slice(i.end, o.end)),
+      );
   const pretextIndex = lookup("pretext", "source");
   // Whoever is impersonated (冒充某银行工作人员, 自称某平台客服) holds nothing the chain moved.
   const impersonated = (m: Span): boolean =>

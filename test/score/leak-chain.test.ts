@@ -507,6 +507,11 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)[0]).toBe("finance");
   });
 
+  it("an organisation met through someone (通过他人介绍结识某物业服务有限公司客服主管) is no means: its staff's data source stands", async () => {
+    const r = await scan("经审理查明：被告人盛某系某装饰工程有限公司业务员。2023年4月，盛某通过他人介绍结识某物业服务有限公司客服主管（另案处理），后者利用其管理的业主信息台账，先后向盛某提供某小区业主姓名、房号及电话6200余条。");
+    expect(found(r.industries)[0]).toBe("real-estate");
+  });
+
   it("people gathered or notified (召集60岁以上的村民) are not on the receiving side of data: the group stands", async () => {
     const r = await scan("被告人以免费领米面油为名，召集多个村组60岁以上的村民到营业厅办理手机卡，办好后将手机卡收走转卖给他人。");
     expect(found(r.groups)).toEqual(["elderly"]);
