@@ -221,7 +221,8 @@ function openScope(
  * documents the regexes cost more than segmentation.
  */
 function patternMatches(view: TextView, p: CompiledPattern, hits: HitIndex, budget: Budget): Span[] {
-  if (hits.openGates[p.gateIndex] !== 1 && !anyEnHit(hits, p.gate.en)) return [];
+  // A gate's keywords are interned as zh terms (compile.ts), so openGates answers for all of them.
+  if (hits.openGates[p.gateIndex] !== 1) return [];
   const { text, sentences } = view;
   const spans = spansOf(hits, p.gate).spans;
   const out: Span[] = [];
@@ -332,17 +333,10 @@ function push(map: Map<number, Span[]>, key: number, span: Span): void {
   else map.set(key, [span]);
 }
 
-/** Whether one of these English terms occurs (a gate's zh keywords are in HitIndex.openGates). */
-function anyEnHit(hits: HitIndex, ids: readonly number[]): boolean {
-  for (const id of ids) if (hits.en.has(id)) return true;
-  return false;
-}
-
 /** Every span of every term of the set in this document, sorted, computed once per set. */
 function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
   let sorted = hits.merged.get(set);
   if (sorted === undefined) {
-    // A loop, not push(...s): a term-dense document holds more spans than a call may take arguments.
     let only: Span[] | undefined;
     let lists = 0;
     for (const id of set.zh) {
@@ -363,6 +357,7 @@ function spansOf(hits: HitIndex, set: TermSet): SortedSpans {
       // One term's hits (the usual case): already in order. Shared, never written to.
       sorted = sortedSpans(only!);
     } else {
+      // A loop, not push(...s): a term-dense document holds more spans than a call may take arguments.
       const spans: Span[] = [];
       for (const id of set.zh) for (const s of hits.zh.get(id) ?? []) spans.push(s);
       for (const id of set.en) for (const s of hits.en.get(id) ?? []) spans.push(s);
