@@ -179,6 +179,10 @@ const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)
 const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在)/;
 /** How far after a role its dispatch is read. */
 const DISPATCH_REACH = 12;
+/** Between a staffing agency and the role it hired (劳务公司招用的临时工作人员). */
+const HIRED_VIA_AFTER = /^(?:招用|招聘|聘用|聘请|雇用|雇佣|派遣|录用|招募|外派)的?/;
+/** Right before the agency: the unit that used it (某中心通过劳务公司…). */
+const HIRED_VIA_BEFORE = /(?:通过|经由|经|由|委托)$/;
 /** The organisation a contract places its staff in, right after the role (，受托在X从事…工作). */
 const SERVED_AFTER = /^[，,]?(?:受托|受委托|受聘|被安排)(?:在|到|为)([^，,。；;在到为]{2,20}?)(?:从事|提供|负责|承担|进行)/;
 /** The organisation a contractor works for, named before the role in its sentence (为X提供…服务的外包公司员工, 受X委托). */
@@ -674,6 +678,20 @@ export function readLeakChains(input: ChainInput): ChainReading {
     return holdersNear(r.end, from + 3).filter((o) => o.end > from)[0] ?? null;
   };
 
+  // 某中心通过劳务公司招用的临时工作人员, 由某人力资源公司派遣的…: the organisation named right
+  // before 通过/经/由 the agency, when a hiring verb follows the agency.
+  const hiringUnit = (agency: Holder, r: Span): Holder | null => {
+    if (!HIRED_VIA_AFTER.test(text.slice(agency.end, r.start))) return null;
+    const via = HIRED_VIA_BEFORE.exec(text.slice(Math.max(0, agency.start - 3), agency.start));
+    if (!via) return null;
+    const at = agency.start - via[0].length;
+    return (
+      holdersNear(at - MAX_TERM * 2, at)
+        .filter((o) => o.end <= at && at - o.end <= 1 && sameClause(o, r))
+        .sort((a, b) => b.end - a.end)[0] ?? null
+    );
+  };
+
   // 为某市车辆管理所提供窗口辅助服务的外包公司员工: the organisation served holds the data the
   // contractor's staff handle.
   const servedBy = (r: Span): ChainMention[] => {
@@ -721,6 +739,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
       const before = holdersNear(r.start - ORG_BEFORE_ROLE - MAX_TERM * 2, r.start)
         .filter((o) => o.end <= r.start && r.start - o.end <= ORG_BEFORE_ROLE && sameClause(o, r))
         .sort((a, b) => b.end - a.end)[0];
+      // 某社保中心通过劳务公司招用的临时工作人员: the agency only hired; the unit using the staff holds the data.
+      const user = before ? hiringUnit(before, r) : null;
+      if (user) add(user, user, 4);
       if (before) {
         // A name that says nothing of the trade (某信息咨询服务公司): what the sentence says it does.
         const business = industriesIn(before).length === 0 ? businessOf(r) : [];

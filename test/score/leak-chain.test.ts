@@ -494,6 +494,20 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(placed.industries)[0]).toBe("government");
   });
 
+  it("a court's own staff leak from the government (某区人民法院书记员); the court deciding the case is no source", async () => {
+    const clerk = await scan("被告人孔某系某县人民法院聘用制书记员，工作中可登录法院审判管理系统，将查到的当事人姓名、身份证号和住址等信息300余条发给讨债公司员工，获利6000元。");
+    expect(clerk.insider.flag).toBe(true);
+    expect(found(clerk.industries)).toEqual(["government"]);
+    const deciding = await scan("某县人民法院经审理查明：被告人孔某系某快递公司分拣员，利用工作便利将快递面单上的收件人姓名、电话等信息3000余条出售给他人。法院认定其行为构成侵犯公民个人信息罪。");
+    expect(found(deciding.industries)).toEqual(["logistics"]);
+  });
+
+  it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
+    const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("government");
+  });
+
   it("the one who asked for the data (应某商务咨询公司负责人吕某请求) is not the leaker: the clerk who looked it up is", async () => {
     const r = await scan("被告人戴某系某区人民法院劳务派遣制书记员，工作中可登录执行案件管理系统。2021年间，戴某凭借其系统账号，应某商务咨询公司负责人吕某请求，多次查询被执行人名下的银行账户及不动产登记情况，截屏后通过微信发给吕某。");
     expect(r.insider.flag).toBe(true);
