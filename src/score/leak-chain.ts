@@ -179,6 +179,9 @@ const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)
 const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在)/;
 /** How far after a role its dispatch is read. */
 const DISPATCH_REACH = 12;
+/** Surnames that are also prepositions (应, 向, 于, 时): 应某公司请求 is no person 应某. */
+const PREPOSITION_SURNAME = /^[应向于时]$/;
+const ORG_OR_DATE_AFTER = /^(?:[^，,。；;、]{0,6}?(?:公司|单位|机构|平台|银行|医院|学校|中心|集团|商行|门店|网点)|[日年月天])/;
 /** Between a staffing agency and the role it hired (劳务公司招用的临时工作人员). */
 const HIRED_VIA_AFTER = /^(?:招用|招聘|聘用|聘请|雇用|雇佣|派遣|录用|招募|外派)的?/;
 /** Right before the agency: the unit that used it (某中心通过劳务公司…). */
@@ -269,7 +272,15 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const markers = input.markers;
   const lookup = (target: string, kind = "party"): Lookup<ChainMention> =>
     markers ? { startingIn: (from, to) => markers.find(target, from, to) } : new SpanIndex(by(kind, target));
-  const personIndex = lookup("person");
+  // 应某商务咨询公司…请求, 向某公司出售, 于某日: a surname that is also a preposition, before 某 and
+  // an organisation or a date, is no person.
+  const maskedPersons = lookup("person");
+  const personIndex: Lookup<ChainMention> = {
+    startingIn: (from, to) =>
+      maskedPersons
+        .startingIn(from, to)
+        .filter((p) => !(PREPOSITION_SURNAME.test(text[p.start] ?? "") && ORG_OR_DATE_AFTER.test(text.slice(p.end, p.end + 10)))),
+  };
   const peopleIndex = lookup("subject");
   const cueLookups = CUE_POSITIONS.map((position) => ({ position, lookup: lookup(position) }));
   const cuesIn = (from: number, to: number): Cue[] =>
@@ -486,6 +497,10 @@ export function readLeakChains(input: ChainInput): ChainReading {
     }
     return null;
   };
+  // A person the act is addressed to (向张某提供) or done at the request of (应吕某请求) is not its actor.
+  const mayAct = (p: Span): boolean =>
+    !ADDRESSEE_BEFORE.test(text.slice(Math.max(0, p.start - 2), p.start)) &&
+    !(REQUESTED_BY.test(text.slice(Math.max(0, p.start - 16), p.start)) && REQUEST_AFTER.test(text.slice(p.end, p.end + 8)));
   const personsIn = (s: number, before?: number): Span[] => {
     const sent = sentences[s];
     if (!sent) return [];
@@ -546,7 +561,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
           .sort((x, y) => Math.abs(x.start - a.start) - Math.abs(y.start - a.start));
       };
       let role: ChainMention | null = [...near(s), ...near(t), ...near(s - 1)][0] ?? null;
-      let person: Span | null = personsIn(t, movement[0]!.flow.start).at(-1) ?? personsIn(s, a.start).at(-1) ?? null;
+      let person: Span | null = personsIn(t, movement[0]!.flow.start).filter(mayAct).at(-1) ?? personsIn(s, a.start).filter(mayAct).at(-1) ?? null;
       if (!role) {
         for (const p of [...personsIn(s), ...personsIn(t)]) {
           role = roleOfPerson(text.slice(p.start, p.end));

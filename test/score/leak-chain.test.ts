@@ -513,6 +513,10 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(r.insider.flag).toBe(true);
     expect(r.insider.evidence.map((e) => e.ruleId)).toContain("role.clerk");
     expect(r.insider.evidence.map((e) => e.ruleId)).not.toContain("role.manager");
+    // The leaker is the clerk, not the one who asked (吕某) nor 应某 read off 应某商务咨询公司.
+    expect(r.leaks[0]!.leaker?.name).toBe("戴某");
+    const asked = await scan("被告人包某系劳务派遣至某市住房公积金管理中心的柜面辅助人员。2022年，包某应贷款中介甘某请求，利用业务系统查询他人公积金账户余额等信息500余条并截图发送，获利1万元。");
+    expect(asked.leaks[0]!.leaker?.name).toBe("包某");
   });
 
   it("a defendant with a rare surname (被告人官某) is a person wherever the name recurs; a collector for a bank's card centre leaks the bank's data", async () => {
