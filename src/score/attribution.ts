@@ -121,8 +121,10 @@ export function attribute(input: {
 }): Attribution {
   // An institution's name (某派出所, 某公安局) is negated as the body handling the case; when a role
   // belongs to it, it is the leaker's employer, so organisations and industries inside it still bind.
+  // The zone's optional place prefix can also take in the verb before the name (诉至南岗区人民法院:
+  // \p{Han}{1,6}区 starts at 诉): a proceedings cue there still says what kind of case it is.
   const live = input.mentions.filter(
-    (m) => !m.negated || (m.negatedBy === INSTITUTION_ZONE && (m.kind === "source" || m.kind === "industry")),
+    (m) => !m.negated || (m.negatedBy === INSTITUTION_ZONE && (m.kind === "source" || m.kind === "industry" || m.kind === "proceeding")),
   );
   const reading: ChainReading = readLeakChains({
     text: input.text,

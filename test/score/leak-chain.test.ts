@@ -286,6 +286,9 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     const r = await scan("某医院医生被举报泄露患者个人信息，卫生监督执法部门已立案调查，医院暂停其医疗工作。");
     expect(found(r.crimes)).not.toContain("personal-information");
     expect([...r.findings, ...r.signals.findings].some((f) => f.note === "civil or administrative proceedings, no criminal ones")).toBe(true);
+    // 诉至 right before a court's name, which the institution zone's place prefix takes in.
+    const sued = await scan("居民周某认为物业公司张贴的催缴单公开了其姓名和住址，以泄露个人信息为由将该公司诉至江北区人民法院。");
+    expect(found(sued.crimes)).not.toContain("personal-information");
   });
 
   it("does not take the person data went to or for as whose data it is", async () => {
