@@ -83,7 +83,7 @@ const CLAUSE_BREAK = /[，。；;：:！？!?\n]|,(?!\d)/;
 /** Names followed through a text, and occurrences of one name looked at. */
 const MAX_NAMES = 50;
 const MAX_NAME_OCCURRENCES = 50;
-const FORWARD_STOP = /[，,。；;：:！？!?\n给向对与跟]/;
+const FORWARD_STOP = /[，,。；;：:！？!?\n给向对与跟将把]/;
 /**
  * A claim reported between a person and an offender cue after them: the accusation is someone's
  * word, usually a fraudster's pretext (页面却显示她的微信涉嫌违法, 对方称其涉嫌洗钱), not what the person did.
@@ -94,6 +94,13 @@ const REPORTED_CLAIM = /称|显示|告知|告诉|恐吓|威胁|吓唬|说(?:她|
 const APPOSITION_GAP = 2;
 /** A job word between a mention and a name (退休工人谭某): two Han characters, no preposition or particle (老年大学教务员金某 names a workplace, not the person). */
 const APPOSITION = /^[^\P{Script=Han}将把向给对从用以被在的与和及、]{2}$/u;
+/** How far before a mention a person it is said to be (张某系…学生) may start. */
+const COPULA_REACH = 40;
+/**
+ * Between a person and a mention that says what the person is: an aside in brackets, a copula, then
+ * at most a workplace (某中等职业学校) — no clause break, verb-marking preposition or conjunction.
+ */
+const COPULA_BEFORE = /^(?:[（(][^（()）]{0,16}[)）])?(?:原系|曾系|均系|均为|系|是|为|作为|身为)[^，,。；;：:！？!?\n将把向给对从用以被在与和及的]{0,12}$/;
 /** Words that make the mention the one acting on the data, not its owner (员工将新生儿视频…). */
 const AGENT_MARK = /[将把向给对从用以被在]/;
 /** How far after a mention its data may start for the mention to be the data's subject. */
@@ -152,6 +159,18 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
     if (person) {
       const viaPerson = personPlacement(ctx.text.slice(person.start, person.end));
       if (viaPerson) return viaPerson;
+    }
+    // The person the clause says the mention is (邬某系在校大学生, 被告人邓某（作案时17周岁）系某职业学校在校学生):
+    // it takes that person's place too. Not when the mention qualifies a noun after it (系独居老人的邻居).
+    if (ctx.text[m.end] !== "的") {
+      const described = ctx.persons
+        .startingIn(m.start - COPULA_REACH, m.start)
+        .filter((p) => p.end <= m.start && COPULA_BEFORE.test(ctx.text.slice(p.end, m.start)))
+        .at(-1);
+      if (described) {
+        const viaPerson = personPlacement(ctx.text.slice(described.start, described.end));
+        if (viaPerson) return viaPerson;
+      }
     }
     return null;
   };

@@ -291,6 +291,15 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     expect(found(sued.crimes)).not.toContain("personal-information");
   });
 
+  it("a group word said of an offender (邬某系在校大学生) is no victim group; one after 被告人某将 is the object, not the offender", async () => {
+    const renter = await scan("经查，邬某系在校大学生，他招揽朋友到多家银行办理银行卡及手机卡共20套出售给他人，获取报酬1万余元。法院以帮助信息网络犯罪活动罪判处邬某有期徒刑一年。");
+    expect(found(renter.groups)).toEqual([]);
+    const bracketed = await scan("经审理查明：被告人邓某（作案时17周岁）系某职业学校在校学生，在校内收购同学银行卡9张交给上线使用。本院认为，被告人邓某的行为构成帮助信息网络犯罪活动罪。");
+    expect(found(bracketed.groups)).not.toContain("students");
+    const object = await scan("被告人靳某身穿警服，以警察办案为由将某小学学生张某骗至车内，向其家属索要钱财。");
+    expect(found(object.groups)).toContain("students");
+  });
+
   it("does not take the person data went to or for as whose data it is", async () => {
     const r = await scan("工作期间，被告人王某先后为他人无偿提供业主信息3000余条，以帮助对方拓展业务。");
     const l = r.leaks[0]!;
