@@ -294,6 +294,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
     cuesIn,
     data: dataIndex,
     persons: personIndex,
+    people: peopleIndex,
     verbs: flowIndex,
     sentenceOf: (at) => sentences[sentenceIndex(at)]!,
   };

@@ -38,6 +38,8 @@ export interface PartyContext {
   data: Lookup<Span>;
   /** People's names (masked or pseudonymous) as the text writes them. */
   persons: Lookup<Span>;
+  /** Words for the people a record is about (客户, 学员, 业主): what they are said to be is whose data it is. */
+  people?: Lookup<Span>;
   /** Verbs that move data: a mention with one between it and the data is not the data's subject. */
   verbs: Lookup<Span>;
   /** Start and end of the sentence holding a position. */
@@ -101,6 +103,10 @@ const COPULA_REACH = 40;
  * at most a workplace (某中等职业学校) — no clause break, verb-marking preposition or conjunction.
  */
 const COPULA_BEFORE = /^(?:[（(][^（()）]{0,16}[)）])?(?:原系|曾系|均系|均为|系|是|为|作为|身为)[^，,。；;：:！？!?\n将把向给对从用以被在与和及的]{0,12}$/;
+/** People words that name anyone at all: what they are said to be says nothing of whose data it is. */
+const ANYONE_WORD = /^(?:医生|他人|个人|公民|群众|网民|员工家属)$/;
+/** People words that name a workforce (员工均为在校学生): those doing the work, not whose data it is. */
+const STAFF_WORD = /^(?:员工|职工)$/;
 /** Words that make the mention the one acting on the data, not its owner (员工将新生儿视频…). */
 const AGENT_MARK = /[将把向给对从用以被在]/;
 /** How far after a mention its data may start for the mention to be the data's subject. */
@@ -171,6 +177,13 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
         const viaPerson = personPlacement(ctx.text.slice(described.start, described.end));
         if (viaPerson) return viaPerson;
       }
+      // Whose data it is, said the same way (该平台学员为4至12岁儿童, 其客户多为退休老人): those people.
+      // What staff are said to be (其员工均为在校学生) describes those doing the work: the offender's side.
+      const people = ctx.people
+        ?.startingIn(m.start - COPULA_REACH, m.start)
+        .filter((p) => p.end <= m.start && !ANYONE_WORD.test(ctx.text.slice(p.start, p.end)) && COPULA_BEFORE.test(ctx.text.slice(p.end, m.start)))
+        .at(-1);
+      if (people) return { placement: STAFF_WORD.test(ctx.text.slice(people.start, people.end)) ? "offender" : "subject", by: people };
     }
     return null;
   };

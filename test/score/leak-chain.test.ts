@@ -300,6 +300,13 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     expect(found(object.groups)).toContain("students");
   });
 
+  it("what the people a record is about are said to be is the group (该平台学员为6至12岁儿童); what staff are said to be is not", async () => {
+    const pupils = await scan("被告人利用某培训学校线上平台后台的漏洞，下载注册学员的姓名、年级及家长手机号等信息5万余条出售给他人。经查，该平台学员为6至12岁儿童。");
+    expect(found(pupils.groups)).toContain("minors");
+    const staff = await scan("被告人开设话务工作室，招募员工冒充客服拨打电话骗取他人钱财。经查，其员工均为在校学生。");
+    expect(found(staff.groups)).not.toContain("students");
+  });
+
   it("does not take the person data went to or for as whose data it is", async () => {
     const r = await scan("工作期间，被告人王某先后为他人无偿提供业主信息3000余条，以帮助对方拓展业务。");
     const l = r.leaks[0]!;
