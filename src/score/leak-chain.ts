@@ -781,6 +781,11 @@ export function readLeakChains(input: ChainInput): ChainReading {
         add(o ?? r, o, 4);
       }
       roleOrgs(r);
+      // The same kind of role named a sentence or two before with its organisation (某旅行社一名计调人员
+      // … 计调员祝某将…卖给): the organisation the text already tied that role to, nearest first.
+      for (const e of roleIndex.startingIn(floorOf(r.start), r.start).filter((o) => o.end <= r.start && o.target === r.target && sentenceIndex(o.start) < sentenceIndex(r.start)).reverse()) {
+        roleOrgs(e);
+      }
     }
     // The role the text introduced the leaker with (施某系某电商平台外包客服公司员工), when the chain
     // took another (客服, inside 利用客服账号…的权限).

@@ -521,6 +521,13 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(deciding.industries)).toEqual(["logistics"]);
   });
 
+  it("a role named before with its organisation (某旅行社一名计调人员) ties the same role's later leak to it", async () => {
+    const r = await scan("据某市公安局通报，某旅行社一名计调人员因出售游客信息被刑事拘留。该旅行社组织的专线游，报名游客的姓名、电话均由计调人员录入系统。经查，计调员祝某将其中某大学退休教师的信息800余条卖给推销人员。");
+    expect(r.insider.flag).toBe(true);
+    expect(r.leaks[0]!.source?.match).toContain("旅行社");
+    expect(found(r.industries)).toEqual([]);
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
