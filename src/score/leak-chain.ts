@@ -837,6 +837,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // Last, an institution named earlier in the sentence (…绕过招聘网站服务器防护策略，窃取…); for an
     // insider, any holder word there (在公司物流内部，通过…登录权限…): it describes the workplace.
     for (const e of chain.events.slice(0, MAX_EVENTS)) {
+      // Before a buying verb stands the buyer (某人寿保险公司业务员…向鲍某购买): no holder of what it bought.
+      if (e.flow.target === "buy") continue;
       // …for whom the act was done is no holder (为某培训机构招生，从网上购买…: the buyer's side).
       const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter(
         (i) => !handling(i) && !NARRATES.test(text.slice(i.end, i.end + 8)) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)) && !USED_AS_TOOL.test(text.slice(Math.max(0, i.start - 5), i.start)),

@@ -528,6 +528,11 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)).toEqual([]);
   });
 
+  it("the buyer named before a buying verb (某人寿保险公司业务员…向鲍某购买) is no holder of what it bought", async () => {
+    const r = await scan("被告人冯某系某人寿保险公司业务员，为推销保险，向被告人鲍某购买婴幼儿信息。鲍某利用某县妇幼保健院信息系统的漏洞，非法下载婴幼儿姓名、出生日期及父母手机号等信息4000余条，卖给冯某。");
+    expect(found(r.industries)).not.toContain("finance");
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
