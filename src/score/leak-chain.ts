@@ -235,7 +235,7 @@ const LEADING_FILLER = /[的之]/;
 const NOT_AN_ORG_AFTER = /[卡账]/;
 const ORG_SUFFIX = /(?:有限责任公司|股份有限公司|有限公司|公司|集团|企业|服务器|系统|后台|数据库|平台)+$/;
 const ORG_PREFIX = /^(?:[该本其此某一两二三几多各个家所原]|其他|部分|相关)+/;
-const GENERIC_ORG = /^(?:[该本其此某一两二三几多各个家所原]|其他|部分|相关)*(?:公司|单位|网点|企业|部门|门店|机构|中心|集团|有限公司)$/;
+const GENERIC_ORG = /^(?:[该本其此某一两二三几多各个家所原]|其他|部分|相关)*(?:公司|单位|网点|企业|部门|门店|机构|中心|集团|有限公司|院)$/;
 
 export function readLeakChains(input: ChainInput): ChainReading {
   const { text, rules } = input;
@@ -646,7 +646,14 @@ export function readLeakChains(input: ChainInput): ChainReading {
   const handling = (m: ChainMention): boolean => handlingName(m) || ACTING_ON_CASE.test(text.slice(m.end, m.end + 32));
   const referBack = (from: Span): ChainMention[] => {
     const floor = floorOf(from.start);
-    for (const o of holdersNear(floor, from.start).filter((o) => o.end <= from.start).sort((a, b) => b.start - a.start)) {
+    const earlier = holdersNear(floor, from.start)
+      .filter((o) => o.end <= from.start)
+      .sort((a, b) => b.start - a.start);
+    // 该院 is the last 院 named (某区妇幼保健院…辖区幼儿园…该院: the hospital), 该公司 the last 公司:
+    // a holder with the same last character first, then any.
+    const head = text[from.end - 1];
+    const sameHead = earlier.filter((o) => text[o.end - 1] === head && !GENERIC_ORG.test(text.slice(o.start, o.end)));
+    for (const o of [...sameHead, ...earlier]) {
       const inside = industriesIn(o);
       if (inside.some(handling)) continue;
       const found = holdersIn(inside);

@@ -533,6 +533,12 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)).not.toContain("finance");
   });
 
+  it("该院 refers back to the last 院 named, not to the last organisation (辖区幼儿园)", async () => {
+    const r = await scan("某区妇幼保健院每年为辖区幼儿园儿童体检，体检数据由该院录入系统。该院一名录入员邹某利用系统账号，导出儿童姓名、所在幼儿园及监护人手机号等信息5000余条，出售给早教机构。");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("healthcare");
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
