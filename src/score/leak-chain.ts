@@ -179,6 +179,8 @@ const BUSINESS = /(?:主要|专门|日常)?(?:工作|业务|职责|经营范围)
 const DISPATCHED = /(?:被)?(?:派遣|派驻|外派|借调|委派)(?:至|到|在)/;
 /** How far after a role its dispatch is read. */
 const DISPATCH_REACH = 12;
+/** After a holder a means word governs: its flaw was the means, so it is where the data was taken from. */
+const FLAW_AFTER = /^[^，,。；;]{0,24}?(?:漏洞|安全缺陷|缺陷)/;
 /** Surnames that are also prepositions (应, 向, 于, 时): 应某公司请求 is no person 应某. */
 const PREPOSITION_SURNAME = /^[应向于时]$/;
 const ORG_OR_DATE_AFTER = /^(?:[^，,。；;、]{0,6}?(?:公司|单位|机构|平台|银行|医院|学校|中心|集团|商行|门店|网点)|[日年月天])/;
@@ -409,7 +411,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
           sameClause(i, o) &&
           flowIndex.startingIn(i.end, o.start).every((f) => f.end > o.start) &&
           // 通过他人介绍结识某物业服务有限公司客服主管: the means was the introduction, the company is met.
-          !MEANS_MET.test(text.slice(i.end, o.end)),
+          !MEANS_MET.test(text.slice(i.end, o.end)) &&
+          // 利用某网络科技公司运营的小程序的接口漏洞: the flaw is the means; the company holds the data.
+          !FLAW_AFTER.test(text.slice(o.end, o.end + 30)),
       );
   const pretextIndex = lookup("pretext", "source");
   // Whoever is impersonated (冒充某银行工作人员, 自称某平台客服) holds nothing the chain moved.
@@ -848,7 +852,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
       if (e.flow.target === "buy") continue;
       // …for whom the act was done is no holder (为某培训机构招生，从网上购买…: the buyer's side).
       const early = holdersIn(industriesIn({ start: sent.start, end: e.flow.start })).filter(
-        (i) => !handling(i) && !NARRATES.test(text.slice(i.end, i.end + 8)) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)) && !USED_AS_TOOL.test(text.slice(Math.max(0, i.start - 5), i.start)),
+        (i) => !handling(i) && !NARRATES.test(text.slice(i.end, i.end + 8)) && !BENEFICIARY.test(text.slice(Math.max(0, i.start - 4), i.start)) && !MARKETED.test(text.slice(Math.max(0, i.start - 6), i.start)) && !(USED_AS_TOOL.test(text.slice(Math.max(0, i.start - 5), i.start)) && !FLAW_AFTER.test(text.slice(i.end, i.end + 30))),
       );
       add({ start: sent.start, end: e.flow.start }, null, 1, leaker ? early : early.filter((i) => i.weight >= INSTITUTION_WEIGHT));
     }

@@ -539,6 +539,11 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)[0]).toBe("healthcare");
   });
 
+  it("a holder whose flaw was used (利用某网络科技公司运营的小程序的接口漏洞) is where the data came from, not a means", async () => {
+    const r = await scan("被告人卓某利用某网络科技公司运营的报名小程序的接口漏洞，批量获取报名考生的姓名、手机号等信息2万余条，出售给多家培训机构，获利3万元。");
+    expect(found(r.industries)[0]).toBe("internet");
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
