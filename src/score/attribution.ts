@@ -50,6 +50,9 @@ const THING_WORD = /(?:品|金|费|卡|机|院|贷|险|券)$/;
 
 /** Right after a group word: the people it describes (学生家长, 老人子女, 幼儿教师), who are not of the group. */
 /** Recipient cues of a summons or a notice, not of data (rules/parties.yaml). */
+/** The cue of a scam's cover story (rules/parties.yaml), and the words that make a group its claimed beneficiary. */
+const PRETEXT_CUE = "party.impersonated.pretext";
+const SERVED_BEFORE = /[为帮替给]$/;
 const ADDRESSED: ReadonlySet<string> = new Set(["party.recipient.addressed", "party.recipient.dismissed"]);
 const OF_OTHERS = /^(?:的)?(?:家长|父母|子女|家属|亲属|监护人|老师|教师|班主任|(?:家中|家里)?(?:雇请|聘请|雇佣|雇用)的?(?:保姆|护工|钟点工|家政)|(?:家中|家里)?的?(?:保姆|护工|钟点工))/;
 
@@ -174,12 +177,20 @@ export function attribute(input: {
     for (const m of list) {
       if (OF_OTHERS.test(input.text.slice(m.end, m.end + 10))) adjust.set(m, { weight: 0, note: "describes the people named after it (家长, 子女…), not them" });
     }
-    const placed = list.filter((m) => !adjust.has(m)).map((m) => {
+    const placed = list.filter((m) => !adjust.has(m)).flatMap((m) => {
       const b = reading.groupPlacement.get(m);
+      // A scam's cover story (以“注销校园贷”为名, 以投资“养老项目”为名) names what was pretended: that
+      // mention says nothing either way — unless the story claims to serve the group (以为大学生找工作
+      // 为名): those it claimed to serve are the ones it was aimed at.
+      if (b?.by.ruleId === PRETEXT_CUE) {
+        if (SERVED_BEFORE.test(input.text.slice(Math.max(0, m.start - 1), m.start))) return [{ m, p: undefined, cue: "" }];
+        adjust.set(m, { weight: 0, note: "the cover story of a scam, not who was harmed" });
+        return [];
+      }
       // People gathered or notified (召集60岁以上的村民, 通知员工) receive a summons, not data: that
       // cue keeps a role from being the leaker, and places a group nowhere.
       const p = b && b.by.ruleId !== undefined && ADDRESSED.has(b.by.ruleId) ? undefined : b?.placement;
-      return { m, p, cue: b ? input.text.slice(b.by.start, b.by.end) : "" };
+      return [{ m, p, cue: b ? input.text.slice(b.by.start, b.by.end) : "" }];
     });
     const harmed = placed.some((x) => x.p === "subject" || x.p === "victim");
     // A thing of the group's (保健品 in 提供给某保健品公司, 养老金, 老年卡) placed as a recipient says who

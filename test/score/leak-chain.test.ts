@@ -307,6 +307,15 @@ describe("through the engine: the phrasings issue 11 lists", () => {
     expect(found(staff.groups)).not.toContain("students");
   });
 
+  it("a scam's cover story names no victim group (以“注销校园贷”为名), unless it claims to serve the group (以为大学生找工作为名); a person prosecuted (对谭某提起公诉) is the offender", async () => {
+    const cover = await scan("经审理查明：被告人方某等人冒充银行客服，以“注销校园贷”为名拨打电话，诱骗被害人向指定账户转账，共骗取20名被害人30万元。");
+    expect(found(cover.groups)).toEqual([]);
+    const served = await scan("一个以为大学生找工作为名实施诈骗的团伙，以花钱就能进国企工作为诱饵，骗取500余人钱款。");
+    expect(found(served.groups)).toContain("students");
+    const renter = await scan("据某县人民检察院通报，退休工人宫某以每张500元的价格将自己名下的4张银行卡出租给他人使用。检察机关以涉嫌帮助信息网络犯罪活动罪对宫某提起公诉。");
+    expect(found(renter.groups)).toEqual([]);
+  });
+
   it("does not take the person data went to or for as whose data it is", async () => {
     const r = await scan("工作期间，被告人王某先后为他人无偿提供业主信息3000余条，以帮助对方拓展业务。");
     const l = r.leaks[0]!;
