@@ -161,7 +161,7 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
     // or after a job word that goes with it (退休工人谭某, 在校学生兼职…): the mention describes that person.
     const person = ctx.persons
       .startingIn(m.end - 1, m.end + APPOSITION_GAP + 1)
-      .find((p) => p.end > m.end && (p.start <= m.end + 1 || APPOSITION.test(ctx.text.slice(m.end, p.start))));
+      .find((p) => p.end > m.end && !CLAUSE_BREAK.test(ctx.text.slice(m.end, p.start)) && (p.start <= m.end + 1 || APPOSITION.test(ctx.text.slice(m.end, p.start))));
     if (person) {
       const viaPerson = personPlacement(ctx.text.slice(person.start, person.end));
       if (viaPerson) return viaPerson;

@@ -98,6 +98,19 @@ describe("parties: who a mention is", () => {
       sentenceOf: (x) => sentences.find((s) => x >= s.start && x < s.end)!,
     });
     expect(place(at(t, "学生"))?.placement).toBe("offender");
+    // Not across a sentence end: 照看留宿的小孩。高某就… is no 小孩高某.
+    const u = "保育员请人照看留宿的小孩。高某就乘机作案。法院判处高某有期徒刑八个月。";
+    const uSentences = [{ start: 0, end: 13 }, { start: 13, end: 21 }, { start: 21, end: u.length }];
+    const placeU = createPlacer({
+      text: u,
+      cuesIn: (from, to) =>
+        [{ ...at(u, "判处"), position: "offender" as const, ruleId: "party.offender", before: -1, after: 8 }].filter((c) => c.start >= from && c.start < to),
+      data: new SpanIndex([]),
+      persons: new SpanIndex([at(u, "高某"), at(u, "高某", 1)]),
+      verbs: new SpanIndex([]),
+      sentenceOf: (x) => uSentences.find((s) => x >= s.start && x < s.end)!,
+    });
+    expect(placeU(at(u, "小孩"))).toBeNull();
   });
 
   it("takes no accusation a fraudster reports for what the person did (页面显示她的微信涉嫌违法)", () => {
