@@ -620,6 +620,9 @@ export function readLeakChains(input: ChainInput): ChainReading {
         }
       }
     }
+    // 某银行投资经理阿林(化名)…。…他卖出客户个人信息500多条: 他/她 before the verb, no name, is the
+    // one the sentence before introduced with a role.
+    if (!role && candidates.length === 0) role = pronounRole(text, sentences, chain.sentence, out.flow.start, roleIndex, usableRole);
     if (!role) continue;
     person ??= null;
     chain.leaker = { role, access: null, person, insider: true, score: noisyOr([role.weight, MOVEMENT_WEIGHT]) };
@@ -995,6 +998,30 @@ export function readLeakChains(input: ChainInput): ChainReading {
     mergeInto(restated, l, text);
   }
   return { leaks, groupPlacement };
+}
+
+/**
+ * 他/她 as the subject of the verb's clause (3个月内他卖出…, 随后她将…): at most a few words before it,
+ * none that makes it an object (向他, 让他, 被他).
+ */
+const PRONOUN_SUBJECT = /(?:^|[，,；;：:])(?:[^，,。；;：:]{0,7}[^向给对让叫替帮与和跟被把将，,。；;：:])?(?:他|她)(?![们人])[^，,。；;：:]*$/;
+
+/**
+ * The role a pronoun subject stands for: the last usable role of the one or two sentences before,
+ * when no other person is named between it and the verb. Its own function: see readUpstreamInsiders.
+ */
+function pronounRole(
+  text: string,
+  sentences: Span[],
+  s: number,
+  verbAt: number,
+  roleIndex: Lookup<ChainMention>,
+  usableRole: (r: ChainMention) => boolean,
+): ChainMention | null {
+  const sent = sentences[s]!;
+  if (!PRONOUN_SUBJECT.test(text.slice(sent.start, verbAt))) return null;
+  const from = sentences[Math.max(0, s - 2)]!.start;
+  return roleIndex.startingIn(from, sent.start).filter(usableRole).at(-1) ?? null;
 }
 
 function sameIndustries(a: SourceDraft | null, b: SourceDraft): boolean {

@@ -566,6 +566,14 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)[0]).toBe("internet");
   });
 
+  it("他 before the verb stands for the one the sentences before introduced with a role; 向他 or 让他 does not", async () => {
+    const r = await scan("某银行营业部理财经理阿林（化名），27岁，大学毕业后进入该行工作。2015年，他在网上看到有人寻找能查询账户信息的人，便开始接单。3个月内他卖出客户个人信息500多条，非法获利5万多元。");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("finance");
+    const object = await scan("某银行营业部理财经理阿林（化名）与被告人相识。2015年，被告人从网上购买客户个人信息500多条，后转卖给他。");
+    expect(object.insider.flag).toBe(false);
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
