@@ -263,6 +263,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
 
   const roles = by("role");
   const access = by("access").filter((m) => m.target !== "gain");
+  const accessIndex = new SpanIndex(access);
   const gains = by("access", "gain");
   const flows = by("flow").filter((m) => rules.flowDirection(m.target) !== "object");
   // Weak information-type cues (a GPS device, 存款, 聊天记录) are not data a chain moves.
@@ -623,7 +624,13 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // 某银行投资经理阿林(化名)…。…他卖出客户个人信息500多条: 他/她 before the verb, no name, is the
     // one the sentence before introduced with a role.
     if (!role && candidates.length === 0) role = pronounRole(text, sentences, chain.sentence, out.flow.start, roleIndex, usableRole);
-    if (!role) continue;
+    if (!role) {
+      // No role word, but the person was given the access before (车某承包片区的派件业务，可登录网点系统…。
+      // …车某将派件清单中收件人…出售): that access makes the insider.
+      const given = candidates.length > 0 ? accessOfPerson(text, candidates[0]!, accessIndex, rules.accessStandalone) : null;
+      if (given) chain.leaker = { role: null, access: given, person: candidates[0]!, insider: true, score: noisyOr([given.weight, MOVEMENT_WEIGHT]) };
+      continue;
+    }
     person ??= null;
     chain.leaker = { role, access: null, person, insider: true, score: noisyOr([role.weight, MOVEMENT_WEIGHT]) };
     chain.rank = 2;
@@ -1022,6 +1029,29 @@ function pronounRole(
   if (!PRONOUN_SUBJECT.test(text.slice(sent.start, verbAt))) return null;
   const from = sentences[Math.max(0, s - 2)]!.start;
   return roleIndex.startingIn(from, sent.start).filter(usableRole).at(-1) ?? null;
+}
+
+const CAN_LOG_IN = /^可以?登录/;
+/** How far after a person's name, in the same clause run, an access phrase is theirs. */
+const PERSON_ACCESS_REACH = 30;
+
+/**
+ * A standalone access phrase told of the person before the outflow (车某承包…派件业务，可登录网点系统打印
+ * 派件清单): after an earlier mention of the same name, in its sentence, with no other name between.
+ */
+function accessOfPerson(text: string, person: Span, accessIndex: Lookup<ChainMention>, standalone: (target: string) => boolean): ChainMention | null {
+  const name = text.slice(person.start, person.end);
+  for (let at = text.indexOf(name); at >= 0 && at < person.start; at = text.indexOf(name, at + name.length)) {
+    const after = at + name.length;
+    for (const a of accessIndex.startingIn(after, after + PERSON_ACCESS_REACH)) {
+      // A system is named by hackers too; what the post lets the person log into (可登录网点系统) is theirs.
+      if (a.start >= person.start || !(standalone(a.target) || CAN_LOG_IN.test(text.slice(a.start, a.start + 4)))) continue;
+      const between = text.slice(after, a.start);
+      if (/[。！？!?\n]/.test(between) || /某/.test(between)) continue;
+      return a;
+    }
+  }
+  return null;
 }
 
 function sameIndustries(a: SourceDraft | null, b: SourceDraft): boolean {

@@ -574,6 +574,12 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(object.insider.flag).toBe(false);
   });
 
+  it("access told of a person earlier (包某承包片区的派件业务，可登录网点系统…) makes that person's later sale an insider's", async () => {
+    const r = await scan("某快递公司实行承包区经营，被告人包某承包一个片区的派件业务，可登录网点系统打印派件清单。2023年，警方发现诈骗分子掌握的收件人信息来源于包某。经查，包某将派件清单中收件人姓名、电话、地址共计1万余条出售给他人。");
+    expect(r.insider.flag).toBe(true);
+    expect(found(r.industries)[0]).toBe("logistics");
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
