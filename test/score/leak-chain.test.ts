@@ -580,6 +580,12 @@ describe("through the engine: phrasings from the out-of-sample check", () => {
     expect(found(r.industries)[0]).toBe("logistics");
   });
 
+  it("a bureau's own case worker (某区民政局招聘的社会救助经办人员) leaks from the government, not from the insurer who bought", async () => {
+    const r = await scan("公诉机关指控：被告人柯某系某区民政局招聘的社会救助经办人员，负责低保申请审核及信息录入。柯某多次从社会救助信息系统中导出救助对象的姓名、身份证号及联系电话共计900余条，出售给被告人骆某。骆某系某保险代理公司业务员。");
+    expect(r.leaks[0]!.leaker?.name).toBe("柯某");
+    expect(found(r.industries)[0]).toBe("government");
+  });
+
   it("staff a staffing agency hired for a unit (某中心通过劳务公司招用的临时工作人员) handle that unit's data", async () => {
     const r = await scan("被告人沈某是某区医疗保障事务中心通过人力资源公司招用的临时工作人员，负责参保登记材料录入。沈某将录入中接触到的参保人姓名、身份证号、电话共2000余条出售给保健品推销人员。");
     expect(r.insider.flag).toBe(true);
