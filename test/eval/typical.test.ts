@@ -127,12 +127,13 @@ describe("unseen published cases (fixtures/unseen)", () => {
 // baseline): unseen2 insider 0.77 vs 0.77, groups 0.86 vs 0.91; unseen3 groups 0.83 vs 0.88. A fourth
 // (fixtures/unseen4: 32, insider and victim-group confusables) joined later: B insider 0.88 vs 0.88.
 // A fifth (fixtures/unseen5: 40, 17 insider, 13 with a victim group) joined later still: B insider
-// 0.65 vs 0.55, groups 0.75 vs 0.85, top industry 0.65 vs 0.15, PI 0.80 vs 0.70.
-describe("unseen published cases, five sets (fixtures/unseen … unseen5)", () => {
+// 0.65 vs 0.55, groups 0.75 vs 0.85, top industry 0.65 vs 0.15, PI 0.80 vs 0.70. A sixth (fixtures/
+// unseen6: 35, weighted to victim groups) the same day: B insider 0.82 vs 0.71, groups 0.82 vs 0.65.
+describe("unseen published cases, six sets (fixtures/unseen … unseen6)", () => {
   it("never falls below the baseline on a half, and beats it on the pooled never-read halves", async () => {
     const engine = await createEngine();
     const pooled = new TypicalEvaluator(2);
-    for (const name of ["unseen/unseen.jsonl", "unseen2/unseen2.jsonl", "unseen3/unseen3.jsonl", "unseen4/unseen4.jsonl", "unseen5/unseen5.jsonl"]) {
+    for (const name of ["unseen/unseen.jsonl", "unseen2/unseen2.jsonl", "unseen3/unseen3.jsonl", "unseen4/unseen4.jsonl", "unseen5/unseen5.jsonl", "unseen6/unseen6.jsonl"]) {
       const ev = new TypicalEvaluator(2);
       for (const line of readFileSync(resolve(import.meta.dirname, "../../fixtures", name), "utf8").split("\n").filter(Boolean)) {
         const c = JSON.parse(line) as { id: string; fact: string; expect: TypicalExpect };
@@ -152,7 +153,7 @@ describe("unseen published cases, five sets (fixtures/unseen … unseen5)", () =
       }
     }
     const p = pooled.report();
-    expect(p.cases.heldOut).toBe(104);
+    expect(p.cases.heldOut).toBe(121);
     for (const dim of ["insider", "groups", "topIndustry"] as const) {
       expect(p.caseflag[dim].heldOut.rate, `pooled ${dim} on held-out halves`).toBeGreaterThan(p.baseline[dim]!.heldOut.rate);
     }
@@ -167,9 +168,10 @@ describe("unseen published cases, five sets (fixtures/unseen … unseen5)", () =
 // A third (fixtures/probes3) varies insider wording and group words that name no victim; a fourth
 // (fixtures/probes4) how holders are named and PI against neighbouring offences; a fifth
 // (fixtures/probes5) roles told indirectly, in police, procuratorate and news wording; a sixth
-// (fixtures/probes6) victim groups told indirectly, access-and-role insiders, buyer-side industries.
-describe("blind phrasing probes (fixtures/probes … probes6)", () => {
-  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl", "probes3/probes3.jsonl", "probes4/probes4.jsonl", "probes5/probes5.jsonl", "probes6/probes6.jsonl"]) {
+// (fixtures/probes6) victim groups told indirectly, access-and-role insiders, buyer-side industries; a
+// seventh (fixtures/probes7) groups in published and news registers, with pretexts and offenders.
+describe("blind phrasing probes (fixtures/probes … probes7)", () => {
+  for (const name of ["probes/probes.jsonl", "probes2/probes2.jsonl", "probes3/probes3.jsonl", "probes4/probes4.jsonl", "probes5/probes5.jsonl", "probes6/probes6.jsonl", "probes7/probes7.jsonl"]) {
     it(`${name}: beat the substring baseline on both halves (PI, and groups on probes2: at least match it)`, async () => {
       const engine = await createEngine();
       const ev = new TypicalEvaluator(2);
