@@ -605,10 +605,8 @@ export function readLeakChains(input: ChainInput): ChainReading {
     // unless the verb is passive (信息遭泄露，是因为有关工作人员…): then the agent follows it.
     const passive = /^[遭被]/.test(text.slice(out.flow.start, out.flow.end)) || /[遭被]$/.test(text.slice(Math.max(0, out.flow.start - 1), out.flow.start));
     let role = roleIndex.startingIn(sentence.start, passive ? sentence.end : out.flow.start).find(usableRole) ?? null;
-    // The persons before the verb who are not its addressee (韩某向张某提供…: 韩某), the nearest first.
-    const candidates = personsIn(chain.sentence, out.flow.start)
-      .filter((p) => !ADDRESSEE_BEFORE.test(text.slice(Math.max(0, p.start - 2), p.start)))
-      .reverse();
+    // The persons before the verb who may act (韩某向张某提供…: 韩某, not 张某), the nearest first.
+    const candidates = personsIn(chain.sentence, out.flow.start).filter(mayAct).reverse();
     let person = candidates[0] ?? null;
     // 被告人李某系某医院护士。…李某将产妇信息出售给他人: the role a sentence before gave the person
     // (张某帮助一个叫林某的男子…，并提供了…: 林某 has none, 张某 has).
