@@ -23,7 +23,7 @@ import { toLeaks } from "./score/leaks.js";
 import { extractCaseMeta } from "./score/case-meta.js";
 import { assembleResult } from "./score/result.js";
 import { detectLanguage, normalize, tokenizeEnglish, type NormalizedText } from "./text/index.js";
-import { hasMask, maskNameInPlace } from "./text/names.js";
+import { hasMask, maskNameInPlace, nameOccurrences } from "./text/names.js";
 import { indexSentences } from "./text/sentences.js";
 import { createTokenBoundaries } from "./text/token-boundaries.js";
 import type { CaseResult, Document, Finding, IdentifierFinding, Language, Money, VictimCount, Volume } from "./types.js";
@@ -281,8 +281,7 @@ function defendantPersons(text: string, names: readonly string[]): { ruleId: str
   const out: { ruleId: string; kind: string; target: string; start: number; end: number; weight: number }[] = [];
   for (const name of new Set(names)) {
     if (name.length < 2) continue;
-    let seen = 0;
-    for (let at = text.indexOf(name); at >= 0 && seen++ < MAX_DEFENDANT_MENTIONS; at = text.indexOf(name, at + name.length)) {
+    for (const at of nameOccurrences(text, name, MAX_DEFENDANT_MENTIONS)) {
       out.push({ ruleId: "party.person.defendant", kind: "party", target: "person", start: at, end: at + name.length, weight: 0 });
     }
   }

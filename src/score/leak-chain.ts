@@ -27,6 +27,7 @@
 // - the subjects: group mentions placed as data subjects or victims, and people nouns owning data.
 import type { Volume } from "../types.js";
 import { noisyOr } from "./dimensions.js";
+import { nameOccurrences } from "../text/names.js";
 import { SpanIndex, createPlacer, type Bound, type Cue, type Lookup, type PartyContext, type PartyPosition, type Span } from "./parties.js";
 
 /** An organisation or system phrase; `org` is its organisation part (公司 in 公司总部实时风控系统). */
@@ -484,10 +485,7 @@ export function readLeakChains(input: ChainInput): ChainReading {
 
   const roleIndex = new SpanIndex(roles);
   const roleOfPerson = (name: string): ChainMention | null => {
-    const mentions: Span[] = [];
-    for (let at = text.indexOf(name); at >= 0 && mentions.length < MAX_NAME_MENTIONS; at = text.indexOf(name, at + name.length)) {
-      mentions.push({ start: at, end: at + name.length });
-    }
+    const mentions: Span[] = nameOccurrences(text, name, MAX_NAME_MENTIONS).map((at) => ({ start: at, end: at + name.length }));
     for (const p of mentions) {
       // Past the sex, age and birth clauses the name is followed by (钱某，34岁，系…工作人员).
       const after = p.end + bioLength(text, p.end);
@@ -1039,7 +1037,7 @@ const PERSON_ACCESS_REACH = 30;
  */
 function accessOfPerson(text: string, person: Span, accessIndex: Lookup<ChainMention>, standalone: (target: string) => boolean): ChainMention | null {
   const name = text.slice(person.start, person.end);
-  for (let at = text.indexOf(name); at >= 0 && at < person.start; at = text.indexOf(name, at + name.length)) {
+  for (const at of nameOccurrences(text, name, Infinity, person.start)) {
     const after = at + name.length;
     for (const a of accessIndex.startingIn(after, after + PERSON_ACCESS_REACH)) {
       // A system is named by hackers too; what the post lets the person log into (可登录网点系统) is theirs.

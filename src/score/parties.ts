@@ -12,6 +12,8 @@
 // - A mention right before a person's name (学生高某, 在校大学生小海) is that person: it takes the
 //   place that person has anywhere in the document.
 
+import { nameOccurrences } from "../text/names.js";
+
 export type PartyPosition = "offender" | "victim" | "recipient" | "impersonated" | "speaker";
 export type Placement = PartyPosition | "subject";
 
@@ -139,8 +141,7 @@ export function createPlacer(ctx: PartyContext): (m: Span) => Bound | null {
     if (personCache.has(name)) return personCache.get(name)!;
     let found: Bound | null = null;
     // The same name anywhere: an offender once is an offender; else a victim once is a victim.
-    let seen = 0;
-    for (let at = ctx.text.indexOf(name); at >= 0 && seen++ < MAX_NAME_OCCURRENCES; at = ctx.text.indexOf(name, at + name.length)) {
+    for (const at of nameOccurrences(ctx.text, name, MAX_NAME_OCCURRENCES)) {
       const p = { start: at, end: at + name.length };
       const b = nearestCue(p, cues, ctx);
       if (!b) continue;

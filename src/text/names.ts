@@ -40,3 +40,15 @@ export function maskName(name: string, compound?: ReadonlySet<string>): string {
 export function maskNameInPlace(name: string, compound?: ReadonlySet<string>): string {
   return maskName(name, compound).padEnd(name.length, "某");
 }
+
+/**
+ * Where `name` occurs in `text`, in order: at most `max` starts, each before `before`. Callers follow a
+ * person through a text by name (leak chain, parties, the scan's defendants); the cap keeps a hostile
+ * text that repeats a name endlessly from costing more than that.
+ */
+export function nameOccurrences(text: string, name: string, max: number, before = text.length): number[] {
+  const out: number[] = [];
+  if (name.length === 0) return out;
+  for (let at = text.indexOf(name); at >= 0 && at < before && out.length < max; at = text.indexOf(name, at + name.length)) out.push(at);
+  return out;
+}

@@ -1,6 +1,6 @@
 // Name masking, in one place for the scan's defendants and leakers, the case card and keyword capture.
 import { describe, expect, it } from "vitest";
-import { hasMask, maskName, maskNameInPlace, surnameLength } from "../../src/text/names.js";
+import { hasMask, maskName, maskNameInPlace, nameOccurrences, surnameLength } from "../../src/text/names.js";
 
 describe("name masking", () => {
   it("keeps the surname and masks the rest; a masked name stays as the source wrote it", () => {
@@ -30,5 +30,16 @@ describe("name masking", () => {
   it("knows the mask characters", () => {
     for (const m of ["张某", "王某某", "某甲", "李×1", "赵*", "钱○○"]) expect(hasMask(m), m).toBe(true);
     for (const w of ["董源", "接码", "社工库"]) expect(hasMask(w), w).toBe(false);
+  });
+});
+
+describe("nameOccurrences", () => {
+  const text = "张某系某银行柜员。张某将信息卖给李某，张某获利。";
+  it("finds every start of a name, in order, up to a cap and before a position", () => {
+    expect(nameOccurrences(text, "张某", 10)).toEqual([0, 9, 19]);
+    expect(nameOccurrences(text, "张某", 2)).toEqual([0, 9]);
+    expect(nameOccurrences(text, "张某", Infinity, 19)).toEqual([0, 9]);
+    expect(nameOccurrences(text, "王某", 10)).toEqual([]);
+    expect(nameOccurrences(text, "", 10)).toEqual([]);
   });
 });
